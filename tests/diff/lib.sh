@@ -57,11 +57,16 @@ _qdiff_exec() {
         printf ' <<stdin'
     fi
     echo
-    if [ "$name" != "$prog" ]; then
-        (exec -a "$name" "$prog" "$@") <"$in" >"$_qdiff_tmp/out" 2>"$_qdiff_tmp/err"
-    else
-        ("$prog" "$@") <"$in" >"$_qdiff_tmp/out" 2>"$_qdiff_tmp/err"
-    fi
+    # The outer group's stderr goes to /dev/null so that bash's own
+    # "Aborted"/"Segmentation fault" job notices (which contain a PID) stay
+    # out of the transcript; the exit status records the signal anyway.
+    {
+        if [ "$name" != "$prog" ]; then
+            (exec -a "$name" "$prog" "$@") <"$in" >"$_qdiff_tmp/out" 2>"$_qdiff_tmp/err"
+        else
+            ("$prog" "$@") <"$in" >"$_qdiff_tmp/out" 2>"$_qdiff_tmp/err"
+        fi
+    } 2>/dev/null
     rc=$?
     _qdiff_dump "$_qdiff_tmp/out"
     echo '-- stderr'
