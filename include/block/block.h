@@ -1,0 +1,233 @@
+/*
+ * The block layer's public interface: the node graph and the request path.
+ */
+#ifndef BLOCK_BLOCK_H
+#define BLOCK_BLOCK_H
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qemu/qdict.h"
+#include "qemu/iov.h"
+#include "qemu/coroutine.h"
+
+typedef struct BlockDriver BlockDriver;
+typedef struct BlockDriverState BlockDriverState;
+typedef struct BdrvChild BdrvChild;
+typedef struct BdrvChildClass BdrvChildClass;
+
+#define BDRV_SECTOR_BITS   9
+#define BDRV_SECTOR_SIZE   (1ULL << BDRV_SECTOR_BITS)
+/* Largest request the block layer accepts (as QEMU: INT_MAX aligned). */
+#define BDRV_REQUEST_MAX_BYTES  (INT32_MAX & ~(BDRV_SECTOR_SIZE - 1))
+#define BDRV_MAX_LENGTH  (INT64_MAX & ~(int64_t)(BDRV_SECTOR_SIZE - 1))
+
+/* Open flags (bs->open_flags). */
+enum {
+    BDRV_O_NO_SHARE     = 0x0001,
+    BDRV_O_RDWR         = 0x0002,
+    BDRV_O_RESIZE       = 0x0004,
+    BDRV_O_SNAPSHOT     = 0x0008,
+    BDRV_O_TEMPORARY    = 0x0010,
+    BDRV_O_NOCACHE      = 0x0020,  /* O_DIRECT: cache.direct=on */
+    BDRV_O_NATIVE_AIO   = 0x0080,  /* aio=native */
+    BDRV_O_NO_BACKING   = 0x0100,
+    BDRV_O_NO_FLUSH     = 0x0200,  /* cache.no-flush=on */
+    BDRV_O_UNMAP        = 0x4000,  /* discard=unmap: pass discards down */
+    BDRV_O_PROTOCOL     = 0x8000,  /* open a protocol node directly */
+    BDRV_O_NO_IO        = 0x10000,
+    BDRV_O_AUTO_RDONLY  = 0x20000,
+    BDRV_O_IO_URING     = 0x40000, /* aio=io_uring */
+};
+#define BDRV_O_CACHE_MASK  (BDRV_O_NOCACHE | BDRV_O_NO_FLUSH)
+
+/* Option names that map to flags, as QEMU. */
+#define BDRV_OPT_CACHE_DIRECT   "cache.direct"
+#define BDRV_OPT_CACHE_NO_FLUSH "cache.no-flush"
+#define BDRV_OPT_READ_ONLY      "read-only"
+#define BDRV_OPT_AUTO_READ_ONLY "auto-read-only"
+#define BDRV_OPT_DISCARD        "discard"
+#define BDRV_OPT_FORCE_SHARE    "force-share"
+
+typedef enum BdrvRequestFlags {
+    BDRV_REQ_COPY_ON_READ   = 0x1,
+    BDRV_REQ_ZERO_WRITE     = 0x2,
+    BDRV_REQ_MAY_UNMAP      = 0x4,
+    BDRV_REQ_FUA            = 0x10,
+    BDRV_REQ_WRITE_COMPRESSED = 0x20,
+    BDRV_REQ_WRITE_UNCHANGED = 0x40,
+    BDRV_REQ_SERIALISING    = 0x80,
+    BDRV_REQ_NO_FALLBACK    = 0x100,
+    BDRV_REQ_PREFETCH       = 0x200,
+    BDRV_REQ_NO_WAIT        = 0x400,
+    BDRV_REQ_MASK           = 0x7ff,
+} BdrvRequestFlags;
+
+/* block_status results, as QEMU's BDRV_BLOCK_*. */
+#define BDRV_BLOCK_DATA         0x01
+#define BDRV_BLOCK_ZERO         0x02
+#define BDRV_BLOCK_OFFSET_VALID 0x04
+#define BDRV_BLOCK_RAW          0x08
+#define BDRV_BLOCK_ALLOCATED    0x10
+#define BDRV_BLOCK_EOF          0x20
+#define BDRV_BLOCK_RECURSE      0x40
+
+/* Child roles (QEMU's BdrvChildRole). */
+enum {
+    BDRV_CHILD_DATA         = (1 << 0),
+    BDRV_CHILD_METADATA     = (1 << 1),
+    BDRV_CHILD_FILTERED     = (1 << 2),
+    BDRV_CHILD_COW          = (1 << 3),
+    BDRV_CHILD_PRIMARY      = (1 << 4),
+    BDRV_CHILD_IMAGE        = BDRV_CHILD_DATA | BDRV_CHILD_METADATA,
+};
+
+/* Permissions, as QEMU's BLK_PERM_*. */
+enum {
+    BLK_PERM_CONSISTENT_READ = 0x01,
+    BLK_PERM_WRITE           = 0x02,
+    BLK_PERM_WRITE_UNCHANGED = 0x04,
+    BLK_PERM_RESIZE          = 0x08,
+    BLK_PERM_ALL             = 0x0f,
+    DEFAULT_PERM_PASSTHROUGH = BLK_PERM_CONSISTENT_READ | BLK_PERM_WRITE
+                               | BLK_PERM_WRITE_UNCHANGED | BLK_PERM_RESIZE,
+    DEFAULT_PERM_UNCHANGED   = BLK_PERM_ALL & ~DEFAULT_PERM_PASSTHROUGH,
+};
+
+/* blkdebug events, fired by drivers at interesting points (BLKDBG_EVENT). */
+typedef enum BlkdebugEvent {
+#define BLKDBG_EVENT_DEF(sym, name) sym,
+#include "block/blkdebug-events.def"
+#undef BLKDBG_EVENT_DEF
+    BLKDBG__MAX,
+} BlkdebugEvent;
+extern const char *const BlkdebugEvent_str[BLKDBG__MAX];
+/* Returns the event for @name or -1. */
+int blkdebug_event_from_name(const char *name);
+
+void bdrv_init(void);   /* registers every driver; call once at start */
+void bdrv_register(BlockDriver *drv);
+BlockDriver *bdrv_find_format(const char *format_name);
+/* Iterate format names in registration order (for help lists). */
+void bdrv_iterate_format(void (*it)(void *opaque, const char *name),
+                         void *opaque);
+
+/*
+ * Open a node.  @filename may be NULL, a plain path, a protocol
+ * filename ("null-co://", "blkdebug:cfg:img") or "json:{...}".
+ * @options is consumed (ownership taken, may be NULL).
+ */
+BlockDriverState *bdrv_open(const char *filename, const char *reference,
+                            QDict *options, int flags, Error **errp);
+void bdrv_ref(BlockDriverState *bs);
+void bdrv_unref(BlockDriverState *bs);
+
+/* Open a child of @parent from the options under "@bdref_key." (or a
+ * reference string in options[@bdref_key]). */
+BdrvChild *bdrv_open_child(const char *filename, QDict *options,
+                           const char *bdref_key, BlockDriverState *parent,
+                           const BdrvChildClass *child_class,
+                           unsigned role, bool allow_none, Error **errp);
+BdrvChild *bdrv_attach_child(BlockDriverState *parent,
+                             BlockDriverState *child_bs,
+                             const char *child_name,
+                             const BdrvChildClass *child_class,
+                             unsigned role, Error **errp);
+void bdrv_unref_child(BlockDriverState *parent, BdrvChild *child);
+
+BlockDriverState *bdrv_find_node(const char *node_name);
+/* Iterate named nodes (NULL starts): all nodes have a name. */
+BlockDriverState *bdrv_next_node(BlockDriverState *bs);
+/* Find by node name; "Cannot find device='X' nor node-name='X'". */
+BlockDriverState *bdrv_lookup_bs(const char *device, const char *node_name,
+                                 Error **errp);
+const char *bdrv_get_node_name(const BlockDriverState *bs);
+const char *bdrv_get_device_or_node_name(const BlockDriverState *bs);
+const char *bdrv_get_format_name(BlockDriverState *bs);
+bool bdrv_is_read_only(BlockDriverState *bs);
+bool bdrv_has_parents(BlockDriverState *bs);
+
+/* Rebuild bs->filename / bs->full_open_options (json: form). */
+void bdrv_refresh_filename(BlockDriverState *bs);
+
+int64_t bdrv_getlength(BlockDriverState *bs);
+int64_t bdrv_nb_sectors(BlockDriverState *bs);
+/* On-disk allocation of the node's files, or -ENOTSUP. */
+int64_t bdrv_get_allocated_file_size(BlockDriverState *bs);
+
+/* Coroutine request path, byte-based.  Returns 0 or -errno. */
+int coroutine_fn bdrv_co_preadv(BdrvChild *child, int64_t offset,
+                                int64_t bytes, QEMUIOVector *qiov,
+                                BdrvRequestFlags flags);
+int coroutine_fn bdrv_co_pwritev(BdrvChild *child, int64_t offset,
+                                 int64_t bytes, QEMUIOVector *qiov,
+                                 BdrvRequestFlags flags);
+int coroutine_fn bdrv_co_pwrite_zeroes(BdrvChild *child, int64_t offset,
+                                       int64_t bytes, BdrvRequestFlags flags);
+int coroutine_fn bdrv_co_pdiscard(BdrvChild *child, int64_t offset,
+                                  int64_t bytes);
+int coroutine_fn bdrv_co_flush(BlockDriverState *bs);
+int coroutine_fn bdrv_co_block_status(BlockDriverState *bs, bool want_zero,
+                                      int64_t offset, int64_t bytes,
+                                      int64_t *pnum, int64_t *map,
+                                      BlockDriverState **file);
+int64_t coroutine_fn bdrv_co_getlength(BlockDriverState *bs);
+
+/* Synchronous wrappers: run the coroutine version and poll the loop. */
+int bdrv_pread(BdrvChild *child, int64_t offset, int64_t bytes, void *buf,
+               BdrvRequestFlags flags);
+int bdrv_pwrite(BdrvChild *child, int64_t offset, int64_t bytes,
+                const void *buf, BdrvRequestFlags flags);
+int bdrv_flush(BlockDriverState *bs);
+int bdrv_block_status(BlockDriverState *bs, int64_t offset, int64_t bytes,
+                      int64_t *pnum, int64_t *map, BlockDriverState **file);
+/* Allocation in this node (for qemu-io alloc/map). */
+int bdrv_is_allocated(BlockDriverState *bs, int64_t offset, int64_t bytes,
+                      int64_t *pnum);
+/* Allocation in the chain from @top down to (excluding) @base. */
+int bdrv_is_allocated_above(BlockDriverState *top, BlockDriverState *base,
+                            bool include_base, int64_t offset, int64_t bytes,
+                            int64_t *pnum);
+
+/* Fire a blkdebug event on @child's node (no-op unless a driver cares). */
+void bdrv_debug_event(BlockDriverState *bs, BlkdebugEvent event);
+#define BLKDBG_EVENT(child, evt) \
+    do { if (child) { bdrv_debug_event((child)->bs, evt); } } while (0)
+int bdrv_debug_breakpoint(BlockDriverState *bs, const char *event,
+                          const char *tag);
+int bdrv_debug_remove_breakpoint(BlockDriverState *bs, const char *tag);
+int bdrv_debug_resume(BlockDriverState *bs, const char *tag);
+bool bdrv_debug_is_suspended(BlockDriverState *bs, const char *tag);
+
+/* Wait until no request is in flight on @bs (NULL: all nodes). */
+void bdrv_drain(BlockDriverState *bs);
+void bdrv_drain_all(void);
+/* Flush and close every node (shutdown). */
+void bdrv_close_all(void);
+
+/* Aligned buffer suitable for @bs (O_DIRECT). */
+void *qemu_blockalign(BlockDriverState *bs, size_t size);
+void *qemu_try_blockalign(BlockDriverState *bs, size_t size);
+size_t bdrv_opt_mem_align(BlockDriverState *bs);
+
+/* Child list management for drivers such as quorum (x-blockdev-change). */
+void bdrv_add_child(BlockDriverState *parent, BlockDriverState *child,
+                    Error **errp);
+void bdrv_del_child(BlockDriverState *parent, BdrvChild *child, Error **errp);
+
+/*
+ * Image creation (qemu-img create): @opts holds the creation options
+ * ("size", ...).  bdrv_create_file() picks the protocol from @filename.
+ */
+int bdrv_create(BlockDriver *drv, const char *filename, QDict *opts,
+                Error **errp);
+int bdrv_create_file(const char *filename, QDict *opts, Error **errp);
+/* Protocol driver for a filename ("null-co://" -> null-co, else file). */
+BlockDriver *bdrv_find_protocol(const char *filename, bool allow_protocol_prefix,
+                                Error **errp);
+
+/* Parse "none", "writeback", ... into BDRV_O_* flags and writethrough. */
+int bdrv_parse_cache_mode(const char *mode, int *flags, bool *writethrough);
+/* Parse "threads", "native", "io_uring". */
+int bdrv_parse_aio(const char *mode, int *flags);
+
+#endif

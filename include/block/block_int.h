@@ -1,0 +1,199 @@
+/*
+ * Driver-facing internals: the BlockDriver table and node structures.
+ */
+#ifndef BLOCK_INT_H
+#define BLOCK_INT_H
+
+#include "block/block.h"
+#include "qemu/option.h"
+#include "qemu/main-loop.h"
+#include "qemu/queue.h"
+
+struct BdrvChildClass {
+    /* Parent is a node (as opposed to a BlockBackend). */
+    bool parent_is_bds;
+    /* Name of the parent for messages. */
+    char *(*get_parent_desc)(BdrvChild *c);
+};
+
+extern const BdrvChildClass child_of_bds;
+
+struct BdrvChild {
+    BlockDriverState *bs;         /* the child node */
+    char *name;                   /* "file", "image", "children.0", ... */
+    const BdrvChildClass *klass;
+    unsigned role;                /* BDRV_CHILD_* */
+    void *opaque;                 /* the parent (BlockDriverState or BlockBackend) */
+    uint64_t perm;                /* permissions taken on bs */
+    uint64_t shared_perm;
+    QLIST_ENTRY(BdrvChild) next;        /* in parent->children */
+    QLIST_ENTRY(BdrvChild) next_parent; /* in bs->parents */
+};
+
+typedef struct BlockLimits {
+    uint32_t request_alignment;   /* bytes; 1 for byte-granular drivers */
+    int64_t max_transfer;         /* bytes; 0 = no limit */
+    uint32_t opt_mem_alignment;   /* buffer alignment for O_DIRECT */
+    uint32_t min_mem_alignment;
+    int64_t max_pwrite_zeroes;
+    uint32_t pwrite_zeroes_alignment;
+    int64_t max_pdiscard;
+    uint32_t pdiscard_alignment;
+    int max_iov;
+} BlockLimits;
+
+struct BlockDriver {
+    const char *format_name;
+    int instance_size;            /* size of bs->opaque */
+
+    /* Protocol drivers: "file", "null-co"; prefix before "://" or ":". */
+    const char *protocol_name;
+    bool is_filter;
+    /* Length can change behind our back: re-read it on every query. */
+    bool has_variable_length;
+    /* Formats (raw) open through a "file" child; protocols do not. */
+    bool is_format;
+
+    /* Probing score for the first bytes of an image (formats only). */
+    int (*bdrv_probe)(const uint8_t *buf, int buf_size, const char *filename);
+    /* Turn a protocol filename into options ("blkdebug:cfg:img"). */
+    void (*bdrv_parse_filename)(const char *filename, QDict *options,
+                                Error **errp);
+    /* Does the filename need the protocol prefix to be recognised? */
+    bool bdrv_needs_filename;
+
+    /* Open: consume the options you understand from @options. */
+    int (*bdrv_open)(BlockDriverState *bs, QDict *options, int flags,
+                     Error **errp);
+    void (*bdrv_close)(BlockDriverState *bs);
+
+    int coroutine_fn (*bdrv_co_preadv)(BlockDriverState *bs, int64_t offset,
+                                       int64_t bytes, QEMUIOVector *qiov,
+                                       BdrvRequestFlags flags);
+    int coroutine_fn (*bdrv_co_pwritev)(BlockDriverState *bs, int64_t offset,
+                                        int64_t bytes, QEMUIOVector *qiov,
+                                        BdrvRequestFlags flags);
+    int coroutine_fn (*bdrv_co_pwrite_zeroes)(BlockDriverState *bs,
+                                              int64_t offset, int64_t bytes,
+                                              BdrvRequestFlags flags);
+    int coroutine_fn (*bdrv_co_pdiscard)(BlockDriverState *bs, int64_t offset,
+                                         int64_t bytes);
+    /* Whole flush handled by the driver (quorum); else the two below. */
+    int coroutine_fn (*bdrv_co_flush)(BlockDriverState *bs);
+    int coroutine_fn (*bdrv_co_flush_to_disk)(BlockDriverState *bs);
+    int coroutine_fn (*bdrv_co_flush_to_os)(BlockDriverState *bs);
+    /*
+     * Status of [offset, offset+bytes): BDRV_BLOCK_* flags, *pnum bytes
+     * with the same status, *map/*file where OFFSET_VALID.
+     */
+    int coroutine_fn (*bdrv_co_block_status)(BlockDriverState *bs,
+                                             bool want_zero, int64_t offset,
+                                             int64_t bytes, int64_t *pnum,
+                                             int64_t *map,
+                                             BlockDriverState **file);
+    int64_t (*bdrv_getlength)(BlockDriverState *bs);
+    int64_t (*bdrv_get_allocated_file_size)(BlockDriverState *bs);
+    void (*bdrv_refresh_limits)(BlockDriverState *bs, Error **errp);
+    /* Fill bs->exact_filename, or leave empty to get a json: name. */
+    void (*bdrv_refresh_filename)(BlockDriverState *bs);
+    /* Put the child options into @target (quorum's "children" list). */
+    void (*bdrv_gather_child_options)(BlockDriverState *bs, QDict *target,
+                                      bool backing_overridden);
+    /* Runtime options that define the node's data (json: filename). */
+    const char *const *strong_runtime_opts;
+    /* Permission this driver needs on @c given what its parents want. */
+    void (*bdrv_child_perm)(BlockDriverState *bs, BdrvChild *c,
+                            unsigned role, uint64_t perm, uint64_t shared,
+                            uint64_t *nperm, uint64_t *nshared);
+    /*
+     * The permissions all parents of @bs take in total (cumulative perm,
+     * cumulative shared) are about to change: check may refuse (file
+     * image locking: 'Failed to get "write" lock'); then exactly one of
+     * set (commit) or abort follows.  Called on open (after bdrv_open)
+     * and whenever a parent attaches, detaches or changes its perms; on
+     * close block.c calls set with (0, BLK_PERM_ALL) first.
+     */
+    int (*bdrv_check_perm)(BlockDriverState *bs, uint64_t perm,
+                           uint64_t shared, Error **errp);
+    void (*bdrv_set_perm)(BlockDriverState *bs, uint64_t perm,
+                          uint64_t shared);
+    void (*bdrv_abort_perm_update)(BlockDriverState *bs);
+
+    /* Image creation (qemu-img create). */
+    int (*bdrv_create)(const char *filename, QDict *opts, Error **errp);
+    const QemuOptDesc *create_opts;
+    int coroutine_fn (*bdrv_co_truncate)(BlockDriverState *bs, int64_t offset,
+                                         bool exact, Error **errp);
+
+    /* blkdebug hooks. */
+    void (*bdrv_debug_event)(BlockDriverState *bs, BlkdebugEvent event);
+    int (*bdrv_debug_breakpoint)(BlockDriverState *bs, const char *event,
+                                 const char *tag);
+    int (*bdrv_debug_remove_breakpoint)(BlockDriverState *bs,
+                                        const char *tag);
+    int (*bdrv_debug_resume)(BlockDriverState *bs, const char *tag);
+    bool (*bdrv_debug_is_suspended)(BlockDriverState *bs, const char *tag);
+
+    /* Run-time child changes (quorum). */
+    void (*bdrv_add_child)(BlockDriverState *parent, BlockDriverState *child,
+                           Error **errp);
+    void (*bdrv_del_child)(BlockDriverState *parent, BdrvChild *child,
+                           Error **errp);
+
+    /* Flags the driver handles natively; others are emulated. */
+    BdrvRequestFlags supported_write_flags;
+    BdrvRequestFlags supported_zero_flags;
+
+    /* Registration list. */
+    BlockDriver *next_driver;
+};
+
+typedef struct BdrvTrackedRequest BdrvTrackedRequest;
+
+struct BlockDriverState {
+    BlockDriver *drv;
+    void *opaque;                 /* driver state, drv->instance_size bytes */
+    int open_flags;               /* BDRV_O_* */
+    bool read_only;
+    bool probed;                  /* format guessed: restrict block 0 writes */
+    int refcnt;
+    char node_name[32];
+    char filename[4096];          /* what the user would see */
+    char exact_filename[4096];    /* plain filename, or empty */
+    QDict *options;               /* all options this node was opened with */
+    QDict *explicit_options;      /* options the user gave */
+    QDict *full_open_options;     /* json: filename source */
+
+    BlockLimits bl;
+    int64_t total_sectors;        /* cached length in 512-byte sectors */
+    uint64_t supported_write_flags;
+    uint64_t supported_zero_flags;
+
+    BdrvChild *file;              /* the protocol child of format drivers */
+    QLIST_HEAD(, BdrvChild) children;
+    QLIST_HEAD(, BdrvChild) parents;
+
+    unsigned in_flight;           /* requests not yet completed */
+    uint64_t write_gen;           /* bumped by every completed write */
+    uint64_t flushed_gen;         /* write_gen at the last good flush */
+    /* Requests that must not overlap (read-modify-write), by range. */
+    QLIST_HEAD(, BdrvTrackedRequest) tracked_requests;
+    unsigned serialising_in_flight;
+    QTAILQ_ENTRY(BlockDriverState) node_list;
+};
+
+/* Helpers for drivers. */
+static inline BlockDriverState *child_bs(BdrvChild *c) { return c ? c->bs : NULL; }
+int bdrv_check_request(int64_t offset, int64_t bytes, Error **errp);
+/* The default permissions for a format driver's "file" child. */
+void bdrv_default_perms(BlockDriverState *bs, BdrvChild *c, unsigned role,
+                        uint64_t perm, uint64_t shared,
+                        uint64_t *nperm, uint64_t *nshared);
+/* Re-read the length from the driver into bs->total_sectors. */
+int bdrv_refresh_total_sectors(BlockDriverState *bs, int64_t hint);
+
+/* Driver registration: each driver file ends with block_init(fn). */
+#define block_init(fn) \
+    static void __attribute__((constructor)) do_block_init_ ## fn(void) { fn(); }
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * Typed option descriptions, as QEMU's QemuOptsList: drivers declare what
+ * they accept and the values are validated with QEMU's messages.
+ */
+#ifndef QEMU_OPTION_H
+#define QEMU_OPTION_H
+
+#include "qemu/qdict.h"
+
+typedef enum QemuOptType {
+    QEMU_OPT_STRING = 0,
+    QEMU_OPT_BOOL,
+    QEMU_OPT_NUMBER,
+    QEMU_OPT_SIZE,
+} QemuOptType;
+
+typedef struct QemuOptDesc {
+    const char *name;
+    QemuOptType type;
+    const char *help;
+    const char *def_value_str;
+} QemuOptDesc;
+
+typedef struct QemuOptsList {
+    const char *name;
+    const QemuOptDesc *desc;   /* terminated by { .name = NULL } */
+} QemuOptsList;
+
+typedef struct QemuOpts QemuOpts;
+
+QemuOpts *qemu_opts_create(const QemuOptsList *list);
+void qemu_opts_del(QemuOpts *opts);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(QemuOpts, qemu_opts_del)
+
+/*
+ * Take every key of @qdict that @opts' list describes, validate and
+ * remove it from @qdict.  Unknown keys stay in @qdict (callers report
+ * them).  Messages as QEMU: "Parameter 'x' expects a number", ...
+ */
+bool qemu_opts_absorb_qdict(QemuOpts *opts, QDict *qdict, Error **errp);
+/* Set one option from a string, validating it. */
+bool qemu_opt_set(QemuOpts *opts, const char *name, const char *value,
+                  Error **errp);
+
+const char *qemu_opt_get(QemuOpts *opts, const char *name);
+bool qemu_opt_has(QemuOpts *opts, const char *name);
+bool qemu_opt_get_bool(QemuOpts *opts, const char *name, bool defval);
+uint64_t qemu_opt_get_number(QemuOpts *opts, const char *name, uint64_t defval);
+uint64_t qemu_opt_get_size(QemuOpts *opts, const char *name, uint64_t defval);
+
+/* QEMU's value parsers with QEMU's error texts. */
+bool qemu_parse_bool(const char *name, const char *value, bool *ret,
+                     Error **errp);
+bool qemu_parse_number(const char *name, const char *value, uint64_t *ret,
+                       Error **errp);
+/* Size with optional k/M/G/T/P/E suffix (binary units); error has hint. */
+bool qemu_parse_size(const char *name, const char *value, uint64_t *ret,
+                     Error **errp);
+
+/* qemu-io/qemu-img number parsing: "4k", "1M", "512"; -EINVAL/-ERANGE. */
+int64_t cvtnum(const char *s);
+int64_t cvtnum_full(const char *name, const char *value, int64_t min,
+                    int64_t max);
+/* "512 bytes", "1.500 KiB", "64 KiB" */
+char *size_to_str(uint64_t val);
+
+#endif
