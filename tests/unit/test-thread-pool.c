@@ -1,10 +1,12 @@
 /*
- * Thread pool: results, ordering-free completion, worker limits, teardown.
+ * The asynchronous back ends of the file driver: the thread pool
+ * (results, worker limits, teardown) and the io_uring layer.
  */
 #include "qemu/osdep.h"
 #include "qemu/coroutine.h"
 #include "qemu/main-loop.h"
 #include "block/thread-pool.h"
+#include "block/raw-aio.h"
 
 typedef struct Work {
     int in;
@@ -195,6 +197,170 @@ static void test_cleanup(void)
     g_assert_cmpint(main_loop_pending_count(), ==, base);
 }
 
+/* io_uring back end (block/io_uring.c), exercised directly on a file. */
+
+typedef struct UringJob {
+    int fd;
+    int type;
+    uint64_t offset;
+    QEMUIOVector *qiov;
+    int ret;
+    bool finished;
+} UringJob;
+
+static int uring_running;
+
+static void coroutine_fn uring_job_co(void *opaque)
+{
+    UringJob *j = opaque;
+
+    j->ret = luring_co_submit(j->fd, j->offset, j->qiov, j->type);
+    j->finished = true;
+    uring_running--;
+}
+
+static void uring_run(UringJob *jobs, int n)
+{
+    int i;
+
+    uring_running = n;
+    for (i = 0; i < n; i++) {
+        jobs[i].ret = 1;
+        jobs[i].finished = false;
+        qemu_coroutine_enter(qemu_coroutine_create(uring_job_co, &jobs[i]));
+    }
+    AIO_WAIT_WHILE(uring_running > 0);
+    g_assert_cmpuint(luring_in_flight(), ==, 0);
+}
+
+static int uring_tmpfile(char **path)
+{
+    GError *gerr = NULL;
+    int fd = g_file_open_tmp("test-io-uring-XXXXXX", path, &gerr);
+
+    g_assert_no_error(gerr);
+    return fd;
+}
+
+static void test_uring_rw_many(void)
+{
+    /* More requests than ring entries: exercises the overflow queue. */
+    enum { N = 1500, SZ = 4096 };
+    UringJob *jobs = g_new0(UringJob, N);
+    QEMUIOVector *qiovs = g_new0(QEMUIOVector, N);
+    uint8_t *buf = g_malloc(N * SZ);
+    char *path;
+    int fd = uring_tmpfile(&path);
+    int i;
+
+    g_assert_true(luring_init(NULL));
+    for (i = 0; i < N; i++) {
+        memset(buf + i * SZ, i & 0xff, SZ);
+        /* Split every other buffer in two to use the vectored path. */
+        qemu_iovec_init(&qiovs[i], 2);
+        if (i & 1) {
+            qemu_iovec_add(&qiovs[i], buf + i * SZ, 1000);
+            qemu_iovec_add(&qiovs[i], buf + i * SZ + 1000, SZ - 1000);
+        } else {
+            qemu_iovec_add(&qiovs[i], buf + i * SZ, SZ);
+        }
+        jobs[i] = (UringJob) { .fd = fd, .type = QEMU_AIO_WRITE,
+                               .offset = (uint64_t)i * SZ, .qiov = &qiovs[i] };
+    }
+    uring_run(jobs, N);
+    for (i = 0; i < N; i++) {
+        g_assert_cmpint(jobs[i].ret, ==, 0);
+    }
+
+    memset(buf, 0xaa, N * SZ);
+    for (i = 0; i < N; i++) {
+        jobs[i].type = QEMU_AIO_READ;
+    }
+    uring_run(jobs, N);
+    for (i = 0; i < N; i++) {
+        g_assert_cmpint(jobs[i].ret, ==, 0);
+        g_assert_cmpint(buf[i * SZ], ==, i & 0xff);
+        g_assert_cmpint(buf[i * SZ + SZ - 1], ==, i & 0xff);
+        qemu_iovec_destroy(&qiovs[i]);
+    }
+
+    jobs[0] = (UringJob) { .fd = fd, .type = QEMU_AIO_FLUSH };
+    uring_run(jobs, 1);
+    g_assert_cmpint(jobs[0].ret, ==, 0);
+
+    close(fd);
+    unlink(path);
+    g_free(path);
+    g_free(buf);
+    g_free(qiovs);
+    g_free(jobs);
+}
+
+static void test_uring_eof(void)
+{
+    uint8_t data[1000], buf[4096];
+    QEMUIOVector qiov;
+    UringJob job;
+    char *path;
+    int fd = uring_tmpfile(&path);
+
+    memset(data, 0x5c, sizeof(data));
+    g_assert_cmpint(pwrite(fd, data, sizeof(data), 0), ==, sizeof(data));
+
+    /* Crossing EOF: data, then zeroes. */
+    memset(buf, 0xff, sizeof(buf));
+    qemu_iovec_init_buf(&qiov, buf, sizeof(buf));
+    job = (UringJob) { .fd = fd, .type = QEMU_AIO_READ, .offset = 0,
+                       .qiov = &qiov };
+    uring_run(&job, 1);
+    g_assert_cmpint(job.ret, ==, 0);
+    g_assert_true(memcmp(buf, data, sizeof(data)) == 0);
+    g_assert_true(buffer_is_zero(buf + sizeof(data),
+                                 sizeof(buf) - sizeof(data)));
+
+    /* Entirely past EOF. */
+    memset(buf, 0xff, sizeof(buf));
+    job.offset = 1 << 20;
+    uring_run(&job, 1);
+    g_assert_cmpint(job.ret, ==, 0);
+    g_assert_true(buffer_is_zero(buf, sizeof(buf)));
+
+    close(fd);
+    unlink(path);
+    g_free(path);
+}
+
+static void test_uring_errors(void)
+{
+    uint8_t buf[512];
+    QEMUIOVector qiov;
+    UringJob job;
+    int fd = open("/dev/null", O_RDONLY);
+
+    qemu_iovec_init_buf(&qiov, buf, sizeof(buf));
+    /* Writing to a read-only descriptor. */
+    job = (UringJob) { .fd = fd, .type = QEMU_AIO_WRITE, .qiov = &qiov };
+    uring_run(&job, 1);
+    g_assert_cmpint(job.ret, ==, -EBADF);
+    close(fd);
+
+    job = (UringJob) { .fd = 10000, .type = QEMU_AIO_READ, .qiov = &qiov };
+    uring_run(&job, 1);
+    g_assert_cmpint(job.ret, ==, -EBADF);
+}
+
+static void test_uring_cleanup(void)
+{
+    int base;
+
+    luring_cleanup();
+    base = main_loop_pending_count();
+    g_assert_true(luring_init(NULL));
+    g_assert_cmpint(main_loop_pending_count(), >, base);
+    luring_cleanup();
+    g_assert_cmpint(main_loop_pending_count(), ==, base);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -207,7 +373,12 @@ int main(int argc, char **argv)
     g_test_add_func("/thread-pool/max-workers", test_max_workers);
     g_test_add_func("/thread-pool/resubmit-from-cb", test_resubmit_from_cb);
     g_test_add_func("/thread-pool/cleanup", test_cleanup);
+    g_test_add_func("/io-uring/rw-many", test_uring_rw_many);
+    g_test_add_func("/io-uring/eof", test_uring_eof);
+    g_test_add_func("/io-uring/errors", test_uring_errors);
+    g_test_add_func("/io-uring/cleanup", test_uring_cleanup);
     ret = g_test_run();
     thread_pool_cleanup();
+    luring_cleanup();
     return ret;
 }
