@@ -84,7 +84,7 @@ struct BlockDriver {
     int coroutine_fn (*bdrv_co_flush_to_os)(BlockDriverState *bs);
     /*
      * Status of [offset, offset+bytes): BDRV_BLOCK_* flags, *pnum bytes
-     * with the same status, *map/*file where OFFSET_VALID.
+     * with the same status, *map and *file where OFFSET_VALID.
      */
     int coroutine_fn (*bdrv_co_block_status)(BlockDriverState *bs,
                                              bool want_zero, int64_t offset,

@@ -1,0 +1,829 @@
+/*
+ * The request path: bounds, alignment, request flags emulation, flush
+ * ordering, block status, and the synchronous wrappers.
+ *
+ * Byte-granular drivers (null-co, quorum, raw over a buffered file) go
+ * straight to the driver.  Drivers with a request_alignment above one
+ * (O_DIRECT files, blkdebug align=) get head/tail padding here, with
+ * read-modify-write requests serialised against overlapping requests.
+ */
+#include "qemu/osdep.h"
+#include "block/block_int.h"
+
+struct BdrvTrackedRequest {
+    int64_t offset;             /* aligned range the request touches */
+    int64_t bytes;
+    bool serialising;
+    CoQueue wait_queue;         /* requests waiting for this one */
+    QLIST_ENTRY(BdrvTrackedRequest) next;
+};
+
+/* Largest buffer used to emulate write-zeroes. */
+#define MAX_ZERO_BOUNCE (1 * MiB)
+
+int bdrv_check_request(int64_t offset, int64_t bytes, Error **errp)
+{
+    if (offset < 0) {
+        error_setg(errp, "offset is negative: %" PRIi64, offset);
+        return -EIO;
+    }
+    if (bytes < 0) {
+        error_setg(errp, "bytes is negative: %" PRIi64, bytes);
+        return -EIO;
+    }
+    if (bytes > BDRV_MAX_LENGTH || offset > BDRV_MAX_LENGTH - bytes) {
+        error_setg(errp, "request out of range");
+        return -EIO;
+    }
+    return 0;
+}
+
+static inline void bdrv_inc_in_flight(BlockDriverState *bs)
+{
+    bs->in_flight++;
+}
+
+static inline void bdrv_dec_in_flight(BlockDriverState *bs)
+{
+    bs->in_flight--;
+}
+
+size_t bdrv_opt_mem_align(BlockDriverState *bs)
+{
+    return bs && bs->bl.opt_mem_alignment ? bs->bl.opt_mem_alignment :
+           qemu_real_host_page_size();
+}
+
+void *qemu_blockalign(BlockDriverState *bs, size_t size)
+{
+    return qemu_memalign(bdrv_opt_mem_align(bs), size);
+}
+
+void *qemu_try_blockalign(BlockDriverState *bs, size_t size)
+{
+    return qemu_try_memalign(bdrv_opt_mem_align(bs), size);
+}
+
+/* ---------- Serialisation of padded requests ---------- */
+
+static bool tracked_overlaps(BdrvTrackedRequest *a, int64_t offset,
+                             int64_t bytes)
+{
+    return offset < a->offset + a->bytes && a->offset < offset + bytes;
+}
+
+/*
+ * Register [offset, offset+bytes) and wait until no conflicting request is
+ * in flight: serialising requests conflict with everything overlapping,
+ * others only with serialising ones.
+ */
+static void coroutine_fn tracked_request_begin(BlockDriverState *bs,
+                                               BdrvTrackedRequest *req,
+                                               int64_t offset, int64_t bytes,
+                                               bool serialising)
+{
+    BdrvTrackedRequest *other;
+    bool waited;
+
+    req->offset = offset;
+    req->bytes = bytes;
+    req->serialising = serialising;
+    qemu_co_queue_init(&req->wait_queue);
+    do {
+        waited = false;
+        QLIST_FOREACH(other, &bs->tracked_requests, next) {
+            if ((serialising || other->serialising) &&
+                tracked_overlaps(other, offset, bytes)) {
+                qemu_co_queue_wait(&other->wait_queue);
+                waited = true;
+                break;
+            }
+        }
+    } while (waited);
+    QLIST_INSERT_HEAD(&bs->tracked_requests, req, next);
+    if (serialising) {
+        bs->serialising_in_flight++;
+    }
+}
+
+static void tracked_request_end(BlockDriverState *bs, BdrvTrackedRequest *req)
+{
+    if (req->serialising) {
+        bs->serialising_in_flight--;
+    }
+    QLIST_REMOVE(req, next);
+    qemu_co_queue_restart_all(&req->wait_queue);
+}
+
+/* ---------- Reads ---------- */
+
+/* Aligned read, zero-filling what lies past the end of the node. */
+static int coroutine_fn bdrv_aligned_preadv(BlockDriverState *bs,
+                                            int64_t offset, int64_t bytes,
+                                            QEMUIOVector *qiov,
+                                            BdrvRequestFlags flags)
+{
+    BlockDriver *drv = bs->drv;
+    int64_t total = bs->total_sectors * BDRV_SECTOR_SIZE;
+    int64_t max_transfer = bs->bl.max_transfer;
+    int64_t readable, done = 0;
+    int ret;
+
+    if (offset >= total) {
+        qemu_iovec_memset(qiov, 0, 0, bytes);
+        return 0;
+    }
+    readable = MIN(bytes, total - offset);
+    if (!max_transfer) {
+        max_transfer = BDRV_REQUEST_MAX_BYTES;
+    }
+    if (readable <= max_transfer && readable == bytes) {
+        return drv->bdrv_co_preadv(bs, offset, bytes, qiov, 0);
+    }
+    while (done < readable) {
+        QEMUIOVector part;
+        int64_t n = MIN(readable - done, max_transfer);
+
+        qemu_iovec_init_slice(&part, qiov, done, n);
+        ret = drv->bdrv_co_preadv(bs, offset + done, n, &part, 0);
+        qemu_iovec_destroy(&part);
+        if (ret < 0) {
+            return ret;
+        }
+        done += n;
+    }
+    if (readable < bytes) {
+        qemu_iovec_memset(qiov, readable, 0, bytes - readable);
+    }
+    return 0;
+}
+
+int coroutine_fn bdrv_co_preadv(BdrvChild *child, int64_t offset,
+                                int64_t bytes, QEMUIOVector *qiov,
+                                BdrvRequestFlags flags)
+{
+    BlockDriverState *bs = child->bs;
+    uint32_t align;
+    int64_t head, tail;
+    BdrvTrackedRequest req;
+    int ret;
+
+    if (!bs->drv) {
+        return -ENOMEDIUM;
+    }
+    ret = bdrv_check_request(offset, bytes, NULL);
+    if (ret < 0) {
+        return ret;
+    }
+    if (bytes == 0) {
+        return 0;
+    }
+    if (!bs->drv->bdrv_co_preadv) {
+        return -ENOTSUP;
+    }
+
+    bdrv_inc_in_flight(bs);
+    align = bs->bl.request_alignment ? bs->bl.request_alignment : 1;
+    head = offset % align;
+    tail = (offset + bytes) % align;
+    if (align == 1 || (!head && !tail)) {
+        if (bs->serialising_in_flight) {
+            tracked_request_begin(bs, &req, offset, bytes, false);
+            ret = bdrv_aligned_preadv(bs, offset, bytes, qiov, flags);
+            tracked_request_end(bs, &req);
+        } else {
+            ret = bdrv_aligned_preadv(bs, offset, bytes, qiov, flags);
+        }
+    } else {
+        /* Read the covering aligned range into a bounce buffer. */
+        int64_t aoff = offset - head;
+        int64_t alen = QEMU_ALIGN_UP(offset + bytes, align) - aoff;
+        void *buf = qemu_try_blockalign(bs, alen);
+        QEMUIOVector bqiov;
+
+        if (!buf) {
+            ret = -ENOMEM;
+            goto out;
+        }
+        qemu_iovec_init_buf(&bqiov, buf, alen);
+        tracked_request_begin(bs, &req, aoff, alen, false);
+        ret = bdrv_aligned_preadv(bs, aoff, alen, &bqiov, flags);
+        tracked_request_end(bs, &req);
+        if (ret == 0) {
+            qemu_iovec_from_buf(qiov, 0, (char *)buf + head, bytes);
+        }
+        qemu_vfree(buf);
+    }
+out:
+    bdrv_dec_in_flight(bs);
+    return ret;
+}
+
+/* ---------- Writes ---------- */
+
+static int coroutine_fn bdrv_co_do_zero_pwritev(BlockDriverState *bs,
+                                                int64_t offset, int64_t bytes,
+                                                BdrvRequestFlags flags);
+
+/* Write-zeroes through the driver, falling back to writing zero buffers. */
+static int coroutine_fn bdrv_driver_pwrite_zeroes(BlockDriverState *bs,
+                                                  int64_t offset,
+                                                  int64_t bytes,
+                                                  BdrvRequestFlags flags)
+{
+    BlockDriver *drv = bs->drv;
+    int ret = -ENOTSUP;
+    void *buf = NULL;
+    int64_t done = 0;
+    bool need_flush = false;
+
+    if (!(bs->supported_zero_flags & BDRV_REQ_FUA) && (flags & BDRV_REQ_FUA)) {
+        flags &= ~BDRV_REQ_FUA;
+        need_flush = true;
+    }
+    if (drv->bdrv_co_pwrite_zeroes) {
+        ret = drv->bdrv_co_pwrite_zeroes(bs, offset, bytes,
+                                         flags & (bs->supported_zero_flags |
+                                                  BDRV_REQ_MAY_UNMAP |
+                                                  BDRV_REQ_NO_FALLBACK));
+    }
+    if (ret != -ENOTSUP) {
+        goto out;
+    }
+    if (flags & BDRV_REQ_NO_FALLBACK) {
+        goto out;
+    }
+    /* Emulate with explicit zero buffers. */
+    buf = qemu_try_blockalign(bs, MIN(bytes, MAX_ZERO_BOUNCE));
+    if (!buf) {
+        ret = -ENOMEM;
+        goto out;
+    }
+    memset(buf, 0, MIN(bytes, MAX_ZERO_BOUNCE));
+    ret = 0;
+    while (done < bytes) {
+        int64_t n = MIN(bytes - done, MAX_ZERO_BOUNCE);
+        QEMUIOVector qiov;
+
+        qemu_iovec_init_buf(&qiov, buf, n);
+        ret = drv->bdrv_co_pwritev(bs, offset + done, n, &qiov,
+                                   flags & bs->supported_write_flags &
+                                   BDRV_REQ_FUA);
+        if (ret < 0) {
+            break;
+        }
+        done += n;
+    }
+    qemu_vfree(buf);
+out:
+    if (ret == 0 && need_flush) {
+        ret = bdrv_co_flush(bs);
+    }
+    return ret;
+}
+
+/* Aligned write of data (qiov) or zeroes (qiov NULL). */
+static int coroutine_fn bdrv_aligned_pwritev(BlockDriverState *bs,
+                                             int64_t offset, int64_t bytes,
+                                             QEMUIOVector *qiov,
+                                             BdrvRequestFlags flags)
+{
+    BlockDriver *drv = bs->drv;
+    int64_t max_transfer = bs->bl.max_transfer;
+    int ret;
+
+    bdrv_debug_event(bs, (flags & BDRV_REQ_ZERO_WRITE) ? BLKDBG_PWRITEV_ZERO :
+                     BLKDBG_PWRITEV);
+    if (flags & BDRV_REQ_ZERO_WRITE) {
+        ret = bdrv_driver_pwrite_zeroes(bs, offset, bytes, flags);
+    } else {
+        bool emulate_fua = (flags & BDRV_REQ_FUA) &&
+                           !(bs->supported_write_flags & BDRV_REQ_FUA);
+        BdrvRequestFlags dflags = flags & bs->supported_write_flags;
+
+        if (!max_transfer) {
+            max_transfer = BDRV_REQUEST_MAX_BYTES;
+        }
+        if (bytes <= max_transfer) {
+            ret = drv->bdrv_co_pwritev(bs, offset, bytes, qiov, dflags);
+        } else {
+            int64_t done = 0;
+            ret = 0;
+            while (done < bytes && ret == 0) {
+                QEMUIOVector part;
+                int64_t n = MIN(bytes - done, max_transfer);
+
+                qemu_iovec_init_slice(&part, qiov, done, n);
+                ret = drv->bdrv_co_pwritev(bs, offset + done, n, &part,
+                                           dflags);
+                qemu_iovec_destroy(&part);
+                done += n;
+            }
+        }
+        if (ret == 0 && emulate_fua) {
+            ret = bdrv_co_flush(bs);
+        }
+    }
+    bs->write_gen++;
+    bdrv_debug_event(bs, BLKDBG_PWRITEV_DONE);
+    if (ret == 0) {
+        int64_t end = offset + bytes;
+        if (end > bs->total_sectors * (int64_t)BDRV_SECTOR_SIZE) {
+            bs->total_sectors = DIV_ROUND_UP(end, BDRV_SECTOR_SIZE);
+        }
+    }
+    return ret;
+}
+
+/*
+ * Unaligned write: read the partial head and tail blocks, merge, write
+ * the aligned range.  The request is serialising for its duration.
+ */
+static int coroutine_fn bdrv_co_pwritev_rmw(BlockDriverState *bs,
+                                            int64_t offset, int64_t bytes,
+                                            QEMUIOVector *qiov,
+                                            BdrvRequestFlags flags,
+                                            uint32_t align)
+{
+    int64_t head = offset % align;
+    int64_t aoff = offset - head;
+    int64_t aend = QEMU_ALIGN_UP(offset + bytes, align);
+    int64_t alen = aend - aoff;
+    BdrvTrackedRequest req;
+    QEMUIOVector bqiov;
+    uint8_t *buf;
+    int ret;
+
+    buf = qemu_try_blockalign(bs, alen);
+    if (!buf) {
+        return -ENOMEM;
+    }
+    tracked_request_begin(bs, &req, aoff, alen, true);
+
+    qemu_iovec_init_buf(&bqiov, buf, align);
+    if (head) {
+        bdrv_debug_event(bs, BLKDBG_PWRITEV_RMW_HEAD);
+        ret = bdrv_aligned_preadv(bs, aoff, align, &bqiov, 0);
+        if (ret < 0) {
+            goto out;
+        }
+        bdrv_debug_event(bs, BLKDBG_PWRITEV_RMW_AFTER_HEAD);
+    }
+    if ((offset + bytes) % align && (aend - align > aoff || !head)) {
+        qemu_iovec_init_buf(&bqiov, buf + alen - align, align);
+        bdrv_debug_event(bs, BLKDBG_PWRITEV_RMW_TAIL);
+        ret = bdrv_aligned_preadv(bs, aend - align, align, &bqiov, 0);
+        if (ret < 0) {
+            goto out;
+        }
+        bdrv_debug_event(bs, BLKDBG_PWRITEV_RMW_AFTER_TAIL);
+    }
+    if (qiov) {
+        qemu_iovec_to_buf(qiov, 0, buf + head, bytes);
+    } else {
+        memset(buf + head, 0, bytes);
+    }
+    qemu_iovec_init_buf(&bqiov, buf, alen);
+    ret = bdrv_aligned_pwritev(bs, aoff, alen, &bqiov,
+                               flags & ~BDRV_REQ_ZERO_WRITE);
+out:
+    tracked_request_end(bs, &req);
+    qemu_vfree(buf);
+    return ret;
+}
+
+static int coroutine_fn bdrv_co_do_pwritev(BlockDriverState *bs,
+                                           int64_t offset, int64_t bytes,
+                                           QEMUIOVector *qiov,
+                                           BdrvRequestFlags flags)
+{
+    uint32_t align;
+    BdrvTrackedRequest req;
+    int ret;
+
+    if (!bs->drv) {
+        return -ENOMEDIUM;
+    }
+    if (bs->read_only) {
+        return -EPERM;
+    }
+    ret = bdrv_check_request(offset, bytes, NULL);
+    if (ret < 0) {
+        return ret;
+    }
+    if (bytes == 0 && !(flags & BDRV_REQ_ZERO_WRITE)) {
+        return 0;
+    }
+    if (!bs->drv->bdrv_co_pwritev && !(flags & BDRV_REQ_ZERO_WRITE)) {
+        return -ENOTSUP;
+    }
+
+    bdrv_inc_in_flight(bs);
+    align = bs->bl.request_alignment ? bs->bl.request_alignment : 1;
+    if (align == 1 || (QEMU_IS_ALIGNED(offset, align) &&
+                       QEMU_IS_ALIGNED(bytes, align))) {
+        if (bs->serialising_in_flight) {
+            tracked_request_begin(bs, &req, offset, bytes, false);
+            ret = bdrv_aligned_pwritev(bs, offset, bytes, qiov, flags);
+            tracked_request_end(bs, &req);
+        } else {
+            ret = bdrv_aligned_pwritev(bs, offset, bytes, qiov, flags);
+        }
+    } else if (flags & BDRV_REQ_ZERO_WRITE) {
+        ret = bdrv_co_do_zero_pwritev(bs, offset, bytes, flags);
+    } else {
+        ret = bdrv_co_pwritev_rmw(bs, offset, bytes, qiov, flags, align);
+    }
+    bdrv_dec_in_flight(bs);
+    return ret;
+}
+
+/* Unaligned write-zeroes: pad head and tail, zero the aligned middle. */
+static int coroutine_fn bdrv_co_do_zero_pwritev(BlockDriverState *bs,
+                                                int64_t offset, int64_t bytes,
+                                                BdrvRequestFlags flags)
+{
+    uint32_t align = bs->bl.request_alignment;
+    int64_t first_aligned = QEMU_ALIGN_UP(offset, align);
+    int64_t last_aligned = QEMU_ALIGN_DOWN(offset + bytes, align);
+    int ret = 0;
+
+    flags &= ~BDRV_REQ_ZERO_WRITE;
+    if (first_aligned >= last_aligned) {
+        /* Everything is within partial blocks. */
+        return bdrv_co_pwritev_rmw(bs, offset, bytes, NULL, flags, align);
+    }
+    if (offset < first_aligned) {
+        ret = bdrv_co_pwritev_rmw(bs, offset, first_aligned - offset, NULL,
+                                  flags, align);
+        if (ret < 0) {
+            return ret;
+        }
+    }
+    {
+        BdrvTrackedRequest req;
+        tracked_request_begin(bs, &req, first_aligned,
+                              last_aligned - first_aligned, false);
+        ret = bdrv_aligned_pwritev(bs, first_aligned,
+                                   last_aligned - first_aligned, NULL,
+                                   flags | BDRV_REQ_ZERO_WRITE);
+        tracked_request_end(bs, &req);
+        if (ret < 0) {
+            return ret;
+        }
+    }
+    if (last_aligned < offset + bytes) {
+        ret = bdrv_co_pwritev_rmw(bs, last_aligned,
+                                  offset + bytes - last_aligned, NULL,
+                                  flags, align);
+    }
+    return ret;
+}
+
+int coroutine_fn bdrv_co_pwritev(BdrvChild *child, int64_t offset,
+                                 int64_t bytes, QEMUIOVector *qiov,
+                                 BdrvRequestFlags flags)
+{
+    if (flags & BDRV_REQ_ZERO_WRITE) {
+        qiov = NULL;
+    }
+    return bdrv_co_do_pwritev(child->bs, offset, bytes, qiov, flags);
+}
+
+int coroutine_fn bdrv_co_pwrite_zeroes(BdrvChild *child, int64_t offset,
+                                       int64_t bytes, BdrvRequestFlags flags)
+{
+    return bdrv_co_do_pwritev(child->bs, offset, bytes, NULL,
+                              flags | BDRV_REQ_ZERO_WRITE);
+}
+
+int coroutine_fn bdrv_co_pdiscard(BdrvChild *child, int64_t offset,
+                                  int64_t bytes)
+{
+    BlockDriverState *bs = child->bs;
+    int ret;
+
+    if (!bs->drv) {
+        return -ENOMEDIUM;
+    }
+    ret = bdrv_check_request(offset, bytes, NULL);
+    if (ret < 0) {
+        return ret;
+    }
+    if (bs->read_only) {
+        return -EPERM;
+    }
+    /* Discards are advisory: ignored unless discard=unmap. */
+    if (!(bs->open_flags & BDRV_O_UNMAP) || !bs->drv->bdrv_co_pdiscard ||
+        bytes == 0) {
+        return 0;
+    }
+    bdrv_inc_in_flight(bs);
+    ret = bs->drv->bdrv_co_pdiscard(bs, offset, bytes);
+    bs->write_gen++;
+    bdrv_dec_in_flight(bs);
+    return ret == -ENOTSUP ? 0 : ret;
+}
+
+/* ---------- Flush ---------- */
+
+int coroutine_fn bdrv_co_flush(BlockDriverState *bs)
+{
+    BlockDriver *drv = bs->drv;
+    BdrvChild *primary = bs->file;
+    BdrvChild *c;
+    uint64_t current_gen;
+    int ret = 0;
+
+    if (!drv || bs->read_only) {
+        return 0;
+    }
+    bdrv_inc_in_flight(bs);
+    current_gen = bs->write_gen;
+
+    if (drv->bdrv_co_flush) {
+        ret = drv->bdrv_co_flush(bs);
+        goto out;
+    }
+    BLKDBG_EVENT(primary, BLKDBG_FLUSH_TO_OS);
+    if (drv->bdrv_co_flush_to_os) {
+        ret = drv->bdrv_co_flush_to_os(bs);
+        if (ret < 0) {
+            goto out;
+        }
+    }
+    if (bs->open_flags & BDRV_O_NO_FLUSH) {
+        goto flush_children;
+    }
+    /* Nothing written since the last successful flush. */
+    if (bs->flushed_gen == current_gen) {
+        goto flush_children;
+    }
+    BLKDBG_EVENT(primary, BLKDBG_FLUSH_TO_DISK);
+    if (drv->bdrv_co_flush_to_disk) {
+        ret = drv->bdrv_co_flush_to_disk(bs);
+        if (ret < 0) {
+            goto out;
+        }
+    }
+flush_children:
+    QLIST_FOREACH(c, &bs->children, next) {
+        if (c->perm & (BLK_PERM_WRITE | BLK_PERM_WRITE_UNCHANGED)) {
+            int r = bdrv_co_flush(c->bs);
+            if (!ret) {
+                ret = r;
+            }
+        }
+    }
+out:
+    if (ret == 0) {
+        bs->flushed_gen = current_gen;
+    }
+    bdrv_dec_in_flight(bs);
+    return ret;
+}
+
+/* ---------- Block status ---------- */
+
+int coroutine_fn bdrv_co_block_status(BlockDriverState *bs, bool want_zero,
+                                      int64_t offset, int64_t bytes,
+                                      int64_t *pnum, int64_t *map,
+                                      BlockDriverState **file)
+{
+    int64_t total, local_map = 0;
+    BlockDriverState *local_file = NULL;
+    int ret;
+
+    *pnum = 0;
+    if (map) {
+        *map = 0;
+    }
+    if (file) {
+        *file = NULL;
+    }
+    if (!bs->drv) {
+        return -ENOMEDIUM;
+    }
+    total = bdrv_getlength(bs);
+    if (total < 0) {
+        return total;
+    }
+    if (offset < 0 || bytes < 0) {
+        return -EINVAL;
+    }
+    if (offset >= total) {
+        return BDRV_BLOCK_EOF;
+    }
+    bytes = MIN(bytes, total - offset);
+    if (bytes == 0) {
+        return BDRV_BLOCK_EOF;
+    }
+
+    if (!bs->drv->bdrv_co_block_status) {
+        /* Everything is data, stored where the caller asked. */
+        *pnum = bytes;
+        ret = BDRV_BLOCK_DATA | BDRV_BLOCK_ALLOCATED;
+        if (offset + bytes == total) {
+            ret |= BDRV_BLOCK_EOF;
+        }
+        if (bs->drv->protocol_name) {
+            ret |= BDRV_BLOCK_OFFSET_VALID;
+            local_map = offset;
+            local_file = bs;
+        }
+        goto out;
+    }
+
+    bdrv_inc_in_flight(bs);
+    ret = bs->drv->bdrv_co_block_status(bs, want_zero, offset, bytes, pnum,
+                                        &local_map, &local_file);
+    bdrv_dec_in_flight(bs);
+    if (ret < 0) {
+        *pnum = 0;
+        return ret;
+    }
+    assert(*pnum > 0 && *pnum <= bytes);
+    if (ret & BDRV_BLOCK_RAW) {
+        /* The driver maps 1:1 onto local_file: ask it instead. */
+        assert((ret & BDRV_BLOCK_OFFSET_VALID) && local_file);
+        ret = bdrv_co_block_status(local_file, want_zero, local_map, *pnum,
+                                   pnum, &local_map, &local_file);
+        goto out;
+    }
+    if (ret & (BDRV_BLOCK_DATA | BDRV_BLOCK_ZERO)) {
+        ret |= BDRV_BLOCK_ALLOCATED;
+    }
+    if (want_zero && (ret & BDRV_BLOCK_OFFSET_VALID) && local_file &&
+        local_file != bs && (ret & BDRV_BLOCK_DATA) &&
+        !(ret & BDRV_BLOCK_ZERO)) {
+        int64_t file_pnum;
+        int ret2 = bdrv_co_block_status(local_file, want_zero, local_map,
+                                        *pnum, &file_pnum, NULL, NULL);
+        if (ret2 >= 0) {
+            if ((ret2 & BDRV_BLOCK_EOF) &&
+                (!file_pnum || (ret2 & BDRV_BLOCK_ZERO))) {
+                /* Past the end of the file reads as zeroes. */
+                ret |= BDRV_BLOCK_ZERO;
+            } else {
+                *pnum = file_pnum;
+                ret |= (ret2 & BDRV_BLOCK_ZERO);
+            }
+        }
+    }
+    if (offset + *pnum == total) {
+        ret |= BDRV_BLOCK_EOF;
+    }
+out:
+    if (map) {
+        *map = local_map;
+    }
+    if (file) {
+        *file = local_file;
+    }
+    return ret;
+}
+
+/* ---------- Synchronous wrappers ---------- */
+
+typedef struct SyncCo {
+    BdrvChild *child;
+    BlockDriverState *bs;
+    int64_t offset, bytes;
+    QEMUIOVector *qiov;
+    BdrvRequestFlags flags;
+    int64_t *pnum, *map;
+    BlockDriverState **file;
+    bool want_zero;
+    int ret;
+    bool done;
+} SyncCo;
+
+static void coroutine_fn sync_preadv_entry(void *opaque)
+{
+    SyncCo *s = opaque;
+
+    s->ret = bdrv_co_preadv(s->child, s->offset, s->bytes, s->qiov, s->flags);
+    s->done = true;
+}
+
+static void coroutine_fn sync_pwritev_entry(void *opaque)
+{
+    SyncCo *s = opaque;
+
+    s->ret = bdrv_co_pwritev(s->child, s->offset, s->bytes, s->qiov, s->flags);
+    s->done = true;
+}
+
+static void coroutine_fn sync_flush_entry(void *opaque)
+{
+    SyncCo *s = opaque;
+
+    s->ret = bdrv_co_flush(s->bs);
+    s->done = true;
+}
+
+static void coroutine_fn sync_block_status_entry(void *opaque)
+{
+    SyncCo *s = opaque;
+
+    s->ret = bdrv_co_block_status(s->bs, s->want_zero, s->offset, s->bytes,
+                                  s->pnum, s->map, s->file);
+    s->done = true;
+}
+
+static int sync_run(CoroutineEntry *entry, SyncCo *s)
+{
+    if (qemu_in_coroutine()) {
+        entry(s);
+    } else {
+        qemu_coroutine_enter(qemu_coroutine_create(entry, s));
+        AIO_WAIT_WHILE(!s->done);
+    }
+    return s->ret;
+}
+
+int bdrv_pread(BdrvChild *child, int64_t offset, int64_t bytes, void *buf,
+               BdrvRequestFlags flags)
+{
+    QEMUIOVector qiov;
+    SyncCo s = { .child = child, .offset = offset, .bytes = bytes,
+                 .qiov = &qiov, .flags = flags };
+
+    if (bytes < 0) {
+        return -EINVAL;
+    }
+    qemu_iovec_init_buf(&qiov, buf, bytes);
+    return sync_run(sync_preadv_entry, &s);
+}
+
+int bdrv_pwrite(BdrvChild *child, int64_t offset, int64_t bytes,
+                const void *buf, BdrvRequestFlags flags)
+{
+    QEMUIOVector qiov;
+    SyncCo s = { .child = child, .offset = offset, .bytes = bytes,
+                 .qiov = &qiov, .flags = flags };
+
+    if (bytes < 0) {
+        return -EINVAL;
+    }
+    qemu_iovec_init_buf(&qiov, (void *)buf, bytes);
+    return sync_run(sync_pwritev_entry, &s);
+}
+
+int bdrv_flush(BlockDriverState *bs)
+{
+    SyncCo s = { .bs = bs };
+
+    return sync_run(sync_flush_entry, &s);
+}
+
+int bdrv_block_status(BlockDriverState *bs, int64_t offset, int64_t bytes,
+                      int64_t *pnum, int64_t *map, BlockDriverState **file)
+{
+    SyncCo s = { .bs = bs, .offset = offset, .bytes = bytes, .pnum = pnum,
+                 .map = map, .file = file, .want_zero = true };
+
+    return sync_run(sync_block_status_entry, &s);
+}
+
+int bdrv_is_allocated(BlockDriverState *bs, int64_t offset, int64_t bytes,
+                      int64_t *pnum)
+{
+    int64_t dummy;
+    SyncCo s = { .bs = bs, .offset = offset, .bytes = bytes,
+                 .pnum = pnum ? pnum : &dummy, .want_zero = false };
+    int ret = sync_run(sync_block_status_entry, &s);
+
+    if (ret < 0) {
+        return ret;
+    }
+    return !!(ret & BDRV_BLOCK_ALLOCATED);
+}
+
+int bdrv_is_allocated_above(BlockDriverState *top, BlockDriverState *base,
+                            bool include_base, int64_t offset, int64_t bytes,
+                            int64_t *pnum)
+{
+    /* No backing chains yet: the top node decides. */
+    return bdrv_is_allocated(top, offset, bytes, pnum);
+}
+
+/* ---------- Drain ---------- */
+
+void bdrv_drain(BlockDriverState *bs)
+{
+    if (!bs) {
+        bdrv_drain_all();
+        return;
+    }
+    AIO_WAIT_WHILE(bs->in_flight > 0);
+}
+
+void bdrv_drain_all(void)
+{
+    BlockDriverState *bs = NULL;
+
+    while ((bs = bdrv_next_node(bs))) {
+        AIO_WAIT_WHILE(bs->in_flight > 0);
+    }
+}
