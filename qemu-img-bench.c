@@ -1,0 +1,349 @@
+/*
+ * qemu-img bench: keep @depth asynchronous requests in flight until
+ * @count have completed, optionally flushing every N writes.
+ *
+ * This is the project's speed yardstick, so the loop does no work per
+ * request beyond issuing it: buffers and I/O vectors are set up once,
+ * one slot per request in flight.
+ */
+#include "qemu/osdep.h"
+#include <getopt.h>
+#include "qapi/error.h"
+#include "qemu/option.h"
+#include "qemu/main-loop.h"
+#include "block/block.h"
+#include "sysemu/block-backend.h"
+#include "qemu-img.h"
+
+typedef struct BenchData BenchData;
+
+typedef struct BenchSlot {
+    BenchData *b;
+    QEMUIOVector qiov;
+} BenchSlot;
+
+struct BenchData {
+    BlockBackend *blk;
+    int64_t image_size;
+    bool write;
+    int bufsize;
+    int step;
+    int nrreq;              /* requests in flight at most */
+    int n;                  /* requests not yet completed */
+    int in_flight;
+    int flush_interval;
+    bool drain_on_flush;
+    bool in_flush;
+    int64_t offset;         /* of the next request */
+    uint8_t *buf;
+    BenchSlot *slots;
+    int *free_slots;        /* stack of idle slot indexes */
+    int nr_free;
+};
+
+static void bench_cb(void *opaque, int ret);
+
+static void bench_request_cb(void *opaque, int ret)
+{
+    BenchSlot *slot = opaque;
+    BenchData *b = slot->b;
+
+    b->free_slots[b->nr_free++] = slot - b->slots;
+    bench_cb(b, ret);
+}
+
+static void bench_undrained_flush_cb(void *opaque, int ret)
+{
+    if (ret < 0) {
+        error_report("Failed flush request: %s", strerror(-ret));
+        exit(EXIT_FAILURE);
+    }
+}
+
+static void bench_cb(void *opaque, int ret)
+{
+    BenchData *b = opaque;
+
+    if (ret < 0) {
+        error_report("Failed request: %s", strerror(-ret));
+        exit(EXIT_FAILURE);
+    }
+
+    if (b->in_flush) {
+        /* A draining flush finished: the queue is empty, start again. */
+        assert(b->in_flight == 0);
+        b->in_flush = false;
+    } else if (b->in_flight > 0) {
+        int remaining = b->n - b->in_flight;
+
+        b->n--;
+        b->in_flight--;
+
+        if (b->flush_interval && remaining % b->flush_interval == 0) {
+            if (!b->in_flight || !b->drain_on_flush) {
+                BlockCompletionFunc *cb = bench_undrained_flush_cb;
+
+                if (b->drain_on_flush) {
+                    b->in_flush = true;
+                    cb = bench_cb;
+                }
+                if (!blk_aio_flush(b->blk, cb, b)) {
+                    error_report("Failed to issue flush request");
+                    exit(EXIT_FAILURE);
+                }
+            }
+            if (b->drain_on_flush) {
+                return;
+            }
+        }
+    }
+
+    while (b->n > b->in_flight && b->in_flight < b->nrreq) {
+        int64_t offset = b->offset;
+        BenchSlot *slot;
+        BlockAIOCB *acb;
+
+        /*
+         * Count the request and advance the offset before issuing it:
+         * the completion may run before blk_aio_*() returns to us.
+         */
+        assert(b->nr_free > 0);
+        slot = &b->slots[b->free_slots[--b->nr_free]];
+        b->in_flight++;
+        b->offset += b->step;
+        if (b->image_size <= b->bufsize) {
+            b->offset = 0;
+        } else {
+            b->offset %= b->image_size - b->bufsize;
+        }
+        if (b->write) {
+            acb = blk_aio_pwritev(b->blk, offset, &slot->qiov, 0,
+                                  bench_request_cb, slot);
+        } else {
+            acb = blk_aio_preadv(b->blk, offset, &slot->qiov, 0,
+                                 bench_request_cb, slot);
+        }
+        if (!acb) {
+            error_report("Failed to issue request");
+            exit(EXIT_FAILURE);
+        }
+    }
+}
+
+/* QEMU parses these counts as unsigned longs with any base, up to @max. */
+static bool parse_count(const char *s, unsigned long max, int *ret)
+{
+    char *end;
+    unsigned long v;
+
+    if (!s || !*s) {
+        return false;
+    }
+    errno = 0;
+    v = strtoul(s, &end, 0);
+    if (errno || end == s || *end || v > max) {
+        return false;
+    }
+    *ret = v;
+    return true;
+}
+
+int img_bench(int argc, char **argv)
+{
+    static const struct option long_options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"flush-interval", required_argument, NULL, OPTION_FLUSH_INTERVAL},
+        {"image-opts", no_argument, NULL, OPTION_IMAGE_OPTS},
+        {"pattern", required_argument, NULL, OPTION_PATTERN},
+        {"no-drain", no_argument, NULL, OPTION_NO_DRAIN},
+        {"force-share", no_argument, NULL, 'U'},
+        {NULL, 0, NULL, 0}
+    };
+    const char *fmt = NULL, *filename;
+    bool is_write = false, image_opts = false, force_share = false;
+    bool writethrough = false, drain_on_flush = true;
+    int count = 75000, depth = 64, bufsize = 4096, step = 0;
+    int flush_interval = 0, pattern = 0, flags = 0;
+    int64_t offset = 0, image_size, t0, t1, sval;
+    BlockBackend *blk = NULL;
+    BenchData data = { 0 };
+    size_t nslots = 0, i;
+    int c, ret = 1;
+
+    for (;;) {
+        c = getopt_long(argc, argv, ":hc:d:f:ni:o:qs:S:t:wU", long_options,
+                        NULL);
+        if (c == -1) {
+            break;
+        }
+        switch (c) {
+        case ':':
+        case '?':
+            img_bad_option(c, argv);
+        case 'h':
+            img_help();
+        case 'c':
+            if (!parse_count(optarg, INT_MAX, &count)) {
+                error_report("Invalid request count specified");
+                return 1;
+            }
+            break;
+        case 'd':
+            /*
+             * QEMU 7.2 accepts 0 and then waits forever; we refuse it.
+             */
+            if (!parse_count(optarg, INT_MAX, &depth) || depth == 0) {
+                error_report("Invalid queue depth specified");
+                return 1;
+            }
+            break;
+        case 'f':
+            fmt = optarg;
+            break;
+        case 'n':
+            flags |= BDRV_O_NATIVE_AIO;
+            break;
+        case 'i':
+            if (bdrv_parse_aio(optarg, &flags) < 0) {
+                error_report("Invalid aio option: %s", optarg);
+                return 1;
+            }
+            break;
+        case 'o':
+            offset = cvtnum_full("offset", optarg, 0, INT64_MAX);
+            if (offset < 0) {
+                return 1;
+            }
+            break;
+        case 'q':
+            /* QEMU prints the bench lines even with -q. */
+            break;
+        case 's':
+            sval = cvtnum_full("buffer size", optarg, 0, INT_MAX);
+            if (sval < 0) {
+                return 1;
+            }
+            bufsize = sval;
+            break;
+        case 'S':
+            sval = cvtnum_full("step_size", optarg, 0, INT_MAX);
+            if (sval < 0) {
+                return 1;
+            }
+            step = sval;
+            break;
+        case 't':
+            if (bdrv_parse_cache_mode(optarg, &flags, &writethrough) < 0) {
+                error_report("Invalid cache mode");
+                return 1;
+            }
+            break;
+        case 'w':
+            flags |= BDRV_O_RDWR;
+            is_write = true;
+            break;
+        case 'U':
+            force_share = true;
+            break;
+        case OPTION_PATTERN:
+            if (!parse_count(optarg, 0xff, &pattern)) {
+                error_report("Invalid pattern byte specified");
+                return 1;
+            }
+            break;
+        case OPTION_FLUSH_INTERVAL:
+            if (!parse_count(optarg, INT_MAX, &flush_interval)) {
+                error_report("Invalid flush interval specified");
+                return 1;
+            }
+            break;
+        case OPTION_NO_DRAIN:
+            drain_on_flush = false;
+            break;
+        case OPTION_IMAGE_OPTS:
+            image_opts = true;
+            break;
+        }
+    }
+    if (optind != argc - 1) {
+        img_error_exit("Expecting one image file name");
+    }
+    filename = argv[argc - 1];
+
+    if (!is_write && flush_interval) {
+        error_report("--flush-interval is only available in write tests");
+        return 1;
+    }
+    if (flush_interval && flush_interval < depth) {
+        error_report("Flush interval can't be smaller than depth");
+        return 1;
+    }
+
+    blk = img_open(image_opts, filename, fmt, flags, writethrough,
+                   force_share);
+    if (!blk) {
+        return 1;
+    }
+    image_size = blk_getlength(blk);
+    if (image_size < 0) {
+        error_report("Could not get the image size: %s",
+                     strerror(-image_size));
+        goto out;
+    }
+
+    /* Never more slots than requests: -d 1000000 -c 10 stays cheap. */
+    nslots = MAX(MIN(depth, count), 1);
+    data = (BenchData) {
+        .blk = blk,
+        .image_size = image_size,
+        .write = is_write,
+        .bufsize = bufsize,
+        .step = step ? step : bufsize,
+        .nrreq = depth,
+        .n = count,
+        .flush_interval = flush_interval,
+        .drain_on_flush = drain_on_flush,
+        .offset = offset,
+    };
+    data.buf = qemu_try_blockalign(blk_bs(blk), MAX(nslots * bufsize, 1));
+    if (!data.buf) {
+        error_report("Could not allocate %zu bytes of request buffers",
+                     nslots * bufsize);
+        goto out;
+    }
+    memset(data.buf, pattern, nslots * bufsize);
+    data.slots = g_new0(BenchSlot, nslots);
+    data.free_slots = g_new(int, nslots);
+    for (i = 0; i < nslots; i++) {
+        data.slots[i].b = &data;
+        qemu_iovec_init_buf(&data.slots[i].qiov, data.buf + i * bufsize,
+                            bufsize);
+        data.free_slots[i] = nslots - 1 - i;
+    }
+    data.nr_free = nslots;
+    data.nrreq = MIN(depth, (int)nslots);
+
+    printf("Sending %d %s requests, %d bytes each, %d in parallel "
+           "(starting at offset %" PRId64 ", step size %d)\n",
+           count, is_write ? "write" : "read", bufsize, depth, offset,
+           data.step);
+    if (flush_interval) {
+        printf("Sending flush every %d requests\n", flush_interval);
+    }
+
+    t0 = get_clock_ns();
+    bench_cb(&data, 0);
+    while (data.n > 0) {
+        main_loop_wait(true);
+    }
+    t1 = get_clock_ns();
+    printf("Run completed in %3.3f seconds.\n", (t1 - t0) / 1e9);
+    ret = 0;
+
+out:
+    g_free(data.slots);
+    g_free(data.free_slots);
+    qemu_vfree(data.buf);
+    blk_unref(blk);
+    return ret;
+}

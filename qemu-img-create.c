@@ -1,0 +1,490 @@
+/*
+ * qemu-img create: format an image with creation options (-o).
+ *
+ * The options of the format driver and of the protocol driver under it
+ * are merged into one list, validated, echoed in the "Formatting" line
+ * and handed to bdrv_create().
+ */
+#include "qemu/osdep.h"
+#include <getopt.h>
+#include "qapi/error.h"
+#include "qemu/qdict.h"
+#include "qemu/option.h"
+#include "block/block_int.h"
+#include "qemu-img.h"
+
+/* One "name=value" element of a -o list; value NULL for a bare word. */
+typedef struct CreateOpt {
+    char *name;
+    char *value;
+} CreateOpt;
+
+static void create_opt_clear(gpointer p)
+{
+    CreateOpt *o = p;
+
+    g_free(o->name);
+    g_free(o->value);
+}
+
+/*
+ * A -o argument must be non-empty, must not start with a comma and may
+ * only end in escaped commas (",,").
+ */
+static bool option_list_is_valid(const char *s)
+{
+    size_t len = strlen(s), i;
+
+    if (!s[0] || s[0] == ',') {
+        return false;
+    }
+    for (i = len; i > 0 && s[i - 1] == ','; i--) {
+        /* count trailing commas */
+    }
+    return (len - i) % 2 == 0;
+}
+
+/* Split "a=1,b=x,,y,c" into elements; ",," in values is a comma. */
+static GArray *option_list_split(const char *s)
+{
+    GArray *list = g_array_new(false, true, sizeof(CreateOpt));
+    const char *p = s;
+
+    g_array_set_clear_func(list, create_opt_clear);
+    while (*p) {
+        CreateOpt o = { NULL, NULL };
+        size_t n = strcspn(p, "=,");
+
+        o.name = g_strndup(p, n);
+        p += n;
+        if (*p == '=') {
+            GString *v = g_string_new(NULL);
+
+            p++;
+            while (*p) {
+                if (*p == ',') {
+                    if (p[1] != ',') {
+                        break;
+                    }
+                    p++;
+                }
+                g_string_append_c(v, *p++);
+            }
+            o.value = g_string_free(v, false);
+        }
+        if (*p == ',') {
+            p++;
+        }
+        g_array_append_val(list, o);
+    }
+    return list;
+}
+
+static bool is_help_word(const char *s)
+{
+    return !strcmp(s, "help") || !strcmp(s, "?");
+}
+
+static bool option_list_wants_help(const char *s)
+{
+    g_autoptr(GArray) list = option_list_split(s);
+    guint i;
+
+    for (i = 0; i < list->len; i++) {
+        if (is_help_word(g_array_index(list, CreateOpt, i).name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Append @descs to @merged, skipping names already present. */
+static void merge_descs(GArray *merged, const QemuOptDesc *descs)
+{
+    for (; descs && descs->name; descs++) {
+        guint i;
+        bool dup = false;
+
+        for (i = 0; i < merged->len; i++) {
+            if (!strcmp(g_array_index(merged, QemuOptDesc, i).name,
+                        descs->name)) {
+                dup = true;
+                break;
+            }
+        }
+        if (!dup) {
+            g_array_append_val(merged, *descs);
+        }
+    }
+}
+
+static GArray *merged_descs_new(void)
+{
+    /* Zero-terminated: the array doubles as a QemuOptDesc table. */
+    return g_array_new(true, true, sizeof(QemuOptDesc));
+}
+
+static const QemuOptDesc *find_desc(GArray *descs, const char *name)
+{
+    guint i;
+
+    for (i = 0; i < descs->len; i++) {
+        const QemuOptDesc *d = &g_array_index(descs, QemuOptDesc, i);
+        if (!strcmp(d->name, name)) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
+static const char *opt_type_name(QemuOptType type)
+{
+    switch (type) {
+    case QEMU_OPT_BOOL:
+        return "bool (on/off)";
+    case QEMU_OPT_NUMBER:
+        return "num";
+    case QEMU_OPT_SIZE:
+        return "size";
+    case QEMU_OPT_STRING:
+    default:
+        return "str";
+    }
+}
+
+static gint cmp_str(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The help lines, sorted by name as QEMU lists them. */
+static void print_descs_help(GArray *descs)
+{
+    GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+    guint i;
+
+    for (i = 0; i < descs->len; i++) {
+        const QemuOptDesc *d = &g_array_index(descs, QemuOptDesc, i);
+        GString *s = g_string_new(NULL);
+
+        g_string_append_printf(s, "  %s=<%s>", d->name, opt_type_name(d->type));
+        if (d->help) {
+            while (s->len < 24) {
+                g_string_append_c(s, ' ');
+            }
+            g_string_append_printf(s, " - %s", d->help);
+        }
+        g_ptr_array_add(lines, g_string_free(s, false));
+    }
+    g_ptr_array_sort(lines, cmp_str);
+    for (i = 0; i < lines->len; i++) {
+        printf("%s\n", (char *)g_ptr_array_index(lines, i));
+    }
+    g_ptr_array_free(lines, true);
+}
+
+static int print_create_help(const char *filename, const char *fmt)
+{
+    g_autoptr(GArray) descs = merged_descs_new();
+    BlockDriver *drv, *proto;
+    Error *err = NULL;
+
+    drv = bdrv_find_format(fmt);
+    if (!drv) {
+        error_report("Unknown file format '%s'", fmt);
+        return 1;
+    }
+    if (!drv->create_opts) {
+        error_report("Format driver '%s' does not support image creation",
+                     fmt);
+        return 1;
+    }
+    merge_descs(descs, drv->create_opts);
+    if (filename) {
+        proto = bdrv_find_protocol(filename, true, &err);
+        if (!proto) {
+            error_report_err(err);
+            return 1;
+        }
+        if (!proto->create_opts) {
+            error_report("Protocol driver '%s' does not support image "
+                         "creation", proto->format_name);
+            return 1;
+        }
+        merge_descs(descs, proto->create_opts);
+        printf("Supported options:\n");
+    } else {
+        printf("Supported %s options:\n", fmt);
+    }
+    print_descs_help(descs);
+    if (!filename) {
+        printf("\n"
+               "The protocol level may support further options.\n"
+               "Specify the target filename to include those options.\n");
+    }
+    return 0;
+}
+
+/* String values are echoed with commas escaped, as they were typed. */
+static void print_escaped(const char *s)
+{
+    for (; *s; s++) {
+        if (*s == ',') {
+            putchar(',');
+        }
+        putchar(*s);
+    }
+}
+
+/* The "name=value ..." part of the Formatting line, in list order. */
+static void print_create_opts(GArray *descs, QemuOpts *opts)
+{
+    const char *sep = "";
+    guint i;
+
+    for (i = 0; i < descs->len; i++) {
+        const QemuOptDesc *d = &g_array_index(descs, QemuOptDesc, i);
+        bool set = qemu_opt_has(opts, d->name);
+        const char *value = set ? qemu_opt_get(opts, d->name)
+                                : d->def_value_str;
+
+        if (!value) {
+            continue;
+        }
+        printf("%s%s=", sep, d->name);
+        if (d->type == QEMU_OPT_STRING) {
+            print_escaped(value);
+        } else if (set && d->type == QEMU_OPT_SIZE) {
+            printf("%" PRId64, (int64_t)qemu_opt_get_size(opts, d->name, 0));
+        } else if (set && d->type == QEMU_OPT_NUMBER) {
+            printf("%" PRId64, (int64_t)qemu_opt_get_number(opts, d->name, 0));
+        } else {
+            printf("%s", value);
+        }
+        sep = " ";
+    }
+}
+
+/*
+ * The QDict handed to bdrv_create(): every option that was set, sizes
+ * and numbers as integers, the rest as the strings given.
+ */
+static QDict *create_opts_to_qdict(GArray *descs, QemuOpts *opts)
+{
+    QDict *qdict = qdict_new();
+    guint i;
+
+    for (i = 0; i < descs->len; i++) {
+        const QemuOptDesc *d = &g_array_index(descs, QemuOptDesc, i);
+
+        if (!qemu_opt_has(opts, d->name)) {
+            continue;
+        }
+        switch (d->type) {
+        case QEMU_OPT_SIZE:
+            qdict_put_int(qdict, d->name,
+                          (int64_t)qemu_opt_get_size(opts, d->name, 0));
+            break;
+        case QEMU_OPT_NUMBER:
+            qdict_put_int(qdict, d->name,
+                          (int64_t)qemu_opt_get_number(opts, d->name, 0));
+            break;
+        default:
+            qdict_put_str(qdict, d->name, qemu_opt_get(opts, d->name));
+            break;
+        }
+    }
+    return qdict;
+}
+
+static void img_do_create(const char *filename, const char *fmt,
+                          const char *base_filename, const char *base_fmt,
+                          const char *options, int64_t img_size, bool quiet,
+                          Error **errp)
+{
+    g_autoptr(GArray) descs = merged_descs_new();
+    QemuOptsList list = { .name = fmt };
+    QemuOpts *opts = NULL;
+    BlockDriver *drv, *proto;
+    QDict *qdict = NULL;
+    Error *err = NULL;
+    int ret;
+
+    drv = bdrv_find_format(fmt);
+    if (!drv) {
+        error_setg(errp, "Unknown file format '%s'", fmt);
+        return;
+    }
+    proto = bdrv_find_protocol(filename, true, errp);
+    if (!proto) {
+        return;
+    }
+    if (!drv->create_opts) {
+        error_setg(errp, "Format driver '%s' does not support image creation",
+                   drv->format_name);
+        return;
+    }
+    if (!proto->create_opts) {
+        error_setg(errp, "Protocol driver '%s' does not support image "
+                   "creation", proto->format_name);
+        return;
+    }
+
+    merge_descs(descs, drv->create_opts);
+    merge_descs(descs, proto->create_opts);
+    list.desc = (const QemuOptDesc *)descs->data;
+    opts = qemu_opts_create(&list);
+
+    if (options) {
+        g_autoptr(GArray) elems = option_list_split(options);
+        guint i;
+
+        for (i = 0; i < elems->len; i++) {
+            CreateOpt *o = &g_array_index(elems, CreateOpt, i);
+
+            if (!find_desc(descs, o->name)) {
+                error_setg(errp, "Invalid parameter '%s'", o->name);
+                goto out;
+            }
+            if (!qemu_opt_set(opts, o->name, o->value ? o->value : "on",
+                              errp)) {
+                goto out;
+            }
+        }
+    }
+
+    if (!qemu_opt_has(opts, "size")) {
+        if (img_size >= 0) {
+            g_autofree char *s = g_strdup_printf("%" PRId64, img_size);
+            qemu_opt_set(opts, "size", s, &error_abort);
+        }
+    } else if (img_size >= 0) {
+        error_setg(errp, "The image size must be specified only once");
+        goto out;
+    }
+    if (base_filename && !find_desc(descs, "backing_file")) {
+        error_setg(errp, "Backing file not supported for file format '%s'",
+                   fmt);
+        goto out;
+    }
+    if (base_fmt && !find_desc(descs, "backing_fmt")) {
+        error_setg(errp, "Backing file format not supported for file "
+                   "format '%s'", fmt);
+        goto out;
+    }
+    if (!qemu_opt_has(opts, "size")) {
+        error_setg(errp, "Image creation needs a size parameter");
+        goto out;
+    }
+
+    if (!quiet) {
+        printf("Formatting '%s', fmt=%s ", filename, fmt);
+        print_create_opts(descs, opts);
+        printf("\n");
+        fflush(stdout);
+    }
+
+    qdict = create_opts_to_qdict(descs, opts);
+    ret = bdrv_create(drv, filename, qdict, &err);
+    if (ret == -EFBIG) {
+        /* A clearer message than whatever ftruncate() said. */
+        error_free(err);
+        err = NULL;
+        error_setg(errp, "The image size is too large for file format '%s'",
+                   fmt);
+    } else if (ret < 0 && !err) {
+        error_setg_errno(errp, -ret, "Could not create '%s'", filename);
+    } else {
+        error_propagate(errp, err);
+    }
+
+out:
+    qobject_unref(qdict);
+    qemu_opts_del(opts);
+}
+
+int img_create(int argc, char **argv)
+{
+    static const struct option long_options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"object", required_argument, NULL, OPTION_OBJECT},
+        {NULL, 0, NULL, 0}
+    };
+    const char *fmt = "raw", *base_fmt = NULL, *base_filename = NULL;
+    const char *filename;
+    g_autoptr(GString) options = NULL;
+    int64_t img_size = -1;
+    bool quiet = false;
+    Error *err = NULL;
+    int c;
+
+    for (;;) {
+        c = getopt_long(argc, argv, ":F:b:f:ho:qu", long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+        switch (c) {
+        case ':':
+        case '?':
+            img_bad_option(c, argv);
+        case 'h':
+            img_help();
+        case 'F':
+            base_fmt = optarg;
+            break;
+        case 'b':
+            base_filename = optarg;
+            break;
+        case 'f':
+            fmt = optarg;
+            break;
+        case 'o':
+            if (!option_list_is_valid(optarg)) {
+                error_report("Invalid option list: %s", optarg);
+                return 1;
+            }
+            if (!options) {
+                options = g_string_new(optarg);
+            } else {
+                g_string_append_printf(options, ",%s", optarg);
+            }
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case 'u':
+            /* Only matters for backing files, which raw has none of. */
+            break;
+        case OPTION_OBJECT:
+            break;
+        }
+    }
+
+    filename = optind < argc ? argv[optind] : NULL;
+    if (options && option_list_wants_help(options->str)) {
+        return print_create_help(filename, fmt);
+    }
+    if (optind >= argc) {
+        img_error_exit("Expecting image file name");
+    }
+    optind++;
+
+    if (optind < argc) {
+        img_size = cvtnum_full("image size", argv[optind++], 0, INT64_MAX);
+        if (img_size < 0) {
+            return 1;
+        }
+    }
+    if (optind != argc) {
+        img_error_exit("Unexpected argument: %s", argv[optind]);
+    }
+
+    img_do_create(filename, fmt, base_filename, base_fmt,
+                  options ? options->str : NULL, img_size, quiet, &err);
+    if (err) {
+        error_prepend(&err, "%s: ", filename);
+        error_report_err(err);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,1017 @@
+/*
+ * qemu-img: create, inspect, compare and benchmark images.
+ *
+ * Output, streams and exit codes follow QEMU 7.2's qemu-img for the
+ * subcommands we implement (create, info, map, compare, bench).
+ */
+#include "qemu/osdep.h"
+#include <getopt.h>
+#include "config-host.h"
+#include "qapi/error.h"
+#include "qemu/qdict.h"
+#include "qemu/option.h"
+#include "qemu/main-loop.h"
+#include "block/block_int.h"
+#include "sysemu/block-backend.h"
+#include "qemu-img.h"
+
+#define BDRV_DEFAULT_CACHE "writeback"
+
+void G_GNUC_PRINTF(1, 2) QEMU_NORETURN img_error_exit(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    error_vreport(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "Try 'qemu-img --help' for more information\n");
+    exit(EXIT_FAILURE);
+}
+
+void QEMU_NORETURN img_bad_option(int c, char **argv)
+{
+    /* argv[optind - 1] is the word getopt choked on, as QEMU prints it. */
+    if (c == ':') {
+        img_error_exit("missing argument for option '%s'", argv[optind - 1]);
+    }
+    img_error_exit("unrecognized option '%s'", argv[optind - 1]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Help and version */
+
+static void add_format_name(void *opaque, const char *name)
+{
+    g_ptr_array_add(opaque, (gpointer)name);
+}
+
+static gint cmp_str_ptr(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void print_version(void)
+{
+    printf("qemu-img version " QEMU_VERSION QEMU_PKGVERSION
+           " (quorum-block; modelled on QEMU 7.2)\n"
+           "Copyright (c) the quorum-block developers\n");
+}
+
+void img_help(void)
+{
+    GPtrArray *fmts = g_ptr_array_new();
+    const char *prev = NULL;
+    guint i;
+
+    print_version();
+    printf("usage: qemu-img [standard options] command [command options]\n"
+           "Disk image utility of the quorum-block project\n"
+           "\n"
+           "    '-h', '--help'       show this text and exit\n"
+           "    '-V', '--version'    show the version and exit\n"
+           "    '-T', '--trace'      accepted for compatibility; tracing is not "
+           "implemented\n"
+           "\n"
+           "Command syntax:\n"
+           "  bench [-c count] [-d depth] [-f fmt] "
+           "[--flush-interval=flush_interval] [-i aio] [-n] [--no-drain] "
+           "[-o offset] [--pattern=pattern] [-q] [-s buffer_size] "
+           "[-S step_size] [-t cache] [-w] [-U] filename\n"
+           "  compare [--object objectdef] [--image-opts] [-f fmt] [-F fmt] "
+           "[-T src_cache] [-p] [-q] [-s] [-U] filename1 filename2\n"
+           "  create [--object objectdef] [-q] [-f fmt] "
+           "[-b backing_file [-F backing_fmt]] [-u] [-o options] "
+           "filename [size]\n"
+           "  info [--object objectdef] [--image-opts] [-f fmt] "
+           "[--output=ofmt] [--backing-chain] [-U] filename\n"
+           "  map [--object objectdef] [--image-opts] [-f fmt] "
+           "[--start-offset=offset] [--max-length=len] [--output=ofmt] "
+           "[-U] filename\n"
+           "\n"
+           "Command parameters:\n"
+           "  'filename' names an image: a path, a protocol string such as "
+           "'null-co://',\n"
+           "    a 'json:{...}' description, or with --image-opts a "
+           "key=value list\n"
+           "  'fmt' names the image format; when it is left out the format "
+           "is probed\n"
+           "  'cache' and 'src_cache' are one of 'none', 'writeback' "
+           "(the default),\n"
+           "    'writethrough', 'directsync' and 'unsafe'\n"
+           "  'size', 'offset' and the lengths take a byte count with an "
+           "optional suffix\n"
+           "    k/K, M, G, T, P or E (powers of 1024)\n"
+           "  'options' is a comma separated list of name=value creation "
+           "options;\n"
+           "    '-o help' lists the ones the format accepts\n"
+           "  'ofmt' is 'human' (the default) or 'json'\n"
+           "  '-q' suppresses everything but errors; '-U' opens images "
+           "with force-share\n"
+           "\n"
+           "Parameters to compare subcommand:\n"
+           "  '-f' and '-F' give the formats of the first and second image\n"
+           "  '-s' (strict) also fails on a size or allocation difference\n"
+           "  '-p' shows progress\n"
+           "\n"
+           "Supported formats:");
+    bdrv_iterate_format(add_format_name, fmts);
+    g_ptr_array_sort(fmts, cmp_str_ptr);
+    for (i = 0; i < fmts->len; i++) {
+        const char *name = g_ptr_array_index(fmts, i);
+        if (prev && !strcmp(prev, name)) {
+            continue;
+        }
+        printf(" %s", name);
+        prev = name;
+    }
+    printf("\n\n"
+           "Commands other than the ones above are not implemented.\n");
+    g_ptr_array_free(fmts, true);
+    exit(EXIT_SUCCESS);
+}
+
+/* ------------------------------------------------------------------ */
+/* Opening images */
+
+BlockBackend *img_open(bool image_opts, const char *filename,
+                       const char *fmt, int flags, bool writethrough,
+                       bool force_share)
+{
+    Error *err = NULL;
+    QDict *options;
+    BlockBackend *blk;
+
+    if (image_opts) {
+        const char *fs;
+
+        if (fmt) {
+            error_report("--image-opts and --format are mutually exclusive");
+            return NULL;
+        }
+        options = keyval_parse_flat(filename, "file", &err);
+        if (!options) {
+            error_report_err(err);
+            return NULL;
+        }
+        if (force_share) {
+            fs = qdict_get_try_str(options, BDRV_OPT_FORCE_SHARE);
+            if (qdict_haskey(options, BDRV_OPT_FORCE_SHARE) &&
+                (!fs || strcmp(fs, "on"))) {
+                error_report("--force-share/-U conflicts with image options");
+                qobject_unref(options);
+                return NULL;
+            }
+            qdict_put_str(options, BDRV_OPT_FORCE_SHARE, "on");
+        }
+        blk = blk_new_open(NULL, NULL, options, flags, &err);
+    } else {
+        options = qdict_new();
+        if (fmt) {
+            qdict_put_str(options, "driver", fmt);
+        }
+        if (force_share) {
+            qdict_put_bool(options, BDRV_OPT_FORCE_SHARE, true);
+        }
+        blk = blk_new_open(filename, NULL, options, flags, &err);
+    }
+    if (!blk) {
+        error_prepend(&err, "Could not open '%s': ", filename);
+        error_report_err(err);
+        return NULL;
+    }
+    blk_set_enable_write_cache(blk, !writethrough);
+    return blk;
+}
+
+int img_parse_output_format(const char *arg)
+{
+    if (!strcmp(arg, "json")) {
+        return OFORMAT_JSON;
+    }
+    if (!strcmp(arg, "human")) {
+        return OFORMAT_HUMAN;
+    }
+    error_report("--output must be used with human or json as argument.");
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* info */
+
+/*
+ * QEMU reports "dirty-flag" only when bdrv_get_info() succeeds: the
+ * file protocol answers it, raw and filters pass it to their child,
+ * everything else (null-co, quorum, nbd) does not.
+ */
+static bool img_node_has_info(BlockDriverState *bs)
+{
+    while (bs && bs->drv) {
+        const char *name = bs->drv->format_name;
+
+        if (!strcmp(name, "file") || !strcmp(name, "host_device") ||
+            !strcmp(name, "host_cdrom")) {
+            return true;
+        }
+        if (strcmp(name, "raw") && !bs->drv->is_filter) {
+            return false;
+        }
+        bs = bs->file ? bs->file->bs : NULL;
+    }
+    return false;
+}
+
+static QDict *img_collect_info(BlockDriverState *bs, Error **errp)
+{
+    QDict *info;
+    int64_t size, actual;
+
+    bdrv_refresh_filename(bs);
+    size = bdrv_getlength(bs);
+    if (size < 0) {
+        error_setg_errno(errp, -size, "Can't get image size '%s'",
+                         bs->exact_filename);
+        return NULL;
+    }
+    actual = bdrv_get_allocated_file_size(bs);
+
+    info = qdict_new();
+    qdict_put_str(info, "filename", bs->filename);
+    qdict_put_str(info, "format", bdrv_get_format_name(bs));
+    if (img_node_has_info(bs)) {
+        qdict_put_bool(info, "dirty-flag", false);
+    }
+    if (actual >= 0) {
+        qdict_put_int(info, "actual-size", actual);
+    }
+    qdict_put_int(info, "virtual-size", size);
+    return info;
+}
+
+static void img_dump_info_human(QDict *info)
+{
+    int64_t vsize = qdict_get_try_int(info, "virtual-size", 0);
+    g_autofree char *vstr = size_to_str(vsize);
+    g_autofree char *dstr = NULL;
+
+    if (qdict_haskey(info, "actual-size")) {
+        dstr = size_to_str(qdict_get_try_int(info, "actual-size", 0));
+    } else {
+        dstr = g_strdup("unavailable");
+    }
+    printf("image: %s\n"
+           "file format: %s\n"
+           "virtual size: %s (%" PRId64 " bytes)\n"
+           "disk size: %s\n",
+           qdict_get_str(info, "filename"), qdict_get_str(info, "format"),
+           vstr, vsize, dstr);
+}
+
+static int img_info(int argc, char **argv)
+{
+    static const struct option long_options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, OPTION_OUTPUT},
+        {"backing-chain", no_argument, NULL, OPTION_BACKING_CHAIN},
+        {"object", required_argument, NULL, OPTION_OBJECT},
+        {"image-opts", no_argument, NULL, OPTION_IMAGE_OPTS},
+        {"force-share", no_argument, NULL, 'U'},
+        {NULL, 0, NULL, 0}
+    };
+    const char *fmt = NULL, *output = NULL, *filename;
+    bool chain = false, image_opts = false, force_share = false;
+    int oformat = OFORMAT_HUMAN;
+    BlockBackend *blk;
+    QDict *info;
+    Error *err = NULL;
+    int c;
+
+    for (;;) {
+        c = getopt_long(argc, argv, ":f:hU", long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+        switch (c) {
+        case ':':
+        case '?':
+            img_bad_option(c, argv);
+        case 'h':
+            img_help();
+        case 'f':
+            fmt = optarg;
+            break;
+        case 'U':
+            force_share = true;
+            break;
+        case OPTION_OUTPUT:
+            output = optarg;
+            break;
+        case OPTION_BACKING_CHAIN:
+            chain = true;
+            break;
+        case OPTION_OBJECT:
+            /* Secrets are the only objects images use; none of ours do. */
+            break;
+        case OPTION_IMAGE_OPTS:
+            image_opts = true;
+            break;
+        }
+    }
+    if (optind != argc - 1) {
+        img_error_exit("Expecting one image file name");
+    }
+    filename = argv[optind];
+    if (output) {
+        oformat = img_parse_output_format(output);
+        if (oformat < 0) {
+            return 1;
+        }
+    }
+
+    blk = img_open(image_opts, filename, fmt,
+                   BDRV_O_NO_BACKING | BDRV_O_NO_IO, false, force_share);
+    if (!blk) {
+        return 1;
+    }
+    info = img_collect_info(blk_bs(blk), &err);
+    blk_unref(blk);
+    if (!info) {
+        error_report_err(err);
+        return 1;
+    }
+
+    if (oformat == OFORMAT_JSON) {
+        QObject *top = info;
+        g_autofree char *str = NULL;
+
+        if (chain) {
+            /* No format of ours has a backing file: a chain of one. */
+            top = json_array();
+            json_array_append_new(top, info);
+        }
+        str = qobject_to_json_qemu_pretty(top);
+        printf("%s\n", str);
+        qobject_unref(top);
+    } else {
+        img_dump_info_human(info);
+        qobject_unref(info);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* map */
+
+typedef struct MapEntry {
+    int64_t start;
+    int64_t length;
+    int64_t offset;
+    int64_t depth;
+    bool has_offset;
+    bool present;
+    bool zero;
+    bool data;
+    const char *filename;   /* NULL when there is no valid offset */
+} MapEntry;
+
+static int map_get_status(BlockDriverState *bs, int64_t offset,
+                          int64_t bytes, MapEntry *e)
+{
+    BlockDriverState *file = NULL;
+    int64_t pnum = 0, map = 0;
+    int ret;
+
+    ret = bdrv_block_status(bs, offset, bytes, &pnum, &map, &file);
+    if (ret < 0) {
+        return ret;
+    }
+    assert(pnum > 0);
+
+    *e = (MapEntry) {
+        .start = offset,
+        .length = pnum,
+        .depth = 0,         /* no backing files: everything is at depth 0 */
+        .present = !!(ret & BDRV_BLOCK_ALLOCATED),
+        .zero = !!(ret & BDRV_BLOCK_ZERO),
+        .data = !!(ret & BDRV_BLOCK_DATA),
+        .has_offset = !!(ret & BDRV_BLOCK_OFFSET_VALID),
+        .offset = map,
+    };
+    if (e->has_offset && file) {
+        bdrv_refresh_filename(file);
+        e->filename = file->filename;
+    }
+    return 0;
+}
+
+static bool map_mergeable(const MapEntry *a, const MapEntry *b)
+{
+    if (a->length == 0 || a->zero != b->zero || a->data != b->data ||
+        a->depth != b->depth || a->present != b->present ||
+        a->has_offset != b->has_offset ||
+        !a->filename != !b->filename) {
+        return false;
+    }
+    if (a->filename && strcmp(a->filename, b->filename)) {
+        return false;
+    }
+    return !a->has_offset || a->offset + a->length == b->offset;
+}
+
+static int map_dump(int oformat, const MapEntry *e, bool more)
+{
+    if (oformat == OFORMAT_HUMAN) {
+        if (e->data && !e->has_offset) {
+            error_report("File contains external, encrypted or compressed "
+                         "clusters.");
+            return -1;
+        }
+        /* Only data is listed; holes and zeroes are left out. */
+        if (e->data && !e->zero) {
+            printf("%#-16" PRIx64 "%#-16" PRIx64 "%#-16" PRIx64 "%s\n",
+                   (uint64_t)e->start, (uint64_t)e->length,
+                   (uint64_t)(e->has_offset ? e->offset : 0),
+                   e->filename ? e->filename : "");
+        }
+        return 0;
+    }
+    printf("{ \"start\": %" PRId64 ", \"length\": %" PRId64 ", "
+           "\"depth\": %" PRId64 ", \"present\": %s, \"zero\": %s, "
+           "\"data\": %s", e->start, e->length, e->depth,
+           e->present ? "true" : "false", e->zero ? "true" : "false",
+           e->data ? "true" : "false");
+    if (e->has_offset) {
+        printf(", \"offset\": %" PRId64, e->offset);
+    }
+    putchar('}');
+    if (more) {
+        puts(",");
+    }
+    return 0;
+}
+
+static int img_map(int argc, char **argv)
+{
+    static const struct option long_options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, OPTION_OUTPUT},
+        {"object", required_argument, NULL, OPTION_OBJECT},
+        {"image-opts", no_argument, NULL, OPTION_IMAGE_OPTS},
+        {"force-share", no_argument, NULL, 'U'},
+        {"start-offset", required_argument, NULL, 's'},
+        {"max-length", required_argument, NULL, 'l'},
+        {NULL, 0, NULL, 0}
+    };
+    const char *fmt = NULL, *output = NULL, *filename;
+    bool image_opts = false, force_share = false;
+    int64_t start_offset = 0, max_length = -1, length;
+    int oformat = OFORMAT_HUMAN;
+    BlockBackend *blk;
+    BlockDriverState *bs;
+    MapEntry curr = { .length = 0 }, next;
+    int c, ret = 0;
+
+    for (;;) {
+        c = getopt_long(argc, argv, ":f:hU", long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+        switch (c) {
+        case ':':
+        case '?':
+            img_bad_option(c, argv);
+        case 'h':
+            img_help();
+        case 'f':
+            fmt = optarg;
+            break;
+        case 'U':
+            force_share = true;
+            break;
+        case OPTION_OUTPUT:
+            output = optarg;
+            break;
+        case 's':
+            start_offset = cvtnum_full("start offset", optarg, 0, INT64_MAX);
+            if (start_offset < 0) {
+                return 1;
+            }
+            break;
+        case 'l':
+            max_length = cvtnum_full("max length", optarg, 0, INT64_MAX);
+            if (max_length < 0) {
+                return 1;
+            }
+            break;
+        case OPTION_OBJECT:
+            break;
+        case OPTION_IMAGE_OPTS:
+            image_opts = true;
+            break;
+        }
+    }
+    if (optind != argc - 1) {
+        img_error_exit("Expecting one image file name");
+    }
+    filename = argv[optind];
+    if (output) {
+        oformat = img_parse_output_format(output);
+        if (oformat < 0) {
+            return 1;
+        }
+    }
+
+    blk = img_open(image_opts, filename, fmt, 0, false, force_share);
+    if (!blk) {
+        return 1;
+    }
+    bs = blk_bs(blk);
+
+    if (oformat == OFORMAT_HUMAN) {
+        printf("%-16s%-16s%-16s%s\n", "Offset", "Length", "Mapped to", "File");
+    } else {
+        putchar('[');
+    }
+
+    length = blk_getlength(blk);
+    if (length < 0) {
+        error_report("Failed to get size for '%s'", filename);
+        ret = 1;
+        goto out;
+    }
+    if (max_length != -1 && max_length <= INT64_MAX - start_offset) {
+        length = MIN(start_offset + max_length, length);
+    }
+
+    curr.start = start_offset;
+    while (curr.start + curr.length < length) {
+        int64_t offset = curr.start + curr.length;
+
+        ret = map_get_status(bs, offset, length - offset, &next);
+        if (ret < 0) {
+            error_report("Could not read file metadata: %s", strerror(-ret));
+            ret = 1;
+            goto out;
+        }
+        if (map_mergeable(&curr, &next)) {
+            curr.length += next.length;
+            continue;
+        }
+        if (curr.length > 0 && map_dump(oformat, &curr, true) < 0) {
+            ret = 1;
+            goto out;
+        }
+        curr = next;
+    }
+    ret = map_dump(oformat, &curr, false) < 0 ? 1 : 0;
+
+out:
+    if (oformat == OFORMAT_JSON) {
+        puts("]");
+    }
+    blk_unref(blk);
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* compare */
+
+#define COMPARE_BUF_SIZE (2 * MiB)
+
+/* The -p progress line, printed when it moved by at least 2%. */
+typedef struct ImgProgress {
+    bool enabled;
+    float current;
+    float last_print;
+} ImgProgress;
+
+static void progress_print(ImgProgress *p, float delta)
+{
+    if (!p->enabled) {
+        return;
+    }
+    p->current = MIN(p->current + delta, 100.0f);
+    if (p->current > p->last_print + 2.0f || p->current == 100.0f ||
+        p->current == 0.0f) {
+        p->last_print = p->current;
+        printf("    (%3.2f/100%%)\r", p->current);
+        fflush(stdout);
+    }
+}
+
+static void progress_end(ImgProgress *p)
+{
+    if (p->enabled) {
+        printf("\n");
+    }
+}
+
+/*
+ * Length of the prefix of @a/@b (in 512-byte steps) that compares the
+ * same way as the first sector; returns whether that prefix differs.
+ */
+static bool compare_sectors(const uint8_t *a, const uint8_t *b, int64_t bytes,
+                            int64_t *pnum)
+{
+    int64_t i = MIN(bytes, (int64_t)BDRV_SECTOR_SIZE);
+    bool differ = memcmp(a, b, i) != 0;
+
+    while (i < bytes) {
+        int64_t len = MIN(bytes - i, (int64_t)BDRV_SECTOR_SIZE);
+
+        if ((memcmp(a + i, b + i, len) != 0) != differ) {
+            break;
+        }
+        i += len;
+    }
+    *pnum = i;
+    return differ;
+}
+
+/* Offset of the first 512-byte block that holds a non-zero byte, or -1. */
+static int64_t find_nonzero_sector(const uint8_t *buf, int64_t bytes)
+{
+    int64_t i;
+
+    for (i = 0; i < bytes; i += BDRV_SECTOR_SIZE) {
+        if (!buffer_is_zero(buf + i, MIN(bytes - i,
+                                         (int64_t)BDRV_SECTOR_SIZE))) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static int check_empty(BlockBackend *blk, int64_t offset, int64_t bytes,
+                       const char *filename, uint8_t *buf, bool quiet)
+{
+    int64_t idx;
+    int ret = blk_pread(blk, offset, bytes, buf, 0);
+
+    if (ret < 0) {
+        error_report("Error while reading offset %" PRId64 " of %s: %s",
+                     offset, filename, strerror(-ret));
+        return 4;
+    }
+    idx = find_nonzero_sector(buf, bytes);
+    if (idx >= 0) {
+        if (!quiet) {
+            printf("Content mismatch at offset %" PRId64 "!\n", offset + idx);
+        }
+        return 1;
+    }
+    return 0;
+}
+
+static int compare_status(BlockDriverState *bs, int64_t offset, int64_t bytes,
+                          int64_t *pnum)
+{
+    BlockDriverState *file;
+    int64_t map;
+    int ret = bdrv_block_status(bs, offset, bytes, pnum, &map, &file);
+
+    /* Where the data lives is no part of the comparison. */
+    return ret < 0 ? ret : ret & ~(BDRV_BLOCK_OFFSET_VALID | BDRV_BLOCK_RAW);
+}
+
+static int compare_read(BlockBackend *blk, int64_t offset, int64_t bytes,
+                        uint8_t *buf, const char *filename)
+{
+    int ret = blk_pread(blk, offset, bytes, buf, 0);
+
+    if (ret < 0) {
+        error_report("Error while reading offset %" PRId64 " of %s: %s",
+                     offset, filename, strerror(-ret));
+        return 4;
+    }
+    return 0;
+}
+
+static int img_compare(int argc, char **argv)
+{
+    static const struct option long_options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"object", required_argument, NULL, OPTION_OBJECT},
+        {"image-opts", no_argument, NULL, OPTION_IMAGE_OPTS},
+        {"force-share", no_argument, NULL, 'U'},
+        {NULL, 0, NULL, 0}
+    };
+    const char *fmt1 = NULL, *fmt2 = NULL, *cache = BDRV_DEFAULT_CACHE;
+    const char *filename1, *filename2;
+    bool quiet = false, strict = false, image_opts = false;
+    bool force_share = false, writethrough = false;
+    ImgProgress progress = { .enabled = false };
+    BlockBackend *blk1 = NULL, *blk2 = NULL;
+    BlockDriverState *bs1, *bs2;
+    uint8_t *buf1 = NULL, *buf2 = NULL;
+    int64_t size1, size2, total, offset = 0;
+    double base;
+    int flags = 0, c, ret;
+
+    for (;;) {
+        c = getopt_long(argc, argv, ":hf:F:T:pqsU", long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+        switch (c) {
+        case ':':
+        case '?':
+            img_bad_option(c, argv);
+        case 'h':
+            img_help();
+        case 'f':
+            fmt1 = optarg;
+            break;
+        case 'F':
+            fmt2 = optarg;
+            break;
+        case 'T':
+            cache = optarg;
+            break;
+        case 'p':
+            progress.enabled = true;
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case 's':
+            strict = true;
+            break;
+        case 'U':
+            force_share = true;
+            break;
+        case OPTION_OBJECT:
+            break;
+        case OPTION_IMAGE_OPTS:
+            image_opts = true;
+            break;
+        }
+    }
+    if (quiet) {
+        progress.enabled = false;
+    }
+    if (optind != argc - 2) {
+        img_error_exit("Expecting two image file names");
+    }
+    filename1 = argv[optind];
+    filename2 = argv[optind + 1];
+
+    if (bdrv_parse_cache_mode(cache, &flags, &writethrough) < 0) {
+        error_report("Invalid source cache option: %s", cache);
+        ret = 2;
+        goto out;
+    }
+    blk1 = img_open(image_opts, filename1, fmt1, flags, writethrough,
+                    force_share);
+    if (!blk1) {
+        ret = 2;
+        goto out;
+    }
+    blk2 = img_open(image_opts, filename2, fmt2, flags, writethrough,
+                    force_share);
+    if (!blk2) {
+        ret = 2;
+        goto out;
+    }
+    bs1 = blk_bs(blk1);
+    bs2 = blk_bs(blk2);
+
+    buf1 = qemu_blockalign(bs1, COMPARE_BUF_SIZE);
+    buf2 = qemu_blockalign(bs2, COMPARE_BUF_SIZE);
+
+    size1 = blk_getlength(blk1);
+    if (size1 < 0) {
+        error_report("Can't get size of %s: %s", filename1, strerror(-size1));
+        ret = 4;
+        goto out;
+    }
+    size2 = blk_getlength(blk2);
+    if (size2 < 0) {
+        error_report("Can't get size of %s: %s", filename2, strerror(-size2));
+        ret = 4;
+        goto out;
+    }
+    total = MIN(size1, size2);
+    base = MAX(size1, size2);
+    progress_print(&progress, 0);
+
+    if (strict && size1 != size2) {
+        if (!quiet) {
+            printf("Strict mode: Image size mismatch!\n");
+        }
+        ret = 1;
+        goto out;
+    }
+
+    while (offset < total) {
+        int64_t pnum1, pnum2, chunk;
+        int st1, st2;
+        bool alloc1, alloc2;
+
+        st1 = compare_status(bs1, offset, total - offset, &pnum1);
+        if (st1 < 0) {
+            error_report("Sector allocation test failed for %s", filename1);
+            ret = 3;
+            goto out;
+        }
+        st2 = compare_status(bs2, offset, total - offset, &pnum2);
+        if (st2 < 0) {
+            error_report("Sector allocation test failed for %s", filename2);
+            ret = 3;
+            goto out;
+        }
+        alloc1 = st1 & BDRV_BLOCK_ALLOCATED;
+        alloc2 = st2 & BDRV_BLOCK_ALLOCATED;
+        chunk = MIN(pnum1, pnum2);
+
+        if (strict && st1 != st2) {
+            if (!quiet) {
+                printf("Strict mode: Offset %" PRId64
+                       " block status mismatch!\n", offset);
+            }
+            ret = 1;
+            goto out;
+        }
+
+        if ((st1 & BDRV_BLOCK_ZERO) && (st2 & BDRV_BLOCK_ZERO)) {
+            /* Both read as zeroes: nothing to read. */
+        } else if (alloc1 == alloc2) {
+            if (alloc1) {
+                int64_t same;
+                bool differ;
+
+                chunk = MIN(chunk, COMPARE_BUF_SIZE);
+                ret = compare_read(blk1, offset, chunk, buf1, filename1);
+                if (!ret) {
+                    ret = compare_read(blk2, offset, chunk, buf2, filename2);
+                }
+                if (ret) {
+                    goto out;
+                }
+                differ = compare_sectors(buf1, buf2, chunk, &same);
+                if (differ || same != chunk) {
+                    if (!quiet) {
+                        printf("Content mismatch at offset %" PRId64 "!\n",
+                               offset + (differ ? 0 : same));
+                    }
+                    ret = 1;
+                    goto out;
+                }
+            }
+        } else {
+            /* One side is unallocated: the other must read as zeroes. */
+            chunk = MIN(chunk, COMPARE_BUF_SIZE);
+            ret = check_empty(alloc1 ? blk1 : blk2, offset, chunk,
+                              alloc1 ? filename1 : filename2, buf1, quiet);
+            if (ret) {
+                goto out;
+            }
+        }
+        offset += chunk;
+        progress_print(&progress, chunk / base * 100);
+    }
+
+    if (size1 != size2) {
+        BlockBackend *blk_over = size1 > size2 ? blk1 : blk2;
+        const char *name_over = size1 > size2 ? filename1 : filename2;
+        int64_t end = MAX(size1, size2);
+
+        if (!quiet) {
+            printf("Warning: Image size mismatch!\n");
+        }
+        while (offset < end) {
+            int64_t chunk;
+            int st = compare_status(blk_bs(blk_over), offset, end - offset,
+                                    &chunk);
+
+            if (st < 0) {
+                error_report("Sector allocation test failed for %s",
+                             name_over);
+                ret = 3;
+                goto out;
+            }
+            if (st & BDRV_BLOCK_ALLOCATED) {
+                chunk = MIN(chunk, COMPARE_BUF_SIZE);
+                ret = check_empty(blk_over, offset, chunk, name_over, buf1,
+                                  quiet);
+                if (ret) {
+                    goto out;
+                }
+            }
+            offset += chunk;
+            progress_print(&progress, chunk / base * 100);
+        }
+    }
+
+    if (!quiet) {
+        printf("Images are identical.\n");
+    }
+    ret = 0;
+
+out:
+    qemu_vfree(buf1);
+    qemu_vfree(buf2);
+    if (blk2) {
+        blk_unref(blk2);
+    }
+    if (blk1) {
+        blk_unref(blk1);
+    }
+    progress_end(&progress);
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Commands we do not implement */
+
+static int img_unsupported(int argc, char **argv)
+{
+    error_report("Command '%s' is not implemented", argv[0]);
+    return 1;
+}
+
+typedef struct ImgCmd {
+    const char *name;
+    int (*handler)(int argc, char **argv);
+} ImgCmd;
+
+static const ImgCmd img_cmds[] = {
+    { "amend", img_unsupported },
+    { "bench", img_bench },
+    { "bitmap", img_unsupported },
+    { "check", img_unsupported },
+    { "commit", img_unsupported },
+    { "compare", img_compare },
+    { "convert", img_unsupported },
+    { "create", img_create },
+    { "dd", img_unsupported },
+    { "info", img_info },
+    { "map", img_map },
+    { "measure", img_unsupported },
+    { "snapshot", img_unsupported },
+    { "rebase", img_unsupported },
+    { "resize", img_unsupported },
+    { NULL, NULL },
+};
+
+int main(int argc, char **argv)
+{
+    static const struct option long_options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {"trace", required_argument, NULL, 'T'},
+        {NULL, 0, NULL, 0}
+    };
+    const ImgCmd *cmd;
+    const char *cmdname;
+    int c;
+
+    error_set_progname(argv[0]);
+    qemu_init_main_loop();
+    bdrv_init();
+
+    if (argc < 2) {
+        img_error_exit("Not enough arguments");
+    }
+
+    /* '+': options after the command name belong to the command. */
+    for (;;) {
+        c = getopt_long(argc, argv, "+:hVT:", long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+        switch (c) {
+        case ':':
+        case '?':
+            img_bad_option(c, argv);
+        case 'h':
+            img_help();
+        case 'V':
+            print_version();
+            return 0;
+        case 'T':
+            /* Tracing is not implemented; accept the option and go on. */
+            break;
+        }
+    }
+    if (optind >= argc) {
+        img_error_exit("Not enough arguments");
+    }
+
+    cmdname = argv[optind];
+    /* The command parses from its own name on; optind 0 resets getopt. */
+    argc -= optind;
+    argv += optind;
+    optind = 0;
+
+    for (cmd = img_cmds; cmd->name; cmd++) {
+        if (!strcmp(cmdname, cmd->name)) {
+            int ret = cmd->handler(argc, argv);
+
+            fflush(stdout);
+            return ret;
+        }
+    }
+    img_error_exit("Command not found: %s", cmdname);
+}
