@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include "qapi/error.h"
 #include "qemu/option.h"
+#include "qemu/cutils.h"
 #include "qemu/main-loop.h"
 #include "block/block.h"
 #include "sysemu/block-backend.h"
@@ -130,18 +131,12 @@ static void bench_cb(void *opaque, int ret)
     }
 }
 
-/* QEMU parses these counts as unsigned longs with any base, up to @max. */
-static bool parse_count(const char *s, unsigned long max, int *ret)
+/* QEMU parses these counts as unsigned longs in any base, up to @max. */
+static bool parse_count(const char *s, uint64_t max, int *ret)
 {
-    char *end;
-    unsigned long v;
+    uint64_t v;
 
-    if (!s || !*s) {
-        return false;
-    }
-    errno = 0;
-    v = strtoul(s, &end, 0);
-    if (errno || end == s || *end || v > max) {
+    if (qemu_strtou64(s, NULL, 0, &v) < 0 || v > max) {
         return false;
     }
     *ret = v;

@@ -10,6 +10,7 @@
 #include "qapi/error.h"
 #include "qemu/qdict.h"
 #include "qemu/option.h"
+#include "qemu/cutils.h"
 #include "qemu/main-loop.h"
 #include "block/block_int.h"
 #include "sysemu/block-backend.h"
@@ -250,11 +251,11 @@ static QDict *img_collect_info(BlockDriverState *bs, Error **errp)
 static void img_dump_info_human(QDict *info)
 {
     int64_t vsize = qdict_get_try_int(info, "virtual-size", 0);
-    g_autofree char *vstr = size_to_str(vsize);
+    g_autofree char *vstr = qemu_size_to_str(vsize);
     g_autofree char *dstr = NULL;
 
     if (qdict_haskey(info, "actual-size")) {
-        dstr = size_to_str(qdict_get_try_int(info, "actual-size", 0));
+        dstr = qemu_size_to_str(qdict_get_try_int(info, "actual-size", 0));
     } else {
         dstr = g_strdup("unavailable");
     }
