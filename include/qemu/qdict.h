@@ -39,9 +39,13 @@ void qdict_put_null(QDict *d, const char *key);
 void qdict_del(QDict *d, const char *key);
 /* Only copies the top level; nested values are shared (refcounted). */
 QDict *qdict_clone_shallow(const QDict *src);
-/* Copy entries of @src into @dest; existing keys are kept unless @overwrite. */
+/*
+ * Move entries of @src into @dest (as QEMU: moved entries are deleted
+ * from @src); keys already in @dest are left alone, and stay in @src,
+ * unless @overwrite.
+ */
 void qdict_join(QDict *dest, QDict *src, bool overwrite);
-/* If @to is absent, rename @from to @to. */
+/* If @dst lacks @key, copy @src's value for @key (if any) into @dst. */
 void qdict_copy_default(QDict *dst, QDict *src, const char *key);
 void qdict_set_default_str(QDict *dst, const char *key, const char *val);
 
@@ -83,6 +87,12 @@ char *qobject_to_json_qemu(const QObject *o);
 char *qobject_to_json_qemu_pretty(const QObject *o);
 /* QEMU's QDict bucket for a key (tdb hash mod 512). */
 unsigned qdict_qemu_bucket(const char *key);
+/*
+ * The keys of @d (copies, NULL-terminated; g_strfreev() them) in QEMU's
+ * QDict iteration order: buckets ascending, newest key first inside a
+ * bucket.  Use it wherever QEMU's walk order is visible.
+ */
+char **qdict_qemu_keys(const QDict *d);
 
 /*
  * Parse a QemuOpts-style string "k=v,k2.sub=v2" (",," escapes a comma)
