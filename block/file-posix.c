@@ -1,0 +1,1309 @@
+/*
+ * The "file" protocol driver: a regular file on a POSIX host.
+ *
+ * Data requests go to io_uring (aio=io_uring, and aio=native, which
+ * QEMU implements with Linux AIO) or to the worker pool (aio=threads);
+ * both paths keep their request state on the coroutine stack.  Other
+ * operations (write-zeroes, discard, truncate) always use the pool.
+ *
+ * Image locking follows QEMU so that both exclude each other: an OFD
+ * read lock on byte 100+N while this process holds permission bit N,
+ * and on byte 200+N while it does not share bit N.
+ */
+#include "qemu/osdep.h"
+#include <sys/ioctl.h>
+#include <linux/fs.h>
+#include "block/block_int.h"
+#include "block/thread-pool.h"
+#include "block/raw-aio.h"
+
+#define RAW_LOCK_PERM_BASE   100
+#define RAW_LOCK_SHARED_BASE 200
+#define MAX_BLOCKSIZE        4096
+
+typedef enum {
+    RAW_AIO_THREADS,
+    RAW_AIO_NATIVE,
+    RAW_AIO_IO_URING,
+} RawAioMode;
+
+typedef enum {
+    PREALLOC_MODE_OFF,
+    PREALLOC_MODE_METADATA,
+    PREALLOC_MODE_FALLOC,
+    PREALLOC_MODE_FULL,
+} PreallocMode;
+
+static const char *const prealloc_mode_names[] = {
+    [PREALLOC_MODE_OFF] = "off",
+    [PREALLOC_MODE_METADATA] = "metadata",
+    [PREALLOC_MODE_FALLOC] = "falloc",
+    [PREALLOC_MODE_FULL] = "full",
+};
+
+typedef struct BDRVRawState {
+    int fd;
+    int open_flags;             /* O_* flags of fd */
+    RawAioMode aio;
+    bool use_io_uring;          /* data path through the ring */
+    uint64_t aio_max_batch;
+    bool use_lock;
+    uint64_t perm;              /* committed permissions */
+    uint64_t shared_perm;
+    uint64_t locked_perm;       /* bytes 100+N we hold */
+    uint64_t locked_shared_perm; /* bytes 200+N we hold (unshared bits) */
+    bool needs_alignment;       /* O_DIRECT */
+    size_t buf_align;
+    bool has_discard;
+    bool has_write_zeroes;
+    bool has_fallocate;
+    bool drop_cache;
+    bool check_cache_dropped;
+    bool page_cache_inconsistent; /* an fdatasync failed: data may be lost */
+} BDRVRawState;
+
+/* One blocking operation for the worker pool; lives on the caller's stack. */
+typedef struct RawPosixAIOData {
+    BlockDriverState *bs;
+    int fd;
+    int type;                   /* QEMU_AIO_* */
+    uint64_t offset;
+    uint64_t bytes;
+    QEMUIOVector *qiov;
+    bool may_unmap;
+    bool no_fallback;
+    PreallocMode prealloc;      /* truncate */
+    Error **errp;               /* truncate */
+} RawPosixAIOData;
+
+static const char *const perm_names[] = {
+    "consistent read", "write", "write unchanged", "resize",
+};
+
+static QemuOptDesc raw_runtime_opts_desc[] = {
+    { .name = "filename", .type = QEMU_OPT_STRING,
+      .help = "File name of the image" },
+    { .name = "aio", .type = QEMU_OPT_STRING,
+      .help = "host AIO implementation (threads, native, io_uring)" },
+    { .name = "aio-max-batch", .type = QEMU_OPT_NUMBER,
+      .help = "AIO max batch size (0 = auto handled by AIO backend, "
+              "default: 0)" },
+    { .name = "locking", .type = QEMU_OPT_STRING,
+      .help = "file locking mode (on/off/auto, default: auto)" },
+    { .name = "pr-manager", .type = QEMU_OPT_STRING,
+      .help = "id of persistent reservation manager object (default: none)" },
+    { .name = "drop-cache", .type = QEMU_OPT_BOOL,
+      .help = "invalidate page cache during live migration (default: on)" },
+    { .name = "x-check-cache-dropped", .type = QEMU_OPT_BOOL,
+      .help = "check that page cache was dropped on live migration "
+              "(default: off)" },
+    { .name = NULL }
+};
+
+static const QemuOptsList raw_runtime_opts = {
+    .name = "raw",
+    .desc = raw_runtime_opts_desc,
+};
+
+static QemuOptDesc raw_create_opts_desc[] = {
+    { .name = "size", .type = QEMU_OPT_SIZE,
+      .help = "Virtual disk size" },
+    { .name = "nocow", .type = QEMU_OPT_BOOL,
+      .help = "Turn off copy-on-write (valid only on btrfs)" },
+    { .name = "preallocation", .type = QEMU_OPT_STRING,
+      .help = "Preallocation mode (allowed values: off, falloc, full)" },
+    { .name = "extent_size_hint", .type = QEMU_OPT_SIZE,
+      .help = "Extent size hint for the image file, 0 to disable" },
+    { .name = NULL }
+};
+
+static const QemuOptsList raw_create_opts = {
+    .name = "raw-create-opts",
+    .desc = raw_create_opts_desc,
+};
+
+/* ---------- Helpers ---------- */
+
+static int translate_err(int err)
+{
+    if (err == -ENODEV || err == -ENOSYS || err == -EOPNOTSUPP ||
+        err == -ENOTTY) {
+        err = -ENOTSUP;
+    }
+    return err;
+}
+
+static int do_fallocate(int fd, int mode, off_t offset, off_t len)
+{
+    do {
+        if (fallocate(fd, mode, offset, len) == 0) {
+            return 0;
+        }
+    } while (errno == EINTR);
+    return translate_err(-errno);
+}
+
+/* QEMU's enum parsing message for aio= and locking=. */
+static int parse_enum(const char *value, const char *const *names, int n,
+                      int def, Error **errp)
+{
+    if (!value) {
+        return def;
+    }
+    for (int i = 0; i < n; i++) {
+        if (names[i] && !strcmp(value, names[i])) {
+            return i;
+        }
+    }
+    error_setg(errp, "invalid parameter value: %s", value);
+    return -1;
+}
+
+/* open(2) with QEMU's messages; returns the fd or -errno. */
+static int raw_open_fd(const char *filename, int flags, mode_t mode,
+                       const char *verb, Error **errp)
+{
+    int fd;
+
+    do {
+        fd = open(filename, flags | O_CLOEXEC, mode);
+    } while (fd < 0 && errno == EINTR);
+    if (fd >= 0) {
+        return fd;
+    }
+    if (errno == EINVAL && (flags & O_DIRECT)) {
+        int probe = open(filename, (flags & ~O_DIRECT) | O_CLOEXEC, mode);
+
+        if (probe >= 0) {
+            close(probe);
+            error_setg(errp, "Could not %s '%s': filesystem does not "
+                       "support O_DIRECT", verb, filename);
+            return -EINVAL;
+        }
+        errno = EINVAL;
+    }
+    fd = -errno;
+    error_setg_errno(errp, errno, "Could not %s '%s'", verb, filename);
+    return fd;
+}
+
+/* ---------- Image locking ---------- */
+
+static int raw_lock_byte(int fd, int64_t off, int type)
+{
+    struct flock fl = {
+        .l_whence = SEEK_SET,
+        .l_start = off,
+        .l_len = 1,
+        .l_type = type,
+    };
+
+    if (fcntl(fd, F_OFD_SETLK, &fl) == -1) {
+        return -errno;
+    }
+    return 0;
+}
+
+/* 0 if nobody else holds a lock on @off, -EAGAIN if someone does. */
+static int raw_test_byte(int fd, int64_t off)
+{
+    struct flock fl = {
+        .l_whence = SEEK_SET,
+        .l_start = off,
+        .l_len = 1,
+        .l_type = F_WRLCK,
+    };
+
+    if (fcntl(fd, F_OFD_GETLK, &fl) == -1) {
+        return -errno;
+    }
+    return fl.l_type == F_UNLCK ? 0 : -EAGAIN;
+}
+
+static void raw_lock_error(Error **errp, int err, const char *msg)
+{
+    if (err == EAGAIN) {
+        error_setg(errp, "%s", msg);
+    } else {
+        error_setg_errno(errp, err, "%s", msg);
+    }
+}
+
+/*
+ * Hold the lock bytes for @perm_bits and @unshared_bits.  With @unlock,
+ * also drop the bytes held (per @s, or all when @s is NULL) outside them.
+ */
+static int raw_apply_lock_bytes(BDRVRawState *s, int fd, uint64_t perm_bits,
+                                uint64_t unshared_bits, bool unlock,
+                                Error **errp)
+{
+    uint64_t held_perm, held_shared;
+
+    if (s) {
+        held_perm = s->locked_perm;
+        held_shared = s->locked_shared_perm;
+    } else {
+        held_perm = held_shared = unlock ? BLK_PERM_ALL : 0;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        int base = pass ? RAW_LOCK_SHARED_BASE : RAW_LOCK_PERM_BASE;
+        uint64_t want = pass ? unshared_bits : perm_bits;
+        uint64_t *held = pass ? &held_shared : &held_perm;
+        uint64_t *track = s ? (pass ? &s->locked_shared_perm
+                                    : &s->locked_perm) : NULL;
+
+        for (int i = 0; i < (int)ARRAY_SIZE(perm_names); i++) {
+            uint64_t bit = 1ULL << i;
+            char msg[64];
+            int ret;
+
+            if ((want & bit) && !(*held & bit)) {
+                ret = raw_lock_byte(fd, base + i, F_RDLCK);
+                if (ret) {
+                    snprintf(msg, sizeof(msg), "Failed to lock byte %d",
+                             base + i);
+                    raw_lock_error(errp, -ret, msg);
+                    return ret;
+                }
+                if (track) {
+                    *track |= bit;
+                }
+            } else if (unlock && (*held & bit) && !(want & bit)) {
+                ret = raw_lock_byte(fd, base + i, F_UNLCK);
+                if (ret) {
+                    error_setg_errno(errp, -ret, "Failed to unlock byte %d",
+                                     base + i);
+                    return ret;
+                }
+                if (track) {
+                    *track &= ~bit;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* Does anybody else conflict with us taking @perm and sharing @shared? */
+static int raw_check_lock_bytes(int fd, uint64_t perm, uint64_t shared,
+                                Error **errp)
+{
+    char msg[64];
+    int ret;
+
+    for (int i = 0; i < (int)ARRAY_SIZE(perm_names); i++) {
+        if ((perm & (1ULL << i)) &&
+            (ret = raw_test_byte(fd, RAW_LOCK_SHARED_BASE + i))) {
+            snprintf(msg, sizeof(msg), "Failed to get \"%s\" lock",
+                     perm_names[i]);
+            raw_lock_error(errp, -ret, msg);
+            return ret;
+        }
+    }
+    for (int i = 0; i < (int)ARRAY_SIZE(perm_names); i++) {
+        if (!(shared & (1ULL << i)) &&
+            (ret = raw_test_byte(fd, RAW_LOCK_PERM_BASE + i))) {
+            snprintf(msg, sizeof(msg), "Failed to get shared \"%s\" lock",
+                     perm_names[i]);
+            raw_lock_error(errp, -ret, msg);
+            return ret;
+        }
+    }
+    return 0;
+}
+
+static int raw_check_perm(BlockDriverState *bs, uint64_t perm,
+                          uint64_t shared, Error **errp)
+{
+    BDRVRawState *s = bs->opaque;
+    int ret;
+
+    if (!s->use_lock) {
+        return 0;
+    }
+    if ((s->perm | perm) == s->perm &&
+        (s->shared_perm & shared) == s->shared_perm) {
+        /* Only unlocking ahead: cannot conflict. */
+        return 0;
+    }
+    ret = raw_apply_lock_bytes(s, s->fd, s->perm | perm,
+                               ~s->shared_perm | ~shared, false, errp);
+    if (!ret) {
+        ret = raw_check_lock_bytes(s->fd, perm, shared, errp);
+        if (!ret) {
+            return 0;
+        }
+        error_append_hint(errp, "Is another process using the image [%s]?\n",
+                          bs->filename);
+    }
+    /* Back to what we had before. */
+    raw_apply_lock_bytes(s, s->fd, s->perm, ~s->shared_perm, true, NULL);
+    return ret;
+}
+
+static void raw_set_perm(BlockDriverState *bs, uint64_t perm, uint64_t shared)
+{
+    BDRVRawState *s = bs->opaque;
+
+    if (s->use_lock) {
+        Error *local_err = NULL;
+
+        raw_apply_lock_bytes(s, s->fd, perm, ~shared, true, &local_err);
+        if (local_err) {
+            warn_report_err(local_err);
+        }
+    }
+    s->perm = perm;
+    s->shared_perm = shared;
+}
+
+static void raw_abort_perm_update(BlockDriverState *bs)
+{
+    BDRVRawState *s = bs->opaque;
+
+    if (s->use_lock) {
+        raw_apply_lock_bytes(s, s->fd, s->perm, ~s->shared_perm, true, NULL);
+    }
+}
+
+/* ---------- Open and close ---------- */
+
+static void raw_parse_filename(const char *filename, QDict *options,
+                               Error **errp)
+{
+    if (g_str_has_prefix(filename, "file:")) {
+        filename += strlen("file:");
+    }
+    qdict_put_str(options, "filename", filename);
+}
+
+static int raw_open(BlockDriverState *bs, QDict *options, int flags,
+                    Error **errp)
+{
+    static const char *const aio_names[] = {
+        [RAW_AIO_THREADS] = "threads",
+        [RAW_AIO_NATIVE] = "native",
+        [RAW_AIO_IO_URING] = "io_uring",
+    };
+    static const char *const locking_names[] = { "auto", "on", "off" };
+    BDRVRawState *s = bs->opaque;
+    g_autoptr(QemuOpts) opts = qemu_opts_create(&raw_runtime_opts);
+    const char *filename, *str;
+    RawAioMode aio_default;
+    struct stat st;
+    int aio, locking, ret;
+
+    s->fd = -1;
+    if (!qemu_opts_absorb_qdict(opts, options, errp)) {
+        ret = -EINVAL;
+        goto fail;
+    }
+    filename = qemu_opt_get(opts, "filename");
+    if (!filename) {
+        error_setg(errp, "The 'file' block driver requires a file name");
+        ret = -EINVAL;
+        goto fail;
+    }
+    s->aio_max_batch = qemu_opt_get_number(opts, "aio-max-batch", 0);
+
+    aio_default = (flags & BDRV_O_NATIVE_AIO) ? RAW_AIO_NATIVE :
+                  (flags & BDRV_O_IO_URING) ? RAW_AIO_IO_URING :
+                  RAW_AIO_THREADS;
+    aio = parse_enum(qemu_opt_get(opts, "aio"), aio_names,
+                     ARRAY_SIZE(aio_names), aio_default, errp);
+    if (aio < 0) {
+        ret = -EINVAL;
+        goto fail;
+    }
+    s->aio = aio;
+
+    locking = parse_enum(qemu_opt_get(opts, "locking"), locking_names,
+                         ARRAY_SIZE(locking_names), 0, errp);
+    if (locking < 0) {
+        ret = -EINVAL;
+        goto fail;
+    }
+    /* OFD locks are always there on Linux: auto means on. */
+    s->use_lock = locking != 2;
+
+    str = qemu_opt_get(opts, "pr-manager");
+    if (str) {
+        /* There are no QOM objects here, hence never such a manager. */
+        error_setg(errp, "No persistent reservation manager with id '%s'",
+                   str);
+        ret = -EINVAL;
+        goto fail;
+    }
+    s->drop_cache = qemu_opt_get_bool(opts, "drop-cache", true);
+    s->check_cache_dropped = qemu_opt_get_bool(opts, "x-check-cache-dropped",
+                                               false);
+
+    s->open_flags = (flags & BDRV_O_RDWR) ? O_RDWR : O_RDONLY;
+    if (flags & BDRV_O_NOCACHE) {
+        s->open_flags |= O_DIRECT;
+    }
+    ret = raw_open_fd(filename, s->open_flags, 0644, "open", errp);
+    if (ret < 0) {
+        if (ret == -EROFS) {
+            ret = -EACCES;
+        }
+        goto fail;
+    }
+    s->fd = ret;
+    s->perm = 0;
+    s->shared_perm = BLK_PERM_ALL;
+
+    if (s->aio == RAW_AIO_NATIVE && !(s->open_flags & O_DIRECT)) {
+        error_setg(errp, "aio=native was specified, but it requires "
+                   "cache.direct=on, which was not specified.");
+        ret = -EINVAL;
+        goto fail;
+    }
+    if (s->aio == RAW_AIO_IO_URING) {
+        if (!luring_init(errp)) {
+            error_prepend(errp, "Unable to use io_uring: ");
+            ret = -EINVAL;
+            goto fail;
+        }
+        s->use_io_uring = true;
+    } else if (s->aio == RAW_AIO_NATIVE) {
+        /* Linux AIO's job is done by the ring here; threads if none. */
+        s->use_io_uring = luring_init(NULL);
+    }
+
+    if (fstat(s->fd, &st) < 0) {
+        ret = -errno;
+        error_setg_errno(errp, errno, "Could not stat file");
+        goto fail;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        error_setg(errp, "'%s' driver requires '%s' to be a regular file",
+                   bs->drv->format_name, filename);
+        ret = -EINVAL;
+        goto fail;
+    }
+    s->has_discard = true;
+    s->has_write_zeroes = true;
+    s->has_fallocate = true;
+    s->needs_alignment = (flags & BDRV_O_NOCACHE) != 0;
+    bs->supported_zero_flags = BDRV_REQ_MAY_UNMAP | BDRV_REQ_NO_FALLBACK;
+
+    /*
+     * Lock for what a plain user of the image takes until block.c tells
+     * the real permissions (check/set_perm), so that a conflict shows
+     * up at open time as in QEMU.
+     */
+    if (s->use_lock) {
+        uint64_t perm = BLK_PERM_CONSISTENT_READ |
+                        ((flags & BDRV_O_RDWR) ? BLK_PERM_WRITE : 0);
+
+        g_strlcpy(bs->filename, filename, sizeof(bs->filename));
+        ret = raw_check_perm(bs, perm, BLK_PERM_ALL, errp);
+        if (ret < 0) {
+            goto fail;
+        }
+        raw_set_perm(bs, perm, BLK_PERM_ALL);
+    }
+    return 0;
+
+fail:
+    if (s->fd >= 0) {
+        close(s->fd);
+        s->fd = -1;
+    }
+    return ret;
+}
+
+static void raw_close(BlockDriverState *bs)
+{
+    BDRVRawState *s = bs->opaque;
+
+    /* Closing the descriptor drops its OFD locks too. */
+    if (s->fd >= 0) {
+        close(s->fd);
+        s->fd = -1;
+    }
+}
+
+/* ---------- Limits ---------- */
+
+/* O_DIRECT accepts the read?  Only EINVAL means misalignment. */
+static bool raw_is_io_aligned(int fd, void *buf, size_t len)
+{
+    ssize_t ret = pread(fd, buf, len, 0);
+
+    return ret >= 0 || errno != EINVAL;
+}
+
+static void raw_probe_alignment(BlockDriverState *bs, int fd, Error **errp)
+{
+    BDRVRawState *s = bs->opaque;
+    static const size_t alignments[] = { 1, 512, 1024, 2048, 4096 };
+    size_t max_align = MAX(MAX_BLOCKSIZE, qemu_real_host_page_size());
+    uint32_t req_align = 0;
+    unsigned int sector_size;
+    char *buf;
+
+    if (!s->needs_alignment) {
+        bs->bl.request_alignment = 1;
+        s->buf_align = 1;
+        return;
+    }
+    s->buf_align = 0;
+    if (ioctl(fd, BLKSSZGET, &sector_size) >= 0) {
+        req_align = sector_size;
+    }
+    if (!req_align) {
+        buf = qemu_memalign(max_align, max_align);
+        for (size_t i = 0; i < ARRAY_SIZE(alignments); i++) {
+            if (raw_is_io_aligned(fd, buf, alignments[i])) {
+                /* Byte granularity works: still use a safe value. */
+                req_align = alignments[i] != 1 ? alignments[i] : max_align;
+                break;
+            }
+        }
+        qemu_vfree(buf);
+    }
+    buf = qemu_memalign(max_align, 2 * max_align);
+    for (size_t i = 0; i < ARRAY_SIZE(alignments); i++) {
+        if (raw_is_io_aligned(fd, buf + alignments[i], max_align)) {
+            s->buf_align = alignments[i] != 1 ? alignments[i] : req_align;
+            break;
+        }
+    }
+    qemu_vfree(buf);
+
+    if (!s->buf_align || !req_align) {
+        error_setg(errp, "Could not find working O_DIRECT alignment");
+        error_append_hint(errp, "Try cache.direct=off\n");
+        return;
+    }
+    bs->bl.request_alignment = req_align;
+}
+
+static void raw_refresh_limits(BlockDriverState *bs, Error **errp)
+{
+    BDRVRawState *s = bs->opaque;
+    Error *local_err = NULL;
+
+    raw_probe_alignment(bs, s->fd, &local_err);
+    if (local_err) {
+        error_propagate(errp, local_err);
+        return;
+    }
+    bs->bl.min_mem_alignment = s->buf_align;
+    bs->bl.opt_mem_alignment = MAX(s->buf_align, qemu_real_host_page_size());
+    bs->bl.max_iov = IOV_MAX;
+}
+
+/* ---------- Data path ---------- */
+
+static ssize_t raw_do_rw(int fd, struct iovec *iov, int niov, off_t offset,
+                         bool write)
+{
+    ssize_t r;
+
+    do {
+        if (niov == 1) {
+            r = write ? pwrite(fd, iov[0].iov_base, iov[0].iov_len, offset)
+                      : pread(fd, iov[0].iov_base, iov[0].iov_len, offset);
+        } else {
+            r = write ? pwritev(fd, iov, niov, offset)
+                      : preadv(fd, iov, niov, offset);
+        }
+    } while (r < 0 && errno == EINTR);
+    return r < 0 ? -errno : r;
+}
+
+/* Worker: transfer the whole vector, going on after short transfers. */
+static int handle_aiocb_rw(void *opaque)
+{
+    RawPosixAIOData *acb = opaque;
+    QEMUIOVector *qiov = acb->qiov;
+    bool write = acb->type == QEMU_AIO_WRITE;
+    struct iovec *iov = qiov->iov, *copy = NULL;
+    int niov = qiov->niov;
+    size_t done = 0;
+    int ret = 0;
+
+    while (done < qiov->size) {
+        ssize_t r = raw_do_rw(acb->fd, iov, niov, acb->offset + done, write);
+
+        if (r < 0) {
+            /* O_DIRECT rejects the unaligned rest of a short read: EOF. */
+            if (r == -EINVAL && !write && done &&
+                (acb->bs->open_flags & BDRV_O_NOCACHE)) {
+                break;
+            }
+            ret = r;
+            goto out;
+        }
+        if (r == 0) {
+            break;
+        }
+        done += r;
+        if (done < qiov->size) {
+            /* Rare: step over what was transferred in a private copy. */
+            if (!copy) {
+                copy = g_memdup2(iov, niov * sizeof(*iov));
+                iov = copy;
+            }
+            while (r > 0) {
+                if ((size_t)r >= iov->iov_len) {
+                    r -= iov->iov_len;
+                    iov++;
+                    niov--;
+                } else {
+                    iov->iov_base = (char *)iov->iov_base + r;
+                    iov->iov_len -= r;
+                    r = 0;
+                }
+            }
+        }
+    }
+    if (done < qiov->size) {
+        if (write) {
+            ret = -EINVAL;
+        } else {
+            /* Short read means end of file: the rest reads as zeroes. */
+            qemu_iovec_memset(qiov, done, 0, qiov->size - done);
+        }
+    }
+out:
+    g_free(copy);
+    return ret;
+}
+
+static bool raw_qiov_is_aligned(BlockDriverState *bs, QEMUIOVector *qiov)
+{
+    size_t align = bs->bl.min_mem_alignment ? bs->bl.min_mem_alignment : 1;
+
+    for (int i = 0; i < qiov->niov; i++) {
+        if ((uintptr_t)qiov->iov[i].iov_base % align ||
+            qiov->iov[i].iov_len % align) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static int coroutine_fn raw_co_submit(BlockDriverState *bs, uint64_t offset,
+                                      QEMUIOVector *qiov, int type)
+{
+    BDRVRawState *s = bs->opaque;
+
+    if (s->use_io_uring) {
+        return luring_co_submit(s->fd, offset, qiov, type);
+    } else {
+        RawPosixAIOData acb = {
+            .bs = bs,
+            .fd = s->fd,
+            .type = type,
+            .offset = offset,
+            .bytes = qiov->size,
+            .qiov = qiov,
+        };
+        return thread_pool_submit_co(handle_aiocb_rw, &acb);
+    }
+}
+
+static int coroutine_fn raw_co_prw(BlockDriverState *bs, int64_t offset,
+                                   int64_t bytes, QEMUIOVector *qiov,
+                                   int type)
+{
+    BDRVRawState *s = bs->opaque;
+    QEMUIOVector bounce_qiov;
+    void *bounce;
+    int ret;
+
+    if (s->fd < 0) {
+        return -EIO;
+    }
+    assert((uint64_t)bytes == qiov->size);
+    if (likely(!s->needs_alignment || raw_qiov_is_aligned(bs, qiov))) {
+        return raw_co_submit(bs, offset, qiov, type);
+    }
+
+    /* O_DIRECT with a buffer the kernel would refuse: go through ours. */
+    bounce = qemu_try_memalign(bs->bl.opt_mem_alignment, bytes);
+    if (!bounce) {
+        return -ENOMEM;
+    }
+    qemu_iovec_init_buf(&bounce_qiov, bounce, bytes);
+    if (type == QEMU_AIO_WRITE) {
+        qemu_iovec_to_buf(qiov, 0, bounce, bytes);
+    }
+    ret = raw_co_submit(bs, offset, &bounce_qiov, type);
+    if (ret == 0 && type == QEMU_AIO_READ) {
+        qemu_iovec_from_buf(qiov, 0, bounce, bytes);
+    }
+    qemu_vfree(bounce);
+    return ret;
+}
+
+static int coroutine_fn raw_co_preadv(BlockDriverState *bs, int64_t offset,
+                                      int64_t bytes, QEMUIOVector *qiov,
+                                      BdrvRequestFlags flags)
+{
+    return raw_co_prw(bs, offset, bytes, qiov, QEMU_AIO_READ);
+}
+
+static int coroutine_fn raw_co_pwritev(BlockDriverState *bs, int64_t offset,
+                                       int64_t bytes, QEMUIOVector *qiov,
+                                       BdrvRequestFlags flags)
+{
+    return raw_co_prw(bs, offset, bytes, qiov, QEMU_AIO_WRITE);
+}
+
+static int handle_aiocb_flush(void *opaque)
+{
+    RawPosixAIOData *acb = opaque;
+    int ret;
+
+    do {
+        ret = fdatasync(acb->fd);
+    } while (ret < 0 && errno == EINTR);
+    return ret < 0 ? -errno : 0;
+}
+
+static int coroutine_fn raw_co_flush_to_disk(BlockDriverState *bs)
+{
+    BDRVRawState *s = bs->opaque;
+    RawPosixAIOData acb = { .bs = bs, .fd = s->fd, .type = QEMU_AIO_FLUSH };
+    int ret;
+
+    if (s->fd < 0) {
+        return -EIO;
+    }
+    if (bs->open_flags & BDRV_O_NO_FLUSH) {
+        return 0;
+    }
+    /*
+     * After a failed fdatasync() the kernel may have dropped dirty pages
+     * and a later one could succeed without them reaching the disk.
+     */
+    if (s->page_cache_inconsistent) {
+        return -EIO;
+    }
+    if (s->use_io_uring) {
+        ret = luring_co_submit(s->fd, 0, NULL, QEMU_AIO_FLUSH);
+    } else {
+        ret = thread_pool_submit_co(handle_aiocb_flush, &acb);
+    }
+    if (ret < 0 && ret != -EBADF && ret != -EINVAL) {
+        s->page_cache_inconsistent = true;
+    }
+    return ret;
+}
+
+/* Zero a range without unmapping, as QEMU: ZERO_RANGE, hole+fill, extend. */
+static int handle_aiocb_write_zeroes(void *opaque)
+{
+    RawPosixAIOData *acb = opaque;
+    BDRVRawState *s = acb->bs->opaque;
+    off_t len;
+    int ret;
+
+    if (s->has_write_zeroes) {
+        ret = do_fallocate(s->fd, FALLOC_FL_ZERO_RANGE, acb->offset,
+                           acb->bytes);
+        if (ret == -ENOTSUP) {
+            s->has_write_zeroes = false;
+        } else if (ret == 0 || ret != -EINVAL) {
+            return ret;
+        }
+        /* EINVAL: some file systems dislike unaligned ranges; go on. */
+    }
+    if (s->has_discard && s->has_fallocate) {
+        ret = do_fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                           acb->offset, acb->bytes);
+        if (ret == 0) {
+            ret = do_fallocate(s->fd, 0, acb->offset, acb->bytes);
+            if (ret == 0 || ret != -ENOTSUP) {
+                return ret;
+            }
+            s->has_fallocate = false;
+        } else if (ret != -EINVAL && ret != -ENOTSUP) {
+            return ret;
+        } else if (ret == -ENOTSUP) {
+            s->has_discard = false;
+        }
+    }
+    /* Past the end of the file, allocating is zeroing. */
+    len = lseek(s->fd, 0, SEEK_END);
+    if (s->has_fallocate && len >= 0 && (off_t)acb->offset >= len) {
+        ret = do_fallocate(s->fd, 0, acb->offset, acb->bytes);
+        if (ret == 0 || ret != -ENOTSUP) {
+            return ret;
+        }
+        s->has_fallocate = false;
+    }
+    return -ENOTSUP;
+}
+
+static int handle_aiocb_write_zeroes_unmap(void *opaque)
+{
+    RawPosixAIOData *acb = opaque;
+    BDRVRawState *s = acb->bs->opaque;
+    int ret;
+
+    /* A punched hole reads as zeroes and frees the space. */
+    ret = do_fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                       acb->offset, acb->bytes);
+    switch (ret) {
+    case -ENOTSUP:
+    case -EINVAL:
+    case -EBUSY:
+        break;
+    default:
+        return ret;
+    }
+    return handle_aiocb_write_zeroes(acb);
+}
+
+static int coroutine_fn raw_co_pwrite_zeroes(BlockDriverState *bs,
+                                             int64_t offset, int64_t bytes,
+                                             BdrvRequestFlags flags)
+{
+    BDRVRawState *s = bs->opaque;
+    RawPosixAIOData acb = {
+        .bs = bs,
+        .fd = s->fd,
+        .type = QEMU_AIO_WRITE_ZEROES,
+        .offset = offset,
+        .bytes = bytes,
+        .may_unmap = flags & BDRV_REQ_MAY_UNMAP,
+        .no_fallback = flags & BDRV_REQ_NO_FALLBACK,
+    };
+
+    if (s->fd < 0) {
+        return -EIO;
+    }
+    return thread_pool_submit_co(acb.may_unmap ?
+                                 handle_aiocb_write_zeroes_unmap :
+                                 handle_aiocb_write_zeroes, &acb);
+}
+
+static int handle_aiocb_discard(void *opaque)
+{
+    RawPosixAIOData *acb = opaque;
+    BDRVRawState *s = acb->bs->opaque;
+    int ret;
+
+    if (!s->has_discard) {
+        return -ENOTSUP;
+    }
+    ret = do_fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                       acb->offset, acb->bytes);
+    if (ret == -ENOTSUP) {
+        s->has_discard = false;
+    }
+    return ret;
+}
+
+static int coroutine_fn raw_co_pdiscard(BlockDriverState *bs, int64_t offset,
+                                        int64_t bytes)
+{
+    BDRVRawState *s = bs->opaque;
+    RawPosixAIOData acb = {
+        .bs = bs,
+        .fd = s->fd,
+        .type = QEMU_AIO_DISCARD,
+        .offset = offset,
+        .bytes = bytes,
+    };
+
+    if (s->fd < 0) {
+        return -EIO;
+    }
+    return thread_pool_submit_co(handle_aiocb_discard, &acb);
+}
+
+/* ---------- Size, allocation ---------- */
+
+static int64_t raw_getlength(BlockDriverState *bs)
+{
+    BDRVRawState *s = bs->opaque;
+    off_t size;
+
+    if (s->fd < 0) {
+        return -EIO;
+    }
+    size = lseek(s->fd, 0, SEEK_END);
+    return size < 0 ? -errno : size;
+}
+
+static int64_t raw_get_allocated_file_size(BlockDriverState *bs)
+{
+    BDRVRawState *s = bs->opaque;
+    struct stat st;
+
+    if (fstat(s->fd, &st) < 0) {
+        return -errno;
+    }
+    return (int64_t)st.st_blocks * 512;
+}
+
+/*
+ * Where does the extent containing @start end?  *data and *hole as
+ * SEEK_DATA/SEEK_HOLE see it; -ENXIO for a trailing hole, -EBUSY when
+ * the file system gives no usable answer.
+ */
+static int find_allocation(int fd, off_t start, off_t *data, off_t *hole)
+{
+    off_t offs;
+
+    offs = lseek(fd, start, SEEK_DATA);
+    if (offs < 0) {
+        return -errno;
+    }
+    if (offs < start) {
+        return -EIO;
+    }
+    if (offs > start) {
+        /* In a hole; data follows at offs. */
+        *hole = start;
+        *data = offs;
+        return 0;
+    }
+    offs = lseek(fd, start, SEEK_HOLE);
+    if (offs < 0) {
+        return -errno;
+    }
+    if (offs < start) {
+        return -EIO;
+    }
+    if (offs > start) {
+        *data = start;
+        *hole = offs;
+        return 0;
+    }
+    return -EBUSY;
+}
+
+static int coroutine_fn raw_co_block_status(BlockDriverState *bs,
+                                            bool want_zero, int64_t offset,
+                                            int64_t bytes, int64_t *pnum,
+                                            int64_t *map,
+                                            BlockDriverState **file)
+{
+    BDRVRawState *s = bs->opaque;
+    uint32_t align = bs->bl.request_alignment ? bs->bl.request_alignment : 1;
+    off_t data = 0, hole = 0;
+    int ret;
+
+    if (s->fd < 0) {
+        return -EIO;
+    }
+    if (!want_zero) {
+        *pnum = bytes;
+        *map = offset;
+        *file = bs;
+        return BDRV_BLOCK_DATA | BDRV_BLOCK_OFFSET_VALID;
+    }
+    ret = find_allocation(s->fd, offset, &data, &hole);
+    if (ret == -ENXIO) {
+        /* Trailing hole. */
+        *pnum = bytes;
+        ret = BDRV_BLOCK_ZERO;
+    } else if (ret < 0) {
+        /* No information: everything is data. */
+        *pnum = bytes;
+        ret = BDRV_BLOCK_DATA;
+    } else if (data == offset) {
+        /* Data up to the hole; a partial block at EOF rounds up. */
+        *pnum = QEMU_ALIGN_UP(hole - offset, align);
+        ret = BDRV_BLOCK_DATA;
+    } else {
+        *pnum = data - offset;
+        ret = BDRV_BLOCK_ZERO;
+    }
+    *pnum = MIN(*pnum, bytes);
+    *map = offset;
+    *file = bs;
+    return ret | BDRV_BLOCK_OFFSET_VALID;
+}
+
+/* ---------- Truncate and create ---------- */
+
+/* The first block allocated makes O_DIRECT alignment probing work. */
+static void allocate_first_block(int fd, size_t max_size)
+{
+    size_t write_size = MIN(max_size, MAX(MAX_BLOCKSIZE,
+                                          qemu_real_host_page_size()));
+    size_t align = MAX(MAX_BLOCKSIZE, qemu_real_host_page_size());
+    void *buf;
+    ssize_t n;
+
+    if (!write_size) {
+        return;
+    }
+    buf = qemu_memalign(align, align);
+    memset(buf, 0, write_size);
+    do {
+        n = pwrite(fd, buf, write_size, 0);
+    } while (n == -1 && errno == EINTR);
+    qemu_vfree(buf);
+}
+
+static int raw_regular_truncate(int fd, int64_t offset, PreallocMode prealloc,
+                                Error **errp)
+{
+    struct stat st;
+    int64_t current_length;
+    char *buf = NULL;
+    int result = 0;
+
+    if (fstat(fd, &st) < 0) {
+        result = -errno;
+        error_setg_errno(errp, -result, "Could not stat file");
+        return result;
+    }
+    current_length = st.st_size;
+    if (current_length > offset && prealloc != PREALLOC_MODE_OFF) {
+        error_setg(errp, "Cannot use preallocation for shrinking files");
+        return -ENOTSUP;
+    }
+
+    switch (prealloc) {
+    case PREALLOC_MODE_FALLOC:
+        if (offset != current_length) {
+            result = -posix_fallocate(fd, current_length,
+                                      offset - current_length);
+            if (result != 0) {
+                error_setg_errno(errp, -result,
+                                 "Could not preallocate new data");
+            } else if (current_length == 0) {
+                allocate_first_block(fd, offset);
+            }
+        }
+        goto out;
+    case PREALLOC_MODE_FULL: {
+        int64_t left = offset - current_length;
+
+        if (ftruncate(fd, offset) != 0) {
+            result = -errno;
+            error_setg_errno(errp, -result, "Could not resize file");
+            goto out;
+        }
+        buf = g_malloc0(65536);
+        if (lseek(fd, current_length, SEEK_SET) < 0) {
+            result = -errno;
+            error_setg_errno(errp, -result,
+                             "Failed to seek to the old end of file");
+            goto out;
+        }
+        while (left > 0) {
+            ssize_t n = write(fd, buf, MIN(left, 65536));
+
+            if (n < 0) {
+                if (errno == EINTR) {
+                    continue;
+                }
+                result = -errno;
+                error_setg_errno(errp, -result,
+                                 "Could not write zeros for preallocation");
+                goto out;
+            }
+            left -= n;
+        }
+        if (fsync(fd) < 0) {
+            result = -errno;
+            error_setg_errno(errp, -result, "Could not flush file to disk");
+        }
+        goto out;
+    }
+    case PREALLOC_MODE_OFF:
+        if (ftruncate(fd, offset) != 0) {
+            result = -errno;
+            error_setg_errno(errp, -result, "Could not resize file");
+        } else if (current_length == 0 && offset > current_length) {
+            allocate_first_block(fd, offset);
+        }
+        return result;
+    default:
+        error_setg(errp, "Unsupported preallocation mode: %s",
+                   prealloc_mode_names[prealloc]);
+        return -ENOTSUP;
+    }
+
+out:
+    if (result < 0 && ftruncate(fd, current_length) < 0) {
+        error_report("Failed to restore old file length: %s",
+                     strerror(errno));
+    }
+    g_free(buf);
+    return result;
+}
+
+static int handle_aiocb_truncate(void *opaque)
+{
+    RawPosixAIOData *acb = opaque;
+
+    return raw_regular_truncate(acb->fd, acb->offset, acb->prealloc,
+                                acb->errp);
+}
+
+static int coroutine_fn raw_co_truncate(BlockDriverState *bs, int64_t offset,
+                                        bool exact, Error **errp)
+{
+    BDRVRawState *s = bs->opaque;
+    RawPosixAIOData acb = {
+        .bs = bs,
+        .fd = s->fd,
+        .type = QEMU_AIO_TRUNCATE,
+        .offset = offset,
+        .prealloc = PREALLOC_MODE_OFF,
+        .errp = errp,
+    };
+    struct stat st;
+
+    if (fstat(s->fd, &st) < 0) {
+        int ret = -errno;
+        error_setg_errno(errp, -ret, "Failed to fstat() the file");
+        return ret;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        error_setg(errp, "Resizing this file is not supported");
+        return -ENOTSUP;
+    }
+    /* Always to exactly @offset. */
+    return thread_pool_submit_co(handle_aiocb_truncate, &acb);
+}
+
+static int raw_create(const char *filename, QDict *options, Error **errp)
+{
+    static const char *const prealloc_names[] = {
+        [PREALLOC_MODE_OFF] = "off",
+        [PREALLOC_MODE_METADATA] = "metadata",
+        [PREALLOC_MODE_FALLOC] = "falloc",
+        [PREALLOC_MODE_FULL] = "full",
+    };
+    g_autoptr(QemuOpts) opts = qemu_opts_create(&raw_create_opts);
+    uint64_t total_size, extent_size_hint;
+    uint64_t perm = BLK_PERM_WRITE | BLK_PERM_RESIZE;
+    uint64_t shared = BLK_PERM_ALL & ~BLK_PERM_RESIZE;
+    bool nocow, has_hint;
+    Error *local_err = NULL;
+    int prealloc, fd, result;
+
+    if (g_str_has_prefix(filename, "file:")) {
+        filename += strlen("file:");
+    }
+    if (options && !qemu_opts_absorb_qdict(opts, options, errp)) {
+        return -EINVAL;
+    }
+    total_size = ROUND_UP(qemu_opt_get_size(opts, "size", 0),
+                          BDRV_SECTOR_SIZE);
+    nocow = qemu_opt_get_bool(opts, "nocow", false);
+    prealloc = parse_enum(qemu_opt_get(opts, "preallocation"),
+                          prealloc_names, ARRAY_SIZE(prealloc_names),
+                          PREALLOC_MODE_OFF, errp);
+    if (prealloc < 0) {
+        return -EINVAL;
+    }
+    has_hint = qemu_opt_has(opts, "extent_size_hint");
+    extent_size_hint = qemu_opt_get_size(opts, "extent_size_hint", 1 * MiB);
+    if (extent_size_hint > UINT32_MAX) {
+        error_setg(errp, "Extent size hint is too large");
+        return -EINVAL;
+    }
+
+    fd = raw_open_fd(filename, O_RDWR | O_CREAT, 0644, "create", errp);
+    if (fd < 0) {
+        return fd;
+    }
+    /*
+     * Resizing must not be shared: after this, the file has the size
+     * asked for.  Writes by others are fine.
+     */
+    result = raw_apply_lock_bytes(NULL, fd, perm, ~shared, false, errp);
+    if (result < 0) {
+        goto out_close;
+    }
+    result = raw_check_lock_bytes(fd, perm, shared, errp);
+    if (result < 0) {
+        error_append_hint(errp, "Is another process using the image [%s]?\n",
+                          filename);
+        goto out_unlock;
+    }
+    result = raw_regular_truncate(fd, 0, PREALLOC_MODE_OFF, errp);
+    if (result < 0) {
+        goto out_unlock;
+    }
+    if (nocow) {
+        int attr;
+
+        /* Only an optimisation (btrfs): failures do not matter. */
+        if (ioctl(fd, FS_IOC_GETFLAGS, &attr) == 0) {
+            attr |= FS_NOCOW_FL;
+            ioctl(fd, FS_IOC_SETFLAGS, &attr);
+        }
+    }
+    {
+        struct fsxattr attr;
+        int r = ioctl(fd, FS_IOC_FSGETXATTR, &attr);
+
+        if (r == 0) {
+            attr.fsx_xflags |= FS_XFLAG_EXTSIZE;
+            attr.fsx_extsize = extent_size_hint;
+            r = ioctl(fd, FS_IOC_FSSETXATTR, &attr);
+        }
+        if (r < 0 && has_hint && extent_size_hint) {
+            warn_report("Failed to set extent size hint: %s",
+                        strerror(errno));
+        }
+    }
+    result = raw_regular_truncate(fd, total_size, prealloc, errp);
+
+out_unlock:
+    raw_apply_lock_bytes(NULL, fd, 0, 0, true, &local_err);
+    if (local_err) {
+        warn_report_err(local_err);
+    }
+out_close:
+    if (close(fd) != 0 && result == 0) {
+        result = -errno;
+        error_setg_errno(errp, -result, "Could not close the new file");
+    }
+    return result;
+}
+
+static const char *const raw_strong_runtime_opts[] = {
+    "filename",
+    NULL
+};
+
+static BlockDriver bdrv_file = {
+    .format_name            = "file",
+    .protocol_name          = "file",
+    .instance_size          = sizeof(BDRVRawState),
+    .bdrv_needs_filename    = true,
+    .bdrv_parse_filename    = raw_parse_filename,
+    .bdrv_open              = raw_open,
+    .bdrv_close             = raw_close,
+    .bdrv_create            = raw_create,
+    .create_opts            = raw_create_opts_desc,
+    .bdrv_co_preadv         = raw_co_preadv,
+    .bdrv_co_pwritev        = raw_co_pwritev,
+    .bdrv_co_pwrite_zeroes  = raw_co_pwrite_zeroes,
+    .bdrv_co_pdiscard       = raw_co_pdiscard,
+    .bdrv_co_flush_to_disk  = raw_co_flush_to_disk,
+    .bdrv_co_block_status   = raw_co_block_status,
+    .bdrv_co_truncate       = raw_co_truncate,
+    .bdrv_getlength         = raw_getlength,
+    .bdrv_get_allocated_file_size = raw_get_allocated_file_size,
+    .bdrv_refresh_limits    = raw_refresh_limits,
+    .bdrv_check_perm        = raw_check_perm,
+    .bdrv_set_perm          = raw_set_perm,
+    .bdrv_abort_perm_update = raw_abort_perm_update,
+    .strong_runtime_opts    = raw_strong_runtime_opts,
+    .supported_zero_flags   = BDRV_REQ_MAY_UNMAP | BDRV_REQ_NO_FALLBACK,
+};
+
+static void bdrv_file_init(void)
+{
+    bdrv_register(&bdrv_file);
+}
+
+block_init(bdrv_file_init);
