@@ -646,17 +646,6 @@ static bool bdrv_fill_options(QDict *options, const char **pfilename,
     return true;
 }
 
-static void bdrv_print_probe_warning(BlockDriverState *file_bs)
-{
-    fprintf(stderr,
-            "WARNING: Image format was not specified for '%s' and probing "
-            "guessed raw.\n"
-            "         Automatically detecting the format is dangerous for "
-            "raw images, write operations on block 0 will be restricted.\n"
-            "         Specify the 'raw' format explicitly to remove the "
-            "restrictions.\n", file_bs->filename);
-}
-
 /* Pick a format from the first bytes of @file_bs (only raw exists). */
 static BlockDriver *bdrv_probe_format(BlockDriverState *file_bs, Error **errp)
 {
@@ -893,7 +882,6 @@ static BlockDriverState *bdrv_open_inherit(const char *filename,
                 if (!drv) {
                     goto fail;
                 }
-                bdrv_print_probe_warning(file_bs);
                 bs->probed = true;
                 qdict_put_str(options, "driver", drv->format_name);
             }

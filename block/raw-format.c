@@ -74,6 +74,16 @@ static int raw_open(BlockDriverState *bs, QDict *options, int flags,
         return -EINVAL;
     }
     file = bs->file->bs;
+    if (bs->probed && !bdrv_is_read_only(bs)) {
+        /* Read-only users (qemu-img info) cannot damage anything. */
+        fprintf(stderr,
+                "WARNING: Image format was not specified for '%s' and probing "
+                "guessed raw.\n"
+                "         Automatically detecting the format is dangerous for "
+                "raw images, write operations on block 0 will be restricted.\n"
+                "         Specify the 'raw' format explicitly to remove the "
+                "restrictions.\n", file->filename);
+    }
     bs->supported_write_flags = BDRV_REQ_WRITE_UNCHANGED |
                                 (BDRV_REQ_FUA & file->supported_write_flags);
     bs->supported_zero_flags = BDRV_REQ_WRITE_UNCHANGED |
