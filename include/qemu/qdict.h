@@ -73,8 +73,14 @@ QObject *qdict_crumple(const QDict *src, Error **errp);
 char *qobject_to_opt_string(const QObject *o);
 
 /*
- * Parse a JSON text.  Errors: "Could not parse the JSON text..." left to
- * callers; this sets a parser message.
+ * Parse a JSON text of any type with QEMU's parser rules (single-quoted
+ * strings allowed; first error wins).  On failure *errp holds QEMU's own
+ * message, e.g. "JSON parse error, invalid keyword 'bad'", "JSON parse
+ * error, stray '@'", "JSON parse error, premature EOI", "Expecting a
+ * JSON value" (empty), "Expecting at most one JSON value".  The json:
+ * caller reproduces QEMU with error_prepend(errp, "Could not parse the
+ * JSON options: ") and, when the result is no dict, its own error
+ * "Invalid JSON object given".  Integers beyond int64 become doubles.
  */
 QObject *qobject_from_json(const char *str, Error **errp);
 /*
@@ -96,8 +102,13 @@ char **qdict_qemu_keys(const QDict *d);
 
 /*
  * Parse a QemuOpts-style string "k=v,k2.sub=v2" (",," escapes a comma)
- * into a flat dict of strings.  A leading bare word is stored under
- * @implied_key when non-NULL ("file.raw" with implied "filename").
+ * into a flat dict of strings, as qemu-io's --image-opts / open -o do.
+ * A leading bare word is stored under @implied_key when non-NULL
+ * ("file.raw" with implied "filename").  Other bare words are flags
+ * ("k" -> k=on, "nok" -> k=off) and print QEMU's deprecation warning to
+ * stderr.  "id=X" must be an identifier (error "Parameter 'id' expects
+ * an identifier" with a hint) and is stored first.  Later duplicates
+ * win.  Full rules in util/keyval.c.
  */
 QDict *keyval_parse_flat(const char *str, const char *implied_key,
                          Error **errp);
