@@ -1,0 +1,918 @@
+/*
+ * quorum: N replicas behind one node.  Writes go to every child; reads
+ * go to every child and the children vote on the data (read-pattern
+ * quorum), or go to the first child that works (read-pattern fifo).
+ *
+ * Behaviour and messages follow QEMU 7.2's driver=quorum.  One thing is
+ * stronger: children are grouped into versions by hash *and* bytes, so a
+ * hash collision can never decide a vote (see block/quorum-vote.c).
+ */
+#include "qemu/osdep.h"
+#include "block/block_int.h"
+#include "block/quorum-vote.h"
+#include "qapi/qapi-events-block.h"
+#include "qemu/option.h"
+
+#define QUORUM_OPT_VOTE_THRESHOLD "vote-threshold"
+#define QUORUM_OPT_BLKVERIFY      "blkverify"
+#define QUORUM_OPT_REWRITE        "rewrite-corrupted"
+#define QUORUM_OPT_READ_PATTERN   "read-pattern"
+
+/* Children handled without a heap array for the per-child state. */
+#define QUORUM_INLINE_CHILDREN 8
+/* Largest bounce area kept around between reads. */
+#define QUORUM_SPARE_MAX (16 * MiB)
+
+typedef enum QuorumReadPattern {
+    QUORUM_READ_PATTERN_QUORUM,
+    QUORUM_READ_PATTERN_FIFO,
+} QuorumReadPattern;
+
+typedef struct BDRVQuorumState {
+    BdrvChild **children;
+    int num_children;
+    unsigned next_child_index;  /* name of the next added child */
+    int threshold;              /* votes needed for a read or write */
+    bool is_blkverify;          /* mismatch: print and exit(1) */
+    bool rewrite_corrupted;     /* rewrite losing children after a vote */
+    QuorumReadPattern read_pattern;
+    void *spare_buf;            /* bounce area of a finished read, reused */
+    size_t spare_size;
+} BDRVQuorumState;
+
+typedef struct QuorumAIOCB QuorumAIOCB;
+
+typedef struct QuorumChildRequest {
+    QuorumAIOCB *acb;
+    int idx;
+    QEMUIOVector qiov;          /* bounce view (reads, children 1..n-1) */
+    int ret;
+} QuorumChildRequest;
+
+struct QuorumAIOCB {
+    BlockDriverState *bs;
+    Coroutine *co;              /* the request's own coroutine */
+    int64_t offset;
+    int64_t bytes;
+    QEMUIOVector *qiov;         /* the caller's data */
+    BdrvRequestFlags flags;
+    bool is_read;
+    int num_children;           /* snapshot: children cannot change now */
+    QuorumChildRequest *qcrs;
+    int count;                  /* child requests finished */
+    int success_count;
+    int rewrite_count;          /* correcting writes still running */
+    int vote_ret;
+    QuorumChildRequest inline_qcrs[QUORUM_INLINE_CHILDREN];
+};
+
+/* Tests force hash collisions through this. */
+static QuorumHashFunc *quorum_hash = quorum_hash_sha256;
+
+void quorum_set_hash_func(QuorumHashFunc *fn)
+{
+    quorum_hash = fn ? fn : quorum_hash_sha256;
+}
+
+/* ---------- Events ---------- */
+
+static void quorum_report_bad(QuorumOpType type, int64_t offset,
+                              int64_t bytes, const char *node_name, int ret)
+{
+    int64_t start = offset / BDRV_SECTOR_SIZE;
+    int64_t end = DIV_ROUND_UP(offset + bytes, BDRV_SECTOR_SIZE);
+
+    qapi_event_send_quorum_report_bad(type, ret < 0 ? strerror(-ret) : NULL,
+                                      node_name, start, end - start);
+}
+
+static void quorum_report_failure(QuorumAIOCB *acb)
+{
+    int64_t start = acb->offset / BDRV_SECTOR_SIZE;
+    int64_t end = DIV_ROUND_UP(acb->offset + acb->bytes, BDRV_SECTOR_SIZE);
+
+    qapi_event_send_quorum_failure(bdrv_get_device_or_node_name(acb->bs),
+                                   start, end - start);
+}
+
+static void quorum_report_bad_child(QuorumAIOCB *acb, int i, int ret)
+{
+    BDRVQuorumState *s = acb->bs->opaque;
+
+    quorum_report_bad(acb->is_read ? QUORUM_OP_TYPE_READ :
+                      QUORUM_OP_TYPE_WRITE, acb->offset, acb->bytes,
+                      bdrv_get_node_name(s->children[i]->bs), ret);
+}
+
+/* ---------- Requests ---------- */
+
+static void quorum_aio_init(QuorumAIOCB *acb, BlockDriverState *bs,
+                            int64_t offset, int64_t bytes, QEMUIOVector *qiov,
+                            BdrvRequestFlags flags, bool is_read)
+{
+    BDRVQuorumState *s = bs->opaque;
+    int n = s->num_children;
+
+    acb->bs = bs;
+    acb->co = qemu_coroutine_self();
+    acb->offset = offset;
+    acb->bytes = bytes;
+    acb->qiov = qiov;
+    acb->flags = flags;
+    acb->is_read = is_read;
+    acb->num_children = n;
+    acb->count = acb->success_count = acb->rewrite_count = 0;
+    acb->vote_ret = 0;
+    acb->qcrs = n <= QUORUM_INLINE_CHILDREN ? acb->inline_qcrs :
+                g_new(QuorumChildRequest, n);
+    for (int i = 0; i < n; i++) {
+        acb->qcrs[i].acb = acb;
+        acb->qcrs[i].idx = i;
+        acb->qcrs[i].ret = 0;
+    }
+}
+
+static void quorum_aio_finalize(QuorumAIOCB *acb)
+{
+    if (acb->qcrs != acb->inline_qcrs) {
+        g_free(acb->qcrs);
+    }
+}
+
+/* Start one coroutine per child and wait until all have finished. */
+static void coroutine_fn quorum_fan_out(QuorumAIOCB *acb,
+                                        CoroutineEntry *entry)
+{
+    for (int i = 0; i < acb->num_children; i++) {
+        qemu_coroutine_enter(qemu_coroutine_create(entry, &acb->qcrs[i]));
+    }
+    while (acb->count < acb->num_children) {
+        qemu_coroutine_yield();
+    }
+}
+
+/* A child request is over; the last one wakes the request. */
+static void quorum_child_done(QuorumAIOCB *acb)
+{
+    /* acb may be gone once the request coroutine ran: touch it last. */
+    if (++acb->count == acb->num_children) {
+        qemu_coroutine_enter_if_inactive(acb->co);
+    }
+}
+
+/* Too few children succeeded: vote on the errors and report failure. */
+static bool quorum_has_too_much_io_failed(QuorumAIOCB *acb)
+{
+    BDRVQuorumState *s = acb->bs->opaque;
+    int rets_inline[QUORUM_INLINE_CHILDREN] = { 0 };
+    int *rets = rets_inline;
+
+    if (acb->success_count >= s->threshold) {
+        return false;
+    }
+    if (acb->num_children > QUORUM_INLINE_CHILDREN) {
+        rets = g_new(int, acb->num_children);
+    }
+    for (int i = 0; i < acb->num_children; i++) {
+        rets[i] = acb->qcrs[i].ret;
+    }
+    acb->vote_ret = quorum_vote_error(rets, acb->num_children);
+    if (rets != rets_inline) {
+        g_free(rets);
+    }
+    quorum_report_failure(acb);
+    return true;
+}
+
+/* ---------- Reads ---------- */
+
+static QEMUIOVector *quorum_child_qiov(QuorumAIOCB *acb, int i)
+{
+    /* Child 0 reads straight into the caller's buffer. */
+    return i == 0 ? acb->qiov : &acb->qcrs[i].qiov;
+}
+
+static void coroutine_fn quorum_read_entry(void *opaque)
+{
+    QuorumChildRequest *req = opaque;
+    QuorumAIOCB *acb = req->acb;
+    BDRVQuorumState *s = acb->bs->opaque;
+    int i = req->idx;
+
+    req->ret = bdrv_co_preadv(s->children[i], acb->offset, acb->bytes,
+                              quorum_child_qiov(acb, i), 0);
+    if (req->ret == 0) {
+        acb->success_count++;
+    } else {
+        quorum_report_bad_child(acb, i, req->ret);
+    }
+    quorum_child_done(acb);
+}
+
+static void coroutine_fn quorum_rewrite_entry(void *opaque)
+{
+    QuorumChildRequest *req = opaque;
+    QuorumAIOCB *acb = req->acb;
+    BDRVQuorumState *s = acb->bs->opaque;
+
+    /*
+     * Errors are ignored: this only tries to correct data that is already
+     * known to be bad.  WRITE_UNCHANGED would be a lie here.
+     */
+    bdrv_co_pwritev(s->children[req->idx], acb->offset, acb->bytes,
+                    acb->qiov, acb->flags & ~BDRV_REQ_WRITE_UNCHANGED);
+    if (--acb->rewrite_count == 0) {
+        qemu_coroutine_enter_if_inactive(acb->co);
+    }
+}
+
+/* Equality of two reads; in blkverify mode a mismatch ends the process. */
+static bool quorum_compare(QuorumAIOCB *acb, QEMUIOVector *a,
+                           QEMUIOVector *b)
+{
+    BDRVQuorumState *s = acb->bs->opaque;
+    ssize_t offset = qemu_iovec_compare(a, b);
+
+    if (offset >= 0 && s->is_blkverify) {
+        fprintf(stderr, "quorum: offset=%" PRIu64 " bytes=%" PRIu64
+                " contents mismatch at offset %" PRIu64 "\n",
+                (uint64_t)acb->offset, (uint64_t)acb->bytes,
+                (uint64_t)(acb->offset + offset));
+        exit(1);
+    }
+    return offset < 0;
+}
+
+/* Put child @i's data into the caller's buffer (child 0's already is). */
+static void quorum_copy_to_caller(QuorumAIOCB *acb, int i)
+{
+    if (i != 0) {
+        qemu_iovec_copy_data(acb->qiov, &acb->qcrs[i].qiov);
+    }
+}
+
+/* Different data came back: vote on versions. */
+static int coroutine_fn quorum_vote_versions(QuorumAIOCB *acb)
+{
+    BDRVQuorumState *s = acb->bs->opaque;
+    int n = acb->num_children;
+    QEMUIOVector *inline_qiovs[QUORUM_INLINE_CHILDREN];
+    QEMUIOVector **qiovs = inline_qiovs;
+    QuorumVote vote;
+    int winner, ret = 0;
+
+    if (n > QUORUM_INLINE_CHILDREN) {
+        qiovs = g_new(QEMUIOVector *, n);
+    }
+    for (int i = 0; i < n; i++) {
+        qiovs[i] = acb->qcrs[i].ret ? NULL : quorum_child_qiov(acb, i);
+    }
+    quorum_vote_init(&vote, n);
+    winner = quorum_vote_count(&vote, qiovs, quorum_hash);
+    if (winner < 0) {
+        ret = winner == -ENOENT ? -EIO : winner;
+        goto out;
+    }
+    if (vote.versions[winner].votes < s->threshold) {
+        quorum_report_failure(acb);
+        ret = -EIO;
+        goto out;
+    }
+    quorum_copy_to_caller(acb, vote.versions[winner].first);
+
+    /* As QEMU: newest losing version first, its children highest first. */
+    for (int v = vote.nb_versions - 1; v >= 0; v--) {
+        for (int i = n - 1; i >= 0 && v != winner; i--) {
+            if (vote.version_of[i] == v) {
+                quorum_report_bad(QUORUM_OP_TYPE_READ, acb->offset,
+                                  acb->bytes,
+                                  bdrv_get_node_name(s->children[i]->bs), 0);
+                acb->rewrite_count += s->rewrite_corrupted;
+            }
+        }
+    }
+    if (acb->rewrite_count) {
+        /* Count first, then start: a rewrite may finish synchronously. */
+        for (int v = vote.nb_versions - 1; v >= 0; v--) {
+            for (int i = n - 1; i >= 0 && v != winner; i--) {
+                if (vote.version_of[i] == v) {
+                    qemu_coroutine_enter(
+                        qemu_coroutine_create(quorum_rewrite_entry,
+                                              &acb->qcrs[i]));
+                }
+            }
+        }
+    }
+out:
+    quorum_vote_destroy(&vote);
+    if (qiovs != inline_qiovs) {
+        g_free(qiovs);
+    }
+    return ret;
+}
+
+static int coroutine_fn quorum_vote(QuorumAIOCB *acb)
+{
+    int n = acb->num_children;
+    int i, j;
+
+    if (quorum_has_too_much_io_failed(acb)) {
+        return acb->vote_ret;
+    }
+    for (i = 0; i < n && acb->qcrs[i].ret; i++) {
+        /* first successful read */
+    }
+    assert(i < n);
+
+    /* Fast path: everybody agrees with the first successful read. */
+    for (j = i + 1; j < n; j++) {
+        if (!acb->qcrs[j].ret &&
+            !quorum_compare(acb, quorum_child_qiov(acb, i),
+                            quorum_child_qiov(acb, j))) {
+            break;
+        }
+    }
+    if (j == n) {
+        quorum_copy_to_caller(acb, i);
+        return 0;
+    }
+    return quorum_vote_versions(acb);
+}
+
+/* Bounce area for children 1..n-1, reusing the last one when it fits. */
+static void *quorum_get_bounce(BDRVQuorumState *s, BlockDriverState *bs,
+                               size_t size, size_t *capacity)
+{
+    void *buf;
+
+    if (s->spare_buf && s->spare_size >= size) {
+        buf = s->spare_buf;
+        *capacity = s->spare_size;
+        s->spare_buf = NULL;
+        return buf;
+    }
+    *capacity = size;
+    return qemu_try_blockalign(bs, size);
+}
+
+/* Keep the larger of @buf and the current spare, within a cap. */
+static void quorum_put_bounce(BDRVQuorumState *s, void *buf, size_t capacity)
+{
+    if (capacity > QUORUM_SPARE_MAX ||
+        (s->spare_buf && s->spare_size >= capacity)) {
+        qemu_vfree(buf);
+        return;
+    }
+    qemu_vfree(s->spare_buf);
+    s->spare_buf = buf;
+    s->spare_size = capacity;
+}
+
+static int coroutine_fn quorum_read_all(QuorumAIOCB *acb)
+{
+    BDRVQuorumState *s = acb->bs->opaque;
+    int n = acb->num_children;
+    size_t align = bdrv_opt_mem_align(acb->bs);
+    size_t stride = QEMU_ALIGN_UP((size_t)acb->bytes, align);
+    size_t capacity = 0;
+    uint8_t *buf = NULL;
+    int ret;
+
+    if (n > 1) {
+        if (stride > SIZE_MAX / (size_t)(n - 1)) {
+            return -ENOMEM;
+        }
+        buf = quorum_get_bounce(s, acb->bs, stride * (n - 1), &capacity);
+        if (!buf) {
+            return -ENOMEM;
+        }
+    }
+    for (int i = 1; i < n; i++) {
+        qemu_iovec_init_buf(&acb->qcrs[i].qiov, buf + (i - 1) * stride,
+                            acb->bytes);
+    }
+
+    quorum_fan_out(acb, quorum_read_entry);
+    ret = quorum_vote(acb);
+    while (acb->rewrite_count) {
+        qemu_coroutine_yield();
+    }
+    if (buf) {
+        quorum_put_bounce(s, buf, capacity);
+    }
+    return ret;
+}
+
+static int coroutine_fn quorum_read_fifo(QuorumAIOCB *acb)
+{
+    BDRVQuorumState *s = acb->bs->opaque;
+    int ret = -EIO;
+
+    /* No vote: the first child that answers is right. */
+    for (int i = 0; i < acb->num_children; i++) {
+        ret = bdrv_co_preadv(s->children[i], acb->offset, acb->bytes,
+                             acb->qiov, 0);
+        if (ret == 0) {
+            break;
+        }
+        quorum_report_bad_child(acb, i, ret);
+    }
+    return ret;
+}
+
+static int coroutine_fn quorum_co_preadv(BlockDriverState *bs,
+                                         int64_t offset, int64_t bytes,
+                                         QEMUIOVector *qiov,
+                                         BdrvRequestFlags flags)
+{
+    BDRVQuorumState *s = bs->opaque;
+    QuorumAIOCB acb;
+    int ret;
+
+    quorum_aio_init(&acb, bs, offset, bytes, qiov, flags, true);
+    if (s->read_pattern == QUORUM_READ_PATTERN_QUORUM) {
+        ret = quorum_read_all(&acb);
+    } else {
+        ret = quorum_read_fifo(&acb);
+    }
+    quorum_aio_finalize(&acb);
+    return ret;
+}
+
+/* ---------- Writes ---------- */
+
+static void coroutine_fn quorum_write_entry(void *opaque)
+{
+    QuorumChildRequest *req = opaque;
+    QuorumAIOCB *acb = req->acb;
+    BDRVQuorumState *s = acb->bs->opaque;
+    BdrvChild *child = s->children[req->idx];
+
+    if (acb->flags & BDRV_REQ_ZERO_WRITE) {
+        req->ret = bdrv_co_pwrite_zeroes(child, acb->offset, acb->bytes,
+                                         acb->flags);
+    } else {
+        req->ret = bdrv_co_pwritev(child, acb->offset, acb->bytes,
+                                   acb->qiov, acb->flags);
+    }
+    if (req->ret == 0) {
+        acb->success_count++;
+    } else {
+        quorum_report_bad_child(acb, req->idx, req->ret);
+    }
+    quorum_child_done(acb);
+}
+
+static int coroutine_fn quorum_co_pwritev(BlockDriverState *bs,
+                                          int64_t offset, int64_t bytes,
+                                          QEMUIOVector *qiov,
+                                          BdrvRequestFlags flags)
+{
+    QuorumAIOCB acb;
+    int ret;
+
+    quorum_aio_init(&acb, bs, offset, bytes, qiov, flags, false);
+    quorum_fan_out(&acb, quorum_write_entry);
+    quorum_has_too_much_io_failed(&acb);
+    ret = acb.vote_ret;
+    quorum_aio_finalize(&acb);
+    return ret;
+}
+
+static int coroutine_fn quorum_co_pwrite_zeroes(BlockDriverState *bs,
+                                                int64_t offset, int64_t bytes,
+                                                BdrvRequestFlags flags)
+{
+    return quorum_co_pwritev(bs, offset, bytes, NULL,
+                             flags | BDRV_REQ_ZERO_WRITE);
+}
+
+/* ---------- Flush, length, status ---------- */
+
+static int coroutine_fn quorum_co_flush(BlockDriverState *bs)
+{
+    BDRVQuorumState *s = bs->opaque;
+    int rets_inline[QUORUM_INLINE_CHILDREN] = { 0 };
+    int *rets = rets_inline;
+    int n = s->num_children;
+    int success_count = 0, ret = 0;
+
+    if (n > QUORUM_INLINE_CHILDREN) {
+        rets = g_new(int, n);
+    }
+    /* One child after the other; a failure is reported, never fatal alone. */
+    for (int i = 0; i < n; i++) {
+        rets[i] = bdrv_co_flush(s->children[i]->bs);
+        if (rets[i]) {
+            quorum_report_bad(QUORUM_OP_TYPE_FLUSH, 0, 0,
+                              bdrv_get_node_name(s->children[i]->bs),
+                              rets[i]);
+        } else {
+            success_count++;
+        }
+    }
+    if (success_count < s->threshold) {
+        ret = quorum_vote_error(rets, n);
+    }
+    if (rets != rets_inline) {
+        g_free(rets);
+    }
+    return ret;
+}
+
+static int64_t quorum_getlength(BlockDriverState *bs)
+{
+    BDRVQuorumState *s = bs->opaque;
+    int64_t len = bdrv_getlength(s->children[0]->bs);
+
+    if (len < 0) {
+        return len;
+    }
+    for (int i = 1; i < s->num_children; i++) {
+        int64_t other = bdrv_getlength(s->children[i]->bs);
+
+        if (other < 0) {
+            return other;
+        }
+        if (other != len) {
+            return -EIO;    /* replicas must be the same size */
+        }
+    }
+    return len;
+}
+
+/* As QEMU for nodes without a primary child: the children's sum. */
+static int64_t quorum_get_allocated_file_size(BlockDriverState *bs)
+{
+    BDRVQuorumState *s = bs->opaque;
+    int64_t total = 0;
+
+    for (int i = 0; i < s->num_children; i++) {
+        int64_t size = bdrv_get_allocated_file_size(s->children[i]->bs);
+
+        if (size < 0) {
+            return size;
+        }
+        total += size;
+    }
+    return total;
+}
+
+static int coroutine_fn quorum_co_block_status(BlockDriverState *bs,
+                                               bool want_zero, int64_t offset,
+                                               int64_t count, int64_t *pnum,
+                                               int64_t *map,
+                                               BlockDriverState **file)
+{
+    BDRVQuorumState *s = bs->opaque;
+    int64_t pnum_zero = count, pnum_data = 0;
+
+    /* Zero only where every child reads zeroes; any data wins. */
+    for (int i = 0; i < s->num_children; i++) {
+        int64_t bytes;
+        int ret = bdrv_co_block_status(s->children[i]->bs, want_zero, offset,
+                                       count, &bytes, NULL, NULL);
+
+        if (ret < 0) {
+            quorum_report_bad(QUORUM_OP_TYPE_READ, offset, count,
+                              bdrv_get_node_name(s->children[i]->bs), ret);
+            pnum_data = count;
+            break;
+        }
+        if (ret & BDRV_BLOCK_ZERO) {
+            pnum_zero = MIN(pnum_zero, bytes);
+        } else {
+            pnum_data = MAX(pnum_data, bytes);
+        }
+    }
+    if (pnum_data) {
+        *pnum = pnum_data;
+        return BDRV_BLOCK_DATA;
+    }
+    *pnum = pnum_zero;
+    return BDRV_BLOCK_ZERO;
+}
+
+/* ---------- Graph ---------- */
+
+static void quorum_refresh_flags(BlockDriverState *bs)
+{
+    BDRVQuorumState *s = bs->opaque;
+
+    bs->supported_zero_flags = BDRV_REQ_FUA | BDRV_REQ_MAY_UNMAP |
+                               BDRV_REQ_NO_FALLBACK;
+    for (int i = 0; i < s->num_children; i++) {
+        bs->supported_zero_flags &= s->children[i]->bs->supported_zero_flags;
+    }
+    bs->supported_zero_flags |= BDRV_REQ_WRITE_UNCHANGED;
+}
+
+static void quorum_refresh_limits(BlockDriverState *bs, Error **errp)
+{
+    BDRVQuorumState *s = bs->opaque;
+    BlockLimits *bl = &bs->bl;
+
+    /* Byte-granular: children align requests themselves. */
+    memset(bl, 0, sizeof(*bl));
+    bl->request_alignment = 1;
+    for (int i = 0; i < s->num_children; i++) {
+        BlockLimits *c = &s->children[i]->bs->bl;
+
+        bl->max_transfer = MIN_NON_ZERO(bl->max_transfer, c->max_transfer);
+        bl->opt_mem_alignment = MAX(bl->opt_mem_alignment,
+                                    c->opt_mem_alignment);
+        bl->min_mem_alignment = MAX(bl->min_mem_alignment,
+                                    c->min_mem_alignment);
+        bl->max_iov = MIN_NON_ZERO(bl->max_iov, c->max_iov);
+        bl->pdiscard_alignment = MAX(bl->pdiscard_alignment,
+                                     c->pdiscard_alignment);
+    }
+}
+
+static void quorum_child_perm(BlockDriverState *bs, BdrvChild *c,
+                              unsigned role, uint64_t perm, uint64_t shared,
+                              uint64_t *nperm, uint64_t *nshared)
+{
+    BDRVQuorumState *s = bs->opaque;
+
+    *nperm = perm & DEFAULT_PERM_PASSTHROUGH;
+    if (s->rewrite_corrupted) {
+        *nperm |= BLK_PERM_WRITE;
+    }
+    /* Sharing WRITE or RESIZE would let the replicas drift apart. */
+    *nshared = (shared & (BLK_PERM_CONSISTENT_READ |
+                          BLK_PERM_WRITE_UNCHANGED)) |
+               DEFAULT_PERM_UNCHANGED;
+}
+
+static void quorum_gather_child_options(BlockDriverState *bs, QDict *target,
+                                        bool backing_overridden)
+{
+    BDRVQuorumState *s = bs->opaque;
+    QList *list = json_array();
+
+    /*
+     * A gap-free list, not the child names: children.N names can have
+     * gaps after x-blockdev-change, an option list cannot.
+     */
+    for (int i = 0; i < s->num_children; i++) {
+        QDict *opts = s->children[i]->bs->full_open_options;
+
+        json_array_append_new(list, opts ? qobject_ref(opts) : qdict_new());
+    }
+    qdict_put_obj(target, "children", list);
+}
+
+static void quorum_add_child(BlockDriverState *bs, BlockDriverState *child_bs,
+                             Error **errp)
+{
+    BDRVQuorumState *s = bs->opaque;
+    g_autofree char *name = NULL;
+    BdrvChild *child;
+
+    if (s->is_blkverify) {
+        error_setg(errp, "Cannot add a child to a quorum in blkverify mode");
+        return;
+    }
+    if (s->num_children == INT_MAX / (int)sizeof(BdrvChild *) ||
+        s->next_child_index == UINT_MAX) {
+        error_setg(errp, "Too many children");
+        return;
+    }
+    name = g_strdup_printf("children.%u", s->next_child_index);
+
+    bdrv_drain(bs);
+    bdrv_ref(child_bs);
+    child = bdrv_attach_child(bs, child_bs, name, &child_of_bds,
+                              BDRV_CHILD_DATA, errp);
+    if (!child) {
+        bdrv_unref(child_bs);
+        return;
+    }
+    s->next_child_index++;
+    s->children = g_renew(BdrvChild *, s->children, s->num_children + 1);
+    s->children[s->num_children++] = child;
+    quorum_refresh_flags(bs);
+    quorum_refresh_limits(bs, NULL);
+}
+
+static void quorum_del_child(BlockDriverState *bs, BdrvChild *child,
+                             Error **errp)
+{
+    BDRVQuorumState *s = bs->opaque;
+    g_autofree char *last = NULL;
+    int i;
+
+    for (i = 0; i < s->num_children && s->children[i] != child; i++) {
+        /* find it */
+    }
+    assert(i < s->num_children);    /* bdrv_del_child() checked */
+
+    if (s->num_children <= s->threshold) {
+        error_setg(errp, "The number of children cannot be lower than the "
+                   "vote threshold %d", s->threshold);
+        return;
+    }
+    /* num_children > threshold rules out blkverify (2 children, 2 votes). */
+    assert(!s->is_blkverify);
+
+    /* Only the newest name can be given out again. */
+    last = g_strdup_printf("children.%u", s->next_child_index - 1);
+    if (!strcmp(child->name, last)) {
+        s->next_child_index--;
+    }
+
+    bdrv_drain(bs);
+    memmove(&s->children[i], &s->children[i + 1],
+            (s->num_children - i - 1) * sizeof(BdrvChild *));
+    s->num_children--;
+    bdrv_unref_child(bs, child);
+    quorum_refresh_flags(bs);
+    quorum_refresh_limits(bs, NULL);
+}
+
+/* ---------- Open and close ---------- */
+
+static const QemuOptDesc quorum_runtime_opt_desc[] = {
+    { .name = QUORUM_OPT_VOTE_THRESHOLD, .type = QEMU_OPT_NUMBER,
+      .help = "The number of vote needed for reaching quorum" },
+    { .name = QUORUM_OPT_BLKVERIFY, .type = QEMU_OPT_BOOL,
+      .help = "Trigger block verify mode if set" },
+    { .name = QUORUM_OPT_REWRITE, .type = QEMU_OPT_BOOL,
+      .help = "Rewrite corrupted block on read quorum" },
+    { .name = QUORUM_OPT_READ_PATTERN, .type = QEMU_OPT_STRING,
+      .help = "Allowed pattern: quorum, fifo. Quorum is default" },
+    { .name = NULL }
+};
+
+static const QemuOptsList quorum_runtime_opts = {
+    .name = "quorum",
+    .desc = quorum_runtime_opt_desc,
+};
+
+static int quorum_valid_threshold(int threshold, int num_children,
+                                  Error **errp)
+{
+    if (threshold < 1) {
+        error_setg(errp, QERR_INVALID_PARAMETER_VALUE, "vote-threshold",
+                   "a value >= 1");
+        return -ERANGE;
+    }
+    if (threshold > num_children) {
+        error_setg(errp, "threshold may not exceed children count");
+        return -ERANGE;
+    }
+    return 0;
+}
+
+static int quorum_parse_read_pattern(const char *str)
+{
+    if (!str || !strcmp(str, "quorum")) {
+        return QUORUM_READ_PATTERN_QUORUM;
+    }
+    if (!strcmp(str, "fifo")) {
+        return QUORUM_READ_PATTERN_FIFO;
+    }
+    return -EINVAL;
+}
+
+static int quorum_open(BlockDriverState *bs, QDict *options, int flags,
+                       Error **errp)
+{
+    BDRVQuorumState *s = bs->opaque;
+    g_autoptr(QemuOpts) opts = qemu_opts_create(&quorum_runtime_opts);
+    int n, ret;
+
+    /* Checks in QEMU's order, so the first message is the same. */
+    qdict_flatten(options);
+    n = qdict_array_entries(options, "children.");
+    if (n < 0) {
+        error_setg(errp, "Option children is not a valid array");
+        return -EINVAL;
+    }
+    if (n < 1) {
+        error_setg(errp, "Number of provided children must be 1 or more");
+        return -EINVAL;
+    }
+    if (!qemu_opts_absorb_qdict(opts, options, errp)) {
+        return -EINVAL;
+    }
+    /* QEMU reads a u64 into an int: 4294967297 becomes 1. */
+    s->threshold = (int)qemu_opt_get_number(opts, QUORUM_OPT_VOTE_THRESHOLD,
+                                            0);
+    ret = quorum_valid_threshold(s->threshold, n, errp);
+    if (ret < 0) {
+        return ret;
+    }
+    ret = quorum_parse_read_pattern(qemu_opt_get(opts,
+                                                 QUORUM_OPT_READ_PATTERN));
+    if (ret < 0) {
+        error_setg(errp, "Please set read-pattern as fifo or quorum");
+        return ret;
+    }
+    s->read_pattern = ret;
+
+    /* fifo never votes, so it ignores both (as QEMU). */
+    if (s->read_pattern == QUORUM_READ_PATTERN_QUORUM) {
+        s->is_blkverify = qemu_opt_get_bool(opts, QUORUM_OPT_BLKVERIFY, false);
+        if (s->is_blkverify && (n != 2 || s->threshold != 2)) {
+            error_setg(errp, "blkverify=on can only be set if there are "
+                       "exactly two files and vote-threshold is 2");
+            return -EINVAL;
+        }
+        s->rewrite_corrupted = qemu_opt_get_bool(opts, QUORUM_OPT_REWRITE,
+                                                 false);
+        if (s->rewrite_corrupted && s->is_blkverify) {
+            error_setg(errp,
+                       "rewrite-corrupted=on cannot be used with blkverify=on");
+            return -EINVAL;
+        }
+    }
+
+    s->children = g_new0(BdrvChild *, n);
+    for (int i = 0; i < n; i++) {
+        g_autofree char *key = g_strdup_printf("children.%d", i);
+
+        s->children[i] = bdrv_open_child(NULL, options, key, bs,
+                                         &child_of_bds, BDRV_CHILD_DATA,
+                                         false, errp);
+        if (!s->children[i]) {
+            ret = -EINVAL;
+            goto fail;
+        }
+        s->num_children = i + 1;
+        /* QEMU's permission check: rewriting needs a writable child. */
+        if (s->rewrite_corrupted &&
+            bdrv_is_read_only(s->children[i]->bs)) {
+            error_setg(errp, "Block node is read-only");
+            ret = -EPERM;
+            goto fail;
+        }
+    }
+    s->next_child_index = n;
+    bs->supported_write_flags = BDRV_REQ_WRITE_UNCHANGED;
+    quorum_refresh_flags(bs);
+    return 0;
+
+fail:
+    for (int i = 0; i < s->num_children; i++) {
+        bdrv_unref_child(bs, s->children[i]);
+    }
+    g_free(s->children);
+    s->children = NULL;
+    s->num_children = 0;
+    return ret;
+}
+
+static void quorum_close(BlockDriverState *bs)
+{
+    BDRVQuorumState *s = bs->opaque;
+
+    /* block.c unrefs the children; we only own the array and buffers. */
+    g_free(s->children);
+    s->children = NULL;
+    s->num_children = 0;
+    qemu_vfree(s->spare_buf);
+    s->spare_buf = NULL;
+}
+
+static const char *const quorum_strong_runtime_opts[] = {
+    QUORUM_OPT_VOTE_THRESHOLD,
+    QUORUM_OPT_BLKVERIFY,
+    QUORUM_OPT_REWRITE,
+    QUORUM_OPT_READ_PATTERN,
+    NULL
+};
+
+/*
+ * Neither a protocol nor a format with a "file" child: block.c treats it
+ * as a format-like node (probes its children, "Block format 'quorum'...").
+ */
+static BlockDriver bdrv_quorum = {
+    .format_name                = "quorum",
+    .instance_size              = sizeof(BDRVQuorumState),
+    .bdrv_open                  = quorum_open,
+    .bdrv_close                 = quorum_close,
+    .bdrv_getlength             = quorum_getlength,
+    .bdrv_get_allocated_file_size = quorum_get_allocated_file_size,
+    .bdrv_co_preadv             = quorum_co_preadv,
+    .bdrv_co_pwritev            = quorum_co_pwritev,
+    .bdrv_co_pwrite_zeroes      = quorum_co_pwrite_zeroes,
+    .bdrv_co_flush              = quorum_co_flush,
+    .bdrv_co_block_status       = quorum_co_block_status,
+    .bdrv_refresh_limits        = quorum_refresh_limits,
+    .bdrv_gather_child_options  = quorum_gather_child_options,
+    .strong_runtime_opts        = quorum_strong_runtime_opts,
+    .bdrv_child_perm            = quorum_child_perm,
+    .bdrv_add_child             = quorum_add_child,
+    .bdrv_del_child             = quorum_del_child,
+    .supported_write_flags      = BDRV_REQ_WRITE_UNCHANGED,
+    .supported_zero_flags       = BDRV_REQ_WRITE_UNCHANGED,
+};
+
+static void bdrv_quorum_init(void)
+{
+    bdrv_register(&bdrv_quorum);
+}
+
+block_init(bdrv_quorum_init);
