@@ -33,6 +33,7 @@ static char vote_letter(const char *pattern, QuorumHashFunc *hash, int *votes,
 {
     Votes v;
     QuorumVote vote;
+    char letter;
     int w;
 
     votes_init(&v, pattern);
@@ -40,12 +41,13 @@ static char vote_letter(const char *pattern, QuorumHashFunc *hash, int *votes,
     w = quorum_vote_count(&vote, v.qiovs, hash);
     g_assert_cmpint(w, >=, 0);
     *votes = vote.versions[w].votes;
+    letter = pattern[vote.versions[w].first];
     if (out) {
         *out = vote;
     } else {
         quorum_vote_destroy(&vote);
     }
-    return pattern[vote.versions[w].first];
+    return letter;
 }
 
 static void test_unanimous(void)
