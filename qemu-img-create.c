@@ -44,6 +44,11 @@ static bool option_list_is_valid(const char *s)
     return (len - i) % 2 == 0;
 }
 
+static bool is_help_word(const char *s)
+{
+    return !strcmp(s, "help") || !strcmp(s, "?");
+}
+
 /* Split "a=1,b=x,,y,c" into elements; ",," in values is a comma. */
 static GArray *option_list_split(const char *s)
 {
@@ -71,6 +76,13 @@ static GArray *option_list_split(const char *s)
                 g_string_append_c(v, *p++);
             }
             o.value = g_string_free(v, false);
+        } else if (g_str_has_prefix(o.name, "no") && !is_help_word(o.name)) {
+            /* QemuOpts' short form: a bare "noX" is X=off, "X" is X=on. */
+            char *name = g_strdup(o.name + 2);
+
+            g_free(o.name);
+            o.name = name;
+            o.value = g_strdup("off");
         }
         if (*p == ',') {
             p++;
@@ -78,11 +90,6 @@ static GArray *option_list_split(const char *s)
         g_array_append_val(list, o);
     }
     return list;
-}
-
-static bool is_help_word(const char *s)
-{
-    return !strcmp(s, "help") || !strcmp(s, "?");
 }
 
 static bool option_list_wants_help(const char *s)

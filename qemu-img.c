@@ -387,6 +387,10 @@ static int map_get_status(BlockDriverState *bs, int64_t offset,
         return ret;
     }
     assert(pnum > 0);
+    if (!(ret & (BDRV_BLOCK_ZERO | BDRV_BLOCK_DATA))) {
+        /* Neither data nor zeroes, and no backing file to look into. */
+        ret = 0;
+    }
 
     *e = (MapEntry) {
         .start = offset,
@@ -541,8 +545,9 @@ static int img_map(int argc, char **argv)
         ret = 1;
         goto out;
     }
-    if (max_length != -1 && max_length <= INT64_MAX - start_offset) {
-        length = MIN(start_offset + max_length, length);
+    if (max_length != -1) {
+        /* As QEMU, the end may wrap negative: then nothing is mapped. */
+        length = MIN((int64_t)((uint64_t)start_offset + max_length), length);
     }
 
     curr.start = start_offset;
