@@ -2,11 +2,18 @@
  * Worker thread pool: blocking calls run in pthreads, completions are
  * handed back to the event loop through an eventfd.
  *
- * Locking: the request FIFO and the worker counters are under
- * pool.lock.  Finished requests are pushed onto a lock-free stack; the
- * worker that makes it non-empty kicks the eventfd.  The free list of
- * request elements and everything else is touched by the loop thread
- * only, so the hot path neither allocates nor takes a second lock.
+ * The loop thread never blocks on a lock here.  It pushes requests onto
+ * a lock-free stack; workers move that stack (reversed, so FIFO) into a
+ * list under a mutex only they take.  A worker that finds more work
+ * waiting wakes a sleeping colleague or starts a new one, so a burst of
+ * submissions costs the loop thread at most one wakeup.  One worker at
+ * a time may spin briefly for new work before it sleeps: queue depth 1
+ * then needs no futex round trip at all.
+ *
+ * Finished requests go onto a second lock-free stack; the worker that
+ * makes it non-empty kicks the eventfd.  The free list of request
+ * elements is touched by the loop thread only, so the hot path does
+ * not allocate.
  */
 #include "qemu/osdep.h"
 #include <pthread.h>
@@ -20,6 +27,12 @@
 #define THREAD_POOL_DEFAULT_MAX  64
 /* Idle workers leave after this long without work. */
 #define THREAD_POOL_IDLE_NS      (10 * 1000000000LL)
+/* How long the spinning worker polls for new work before sleeping. */
+#define THREAD_POOL_SPIN_NS      (50 * 1000)
+
+#define atomic_load(p)     __atomic_load_n(p, __ATOMIC_SEQ_CST)
+#define atomic_inc(p)      __atomic_add_fetch(p, 1, __ATOMIC_SEQ_CST)
+#define atomic_dec(p)      __atomic_sub_fetch(p, 1, __ATOMIC_SEQ_CST)
 
 typedef struct ThreadPoolElement {
     ThreadPoolFunc *func;
@@ -27,23 +40,27 @@ typedef struct ThreadPoolElement {
     ThreadPoolCompletionFunc *cb;
     void *opaque;
     int ret;
-    struct ThreadPoolElement *next; /* queue, done stack or free list */
+    struct ThreadPoolElement *next; /* stack, list or free list */
 } ThreadPoolElement;
 
 typedef struct ThreadPool {
     bool initialized;
-    pthread_mutex_t lock;
-    pthread_cond_t work_cond;       /* workers wait for requests */
-    pthread_cond_t exit_cond;       /* cleanup waits for workers to leave */
-    ThreadPoolElement *queue_head;  /* FIFO of requests not yet picked */
-    ThreadPoolElement **queue_tail;
-    int queued;
-    int idle;                       /* workers blocked on work_cond */
-    int workers;                    /* workers alive */
     int max_workers;
+
+    ThreadPoolElement *incoming;    /* lock-free LIFO, loop thread pushes */
+
+    pthread_mutex_t take_lock;      /* workers only */
+    ThreadPoolElement *taken;       /* FIFO drained from incoming */
+
+    pthread_mutex_t sleep_lock;
+    pthread_cond_t sleep_cond;      /* sleeping workers */
+    pthread_cond_t exit_cond;       /* cleanup waits for workers to leave */
+    int sleepers;                   /* written under sleep_lock, atomic */
+    int spinners;                   /* atomic, at most one */
+    int workers;                    /* written under sleep_lock, atomic */
     bool stopping;
 
-    ThreadPoolElement *done;        /* lock-free LIFO, atomics only */
+    ThreadPoolElement *done;        /* lock-free LIFO of finished requests */
     int efd;
 
     /* Loop thread only. */
@@ -56,16 +73,127 @@ static ThreadPool pool = {
     .efd = -1,
 };
 
-static void thread_pool_complete_one(ThreadPoolElement *req)
+static void *thread_pool_worker(void *opaque);
+
+static inline void cpu_relax(void)
 {
-    ThreadPoolElement *head = __atomic_load_n(&pool.done, __ATOMIC_RELAXED);
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+static int64_t monotonic_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void stack_push(ThreadPoolElement **top, ThreadPoolElement *req,
+                       ThreadPoolElement **old)
+{
+    ThreadPoolElement *head = __atomic_load_n(top, __ATOMIC_RELAXED);
 
     do {
         req->next = head;
-    } while (!__atomic_compare_exchange_n(&pool.done, &head, req, true,
-                                          __ATOMIC_RELEASE,
+    } while (!__atomic_compare_exchange_n(top, &head, req, true,
+                                          __ATOMIC_SEQ_CST,
                                           __ATOMIC_RELAXED));
-    if (!head) {
+    *old = head;
+}
+
+/* Start one more worker unless at the limit; any thread may call this. */
+static void thread_pool_spawn(void)
+{
+    pthread_attr_t attr;
+    pthread_t tid;
+    sigset_t all, old;
+    int rc;
+
+    pthread_mutex_lock(&pool.sleep_lock);
+    if (pool.workers >= pool.max_workers || pool.stopping) {
+        pthread_mutex_unlock(&pool.sleep_lock);
+        return;
+    }
+    atomic_inc(&pool.workers);
+    pthread_mutex_unlock(&pool.sleep_lock);
+
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    /* Signals are for the loop thread; workers never take them. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    rc = pthread_create(&tid, &attr, thread_pool_worker, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
+        pthread_mutex_lock(&pool.sleep_lock);
+        if (atomic_dec(&pool.workers) == 0) {
+            fprintf(stderr, "thread pool: cannot create a worker: %s\n",
+                    strerror(rc));
+            abort();
+        }
+        pthread_cond_broadcast(&pool.exit_cond);
+        pthread_mutex_unlock(&pool.sleep_lock);
+    }
+}
+
+/* There is work nobody may be looking at: get another worker on it. */
+static void thread_pool_kick(void)
+{
+    if (atomic_load(&pool.spinners) > 0) {
+        return;
+    }
+    if (atomic_load(&pool.sleepers) > 0) {
+        pthread_mutex_lock(&pool.sleep_lock);
+        pthread_cond_signal(&pool.sleep_cond);
+        pthread_mutex_unlock(&pool.sleep_lock);
+    } else if (atomic_load(&pool.workers) < atomic_load(&pool.max_workers)) {
+        thread_pool_spawn();
+    }
+}
+
+/* Pop the oldest request; *more tells whether others are waiting. */
+static ThreadPoolElement *thread_pool_take(bool *more)
+{
+    ThreadPoolElement *req;
+
+    pthread_mutex_lock(&pool.take_lock);
+    if (!pool.taken && atomic_load(&pool.incoming)) {
+        ThreadPoolElement *list = __atomic_exchange_n(&pool.incoming, NULL,
+                                                      __ATOMIC_SEQ_CST);
+        ThreadPoolElement *fifo = NULL;
+
+        while (list) {
+            ThreadPoolElement *next = list->next;
+            list->next = fifo;
+            fifo = list;
+            list = next;
+        }
+        __atomic_store_n(&pool.taken, fifo, __ATOMIC_RELAXED);
+    }
+    req = pool.taken;
+    if (req) {
+        __atomic_store_n(&pool.taken, req->next, __ATOMIC_RELAXED);
+    }
+    *more = pool.taken || atomic_load(&pool.incoming);
+    pthread_mutex_unlock(&pool.take_lock);
+    return req;
+}
+
+static bool thread_pool_has_work(void)
+{
+    return atomic_load(&pool.incoming) ||
+           __atomic_load_n(&pool.taken, __ATOMIC_RELAXED);
+}
+
+static void thread_pool_complete_one(ThreadPoolElement *req)
+{
+    ThreadPoolElement *old;
+
+    stack_push(&pool.done, req, &old);
+    if (!old) {
         /* The stack was empty: the loop may be asleep, wake it. */
         uint64_t one = 1;
         ssize_t r;
@@ -76,72 +204,85 @@ static void thread_pool_complete_one(ThreadPoolElement *req)
     }
 }
 
-static void *thread_pool_worker(void *opaque)
+/* Spin for new work if no one else does; true if some showed up. */
+static bool thread_pool_spin(void)
 {
-    pthread_mutex_lock(&pool.lock);
-    for (;;) {
-        ThreadPoolElement *req;
+    int expected = 0;
+    int64_t deadline;
+    bool found = false;
 
-        while (!pool.queue_head && !pool.stopping) {
-            struct timespec ts;
-            int64_t deadline;
-            int rc;
-
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            deadline = ts.tv_sec * 1000000000LL + ts.tv_nsec +
-                       THREAD_POOL_IDLE_NS;
-            ts.tv_sec = deadline / 1000000000LL;
-            ts.tv_nsec = deadline % 1000000000LL;
-            pool.idle++;
-            rc = pthread_cond_timedwait(&pool.work_cond, &pool.lock, &ts);
-            pool.idle--;
-            if (rc == ETIMEDOUT && !pool.queue_head) {
-                goto out;
-            }
-        }
-        if (pool.stopping) {
-            break;
-        }
-        req = pool.queue_head;
-        pool.queue_head = req->next;
-        if (!pool.queue_head) {
-            pool.queue_tail = &pool.queue_head;
-        }
-        pool.queued--;
-        pthread_mutex_unlock(&pool.lock);
-
-        req->ret = req->func(req->arg);
-        thread_pool_complete_one(req);
-
-        pthread_mutex_lock(&pool.lock);
+    if (!__atomic_compare_exchange_n(&pool.spinners, &expected, 1, false,
+                                     __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+        return false;
     }
-out:
-    pool.workers--;
-    pthread_cond_broadcast(&pool.exit_cond);
-    pthread_mutex_unlock(&pool.lock);
-    return NULL;
+    deadline = monotonic_ns() + THREAD_POOL_SPIN_NS;
+    do {
+        for (int i = 0; i < 64; i++) {
+            if (thread_pool_has_work() ||
+                __atomic_load_n(&pool.stopping, __ATOMIC_RELAXED)) {
+                found = true;
+                break;
+            }
+            cpu_relax();
+        }
+    } while (!found && monotonic_ns() < deadline);
+    atomic_dec(&pool.spinners);
+    return found;
 }
 
-/* Called with pool.lock held; false if no thread could be created. */
-static bool thread_pool_spawn(void)
+static void *thread_pool_worker(void *opaque)
 {
-    pthread_attr_t attr;
-    pthread_t tid;
-    sigset_t all, old;
-    int rc;
+    for (;;) {
+        ThreadPoolElement *req;
+        bool more;
 
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    /* Signals are for the loop thread; workers never take them. */
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    rc = pthread_create(&tid, &attr, thread_pool_worker, NULL);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    pthread_attr_destroy(&attr);
-    if (rc == 0) {
-        pool.workers++;
+        req = thread_pool_take(&more);
+        if (req) {
+            if (more) {
+                thread_pool_kick();
+            }
+            req->ret = req->func(req->arg);
+            thread_pool_complete_one(req);
+            continue;
+        }
+        if (thread_pool_spin()) {
+            if (__atomic_load_n(&pool.stopping, __ATOMIC_RELAXED)) {
+                break;
+            }
+            continue;
+        }
+
+        pthread_mutex_lock(&pool.sleep_lock);
+        if (pool.stopping) {
+            pthread_mutex_unlock(&pool.sleep_lock);
+            break;
+        }
+        atomic_inc(&pool.sleepers);
+        /* Pairs with the push + sleepers check in the submitter. */
+        if (!thread_pool_has_work()) {
+            struct timespec ts;
+            int64_t deadline = monotonic_ns() + THREAD_POOL_IDLE_NS;
+            int rc;
+
+            ts.tv_sec = deadline / 1000000000LL;
+            ts.tv_nsec = deadline % 1000000000LL;
+            rc = pthread_cond_timedwait(&pool.sleep_cond, &pool.sleep_lock,
+                                        &ts);
+            if (rc == ETIMEDOUT && !thread_pool_has_work()) {
+                atomic_dec(&pool.sleepers);
+                pthread_mutex_unlock(&pool.sleep_lock);
+                break;
+            }
+        }
+        atomic_dec(&pool.sleepers);
+        pthread_mutex_unlock(&pool.sleep_lock);
     }
-    return rc == 0;
+
+    pthread_mutex_lock(&pool.sleep_lock);
+    atomic_dec(&pool.workers);
+    pthread_cond_broadcast(&pool.exit_cond);
+    pthread_mutex_unlock(&pool.sleep_lock);
+    return NULL;
 }
 
 static void thread_pool_completion_handler(void *opaque)
@@ -179,16 +320,17 @@ static void thread_pool_init(void)
 {
     pthread_condattr_t cattr;
 
-    pthread_mutex_init(&pool.lock, NULL);
+    pthread_mutex_init(&pool.take_lock, NULL);
+    pthread_mutex_init(&pool.sleep_lock, NULL);
     pthread_condattr_init(&cattr);
     pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
-    pthread_cond_init(&pool.work_cond, &cattr);
+    pthread_cond_init(&pool.sleep_cond, &cattr);
     pthread_condattr_destroy(&cattr);
     pthread_cond_init(&pool.exit_cond, NULL);
-    pool.queue_head = NULL;
-    pool.queue_tail = &pool.queue_head;
-    pool.queued = 0;
-    pool.idle = 0;
+    pool.incoming = NULL;
+    pool.taken = NULL;
+    pool.sleepers = 0;
+    pool.spinners = 0;
     pool.workers = 0;
     pool.stopping = false;
     pool.done = NULL;
@@ -204,7 +346,7 @@ static void thread_pool_init(void)
 void thread_pool_submit_aio(ThreadPoolFunc *func, void *arg,
                             ThreadPoolCompletionFunc *cb, void *opaque)
 {
-    ThreadPoolElement *req;
+    ThreadPoolElement *req, *old;
 
     if (unlikely(!pool.initialized)) {
         thread_pool_init();
@@ -220,25 +362,16 @@ void thread_pool_submit_aio(ThreadPoolFunc *func, void *arg,
     req->cb = cb;
     req->opaque = opaque;
     req->ret = -EINPROGRESS;
-    req->next = NULL;
     pool.in_flight++;
 
-    pthread_mutex_lock(&pool.lock);
-    *pool.queue_tail = req;
-    pool.queue_tail = &req->next;
-    pool.queued++;
-    /* Idle workers that were signalled but did not run yet still count
-     * as idle; only start a thread if they cannot cover the queue. */
-    if (pool.queued > pool.idle && pool.workers < pool.max_workers) {
-        if (!thread_pool_spawn() && pool.workers == 0) {
-            fprintf(stderr, "thread pool: cannot create a worker\n");
-            abort();
-        }
+    stack_push(&pool.incoming, req, &old);
+    /*
+     * If requests were already waiting, whoever takes the first of them
+     * sees this one too and passes the word on.
+     */
+    if (!old || atomic_load(&pool.workers) == 0) {
+        thread_pool_kick();
     }
-    if (pool.idle > 0) {
-        pthread_cond_signal(&pool.work_cond);
-    }
-    pthread_mutex_unlock(&pool.lock);
 }
 
 typedef struct ThreadPoolCo {
@@ -274,13 +407,7 @@ int coroutine_fn thread_pool_submit_co(ThreadPoolFunc *func, void *arg)
 
 void thread_pool_set_max_workers(int max)
 {
-    if (!pool.initialized) {
-        pool.max_workers = MAX(max, 1);
-        return;
-    }
-    pthread_mutex_lock(&pool.lock);
-    pool.max_workers = MAX(max, 1);
-    pthread_mutex_unlock(&pool.lock);
+    __atomic_store_n(&pool.max_workers, MAX(max, 1), __ATOMIC_SEQ_CST);
 }
 
 int thread_pool_in_flight(void)
@@ -290,15 +417,7 @@ int thread_pool_in_flight(void)
 
 int thread_pool_nr_workers(void)
 {
-    int n;
-
-    if (!pool.initialized) {
-        return 0;
-    }
-    pthread_mutex_lock(&pool.lock);
-    n = pool.workers;
-    pthread_mutex_unlock(&pool.lock);
-    return n;
+    return pool.initialized ? atomic_load(&pool.workers) : 0;
 }
 
 void thread_pool_cleanup(void)
@@ -308,13 +427,13 @@ void thread_pool_cleanup(void)
     }
     AIO_WAIT_WHILE(pool.in_flight > 0);
 
-    pthread_mutex_lock(&pool.lock);
-    pool.stopping = true;
-    pthread_cond_broadcast(&pool.work_cond);
+    pthread_mutex_lock(&pool.sleep_lock);
+    __atomic_store_n(&pool.stopping, true, __ATOMIC_SEQ_CST);
+    pthread_cond_broadcast(&pool.sleep_cond);
     while (pool.workers > 0) {
-        pthread_cond_wait(&pool.exit_cond, &pool.lock);
+        pthread_cond_wait(&pool.exit_cond, &pool.sleep_lock);
     }
-    pthread_mutex_unlock(&pool.lock);
+    pthread_mutex_unlock(&pool.sleep_lock);
 
     aio_set_fd_handler(pool.efd, NULL, NULL, NULL);
     close(pool.efd);
@@ -324,8 +443,9 @@ void thread_pool_cleanup(void)
         pool.free_list = req->next;
         g_free(req);
     }
-    pthread_cond_destroy(&pool.work_cond);
+    pthread_cond_destroy(&pool.sleep_cond);
     pthread_cond_destroy(&pool.exit_cond);
-    pthread_mutex_destroy(&pool.lock);
+    pthread_mutex_destroy(&pool.sleep_lock);
+    pthread_mutex_destroy(&pool.take_lock);
     pool.initialized = false;
 }
