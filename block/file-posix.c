@@ -60,6 +60,8 @@ typedef struct BDRVRawState {
     bool drop_cache;
     bool check_cache_dropped;
     bool page_cache_inconsistent; /* an fdatasync failed: data may be lost */
+    bool is_device;             /* host_device driver */
+    bool is_blk;                /* block device (else character device) */
 } BDRVRawState;
 
 /* One blocking operation for the worker pool; lives on the caller's stack. */
@@ -377,8 +379,8 @@ static void raw_parse_filename(const char *filename, QDict *options,
     qdict_put_str(options, "filename", filename);
 }
 
-static int raw_open(BlockDriverState *bs, QDict *options, int flags,
-                    Error **errp)
+static int raw_open_common(BlockDriverState *bs, QDict *options, int flags,
+                           bool device, Error **errp)
 {
     static const char *const aio_names[] = {
         [RAW_AIO_THREADS] = "threads",
@@ -476,15 +478,24 @@ static int raw_open(BlockDriverState *bs, QDict *options, int flags,
         error_setg_errno(errp, errno, "Could not stat file");
         goto fail;
     }
-    if (!S_ISREG(st.st_mode)) {
+    if (!device && !S_ISREG(st.st_mode)) {
         error_setg(errp, "'%s' driver requires '%s' to be a regular file",
                    bs->drv->format_name, filename);
         ret = -EINVAL;
         goto fail;
     }
+    if (device && !S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) {
+        error_setg(errp, "'%s' driver requires '%s' to be either "
+                   "a character or block device",
+                   bs->drv->format_name, filename);
+        ret = -EINVAL;
+        goto fail;
+    }
+    s->is_device = device;
+    s->is_blk = S_ISBLK(st.st_mode);
     s->has_discard = true;
     s->has_write_zeroes = true;
-    s->has_fallocate = true;
+    s->has_fallocate = !device;
     s->needs_alignment = (flags & BDRV_O_NOCACHE) != 0;
     bs->supported_zero_flags = BDRV_REQ_MAY_UNMAP | BDRV_REQ_NO_FALLBACK;
 
@@ -512,6 +523,12 @@ fail:
         s->fd = -1;
     }
     return ret;
+}
+
+static int raw_open(BlockDriverState *bs, QDict *options, int flags,
+                    Error **errp)
+{
+    return raw_open_common(bs, options, flags, false, errp);
 }
 
 static void raw_close(BlockDriverState *bs)
@@ -1301,9 +1318,141 @@ static BlockDriver bdrv_file = {
     .supported_zero_flags   = BDRV_REQ_MAY_UNMAP | BDRV_REQ_NO_FALLBACK,
 };
 
+/* ---------- host_device: block and character devices ---------- */
+
+static int hdev_probe_device(const char *filename)
+{
+    struct stat st;
+
+    /* A dedicated CD-ROM driver would take precedence. */
+    if (g_str_has_prefix(filename, "/dev/cdrom")) {
+        return 50;
+    }
+    if (stat(filename, &st) >= 0 &&
+        (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
+        return 100;
+    }
+    return 0;
+}
+
+static void hdev_parse_filename(const char *filename, QDict *options,
+                                Error **errp)
+{
+    if (g_str_has_prefix(filename, "host_device:")) {
+        filename += strlen("host_device:");
+    }
+    qdict_put_str(options, "filename", filename);
+}
+
+static int hdev_open(BlockDriverState *bs, QDict *options, int flags,
+                     Error **errp)
+{
+    return raw_open_common(bs, options, flags, true, errp);
+}
+
+static int handle_hdev_ioctl_range(void *opaque)
+{
+    RawPosixAIOData *acb = opaque;
+    uint64_t range[2] = { acb->offset, acb->bytes };
+    unsigned long req = acb->type == QEMU_AIO_DISCARD ? BLKDISCARD
+                                                      : BLKZEROOUT;
+
+    if (ioctl(acb->fd, req, range) == 0) {
+        return 0;
+    }
+    return translate_err(-errno);
+}
+
+static int coroutine_fn hdev_co_pdiscard(BlockDriverState *bs, int64_t offset,
+                                         int64_t bytes)
+{
+    BDRVRawState *s = bs->opaque;
+    RawPosixAIOData acb = {
+        .bs = bs, .fd = s->fd, .type = QEMU_AIO_DISCARD,
+        .offset = offset, .bytes = bytes,
+    };
+    int ret;
+
+    if (!s->is_blk || !s->has_discard) {
+        return -ENOTSUP;
+    }
+    ret = thread_pool_submit_co(handle_hdev_ioctl_range, &acb);
+    if (ret == -ENOTSUP) {
+        s->has_discard = false;
+    }
+    return ret;
+}
+
+static int coroutine_fn hdev_co_pwrite_zeroes(BlockDriverState *bs,
+                                              int64_t offset, int64_t bytes,
+                                              BdrvRequestFlags flags)
+{
+    BDRVRawState *s = bs->opaque;
+    RawPosixAIOData acb = {
+        .bs = bs, .fd = s->fd, .type = QEMU_AIO_WRITE_ZEROES,
+        .offset = offset, .bytes = bytes,
+    };
+    int ret;
+
+    /* BLKZEROOUT may unmap by itself; the block layer falls back. */
+    if (!s->is_blk || !s->has_write_zeroes) {
+        return -ENOTSUP;
+    }
+    ret = thread_pool_submit_co(handle_hdev_ioctl_range, &acb);
+    if (ret == -ENOTSUP) {
+        s->has_write_zeroes = false;
+    }
+    return ret;
+}
+
+static int coroutine_fn hdev_co_truncate(BlockDriverState *bs, int64_t offset,
+                                         bool exact, Error **errp)
+{
+    int64_t cur_length = raw_getlength(bs);
+
+    if (cur_length < 0) {
+        error_setg_errno(errp, -cur_length, "Failed to get device length");
+        return cur_length;
+    }
+    if (offset != cur_length && exact) {
+        error_setg(errp, "Cannot resize device files");
+        return -ENOTSUP;
+    } else if (offset > cur_length) {
+        error_setg(errp, "Cannot grow device files");
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static BlockDriver bdrv_host_device = {
+    .format_name            = "host_device",
+    .protocol_name          = "host_device",
+    .instance_size          = sizeof(BDRVRawState),
+    .bdrv_needs_filename    = true,
+    .bdrv_probe_device      = hdev_probe_device,
+    .bdrv_parse_filename    = hdev_parse_filename,
+    .bdrv_open              = hdev_open,
+    .bdrv_close             = raw_close,
+    .bdrv_co_preadv         = raw_co_preadv,
+    .bdrv_co_pwritev        = raw_co_pwritev,
+    .bdrv_co_pwrite_zeroes  = hdev_co_pwrite_zeroes,
+    .bdrv_co_pdiscard       = hdev_co_pdiscard,
+    .bdrv_co_flush_to_disk  = raw_co_flush_to_disk,
+    .bdrv_co_truncate       = hdev_co_truncate,
+    .bdrv_getlength         = raw_getlength,
+    .bdrv_get_allocated_file_size = raw_get_allocated_file_size,
+    .bdrv_refresh_limits    = raw_refresh_limits,
+    .bdrv_check_perm        = raw_check_perm,
+    .bdrv_set_perm          = raw_set_perm,
+    .bdrv_abort_perm_update = raw_abort_perm_update,
+    .strong_runtime_opts    = raw_strong_runtime_opts,
+    .supported_zero_flags   = BDRV_REQ_MAY_UNMAP | BDRV_REQ_NO_FALLBACK,
+};
+
 static void bdrv_file_init(void)
 {
     bdrv_register(&bdrv_file);
+    bdrv_register(&bdrv_host_device);
 }
 
 block_init(bdrv_file_init);
