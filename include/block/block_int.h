@@ -61,6 +61,12 @@ struct BlockDriver {
                                 Error **errp);
     /* Does the filename need the protocol prefix to be recognised? */
     bool bdrv_needs_filename;
+    /*
+     * Score (0 = no) for a plain @filename naming a host device; the
+     * best scorer beats "file" in bdrv_find_protocol() (QEMU's
+     * find_hdev_driver: /dev/null opens with host_device).
+     */
+    int (*bdrv_probe_device)(const char *filename);
 
     /* Open: consume the options you understand from @options. */
     int (*bdrv_open)(BlockDriverState *bs, QDict *options, int flags,
