@@ -273,8 +273,8 @@ static void print_create_opts(GArray *descs, QemuOpts *opts)
 }
 
 /*
- * The QDict handed to bdrv_create(): every option that was set, sizes
- * and numbers as integers, the rest as the strings given.
+ * The QDict handed to bdrv_create(): every option that was set, as the
+ * string given (QEMU's qemu_opts_to_qdict() does the same).
  */
 static QDict *create_opts_to_qdict(GArray *descs, QemuOpts *opts)
 {
@@ -284,21 +284,8 @@ static QDict *create_opts_to_qdict(GArray *descs, QemuOpts *opts)
     for (i = 0; i < descs->len; i++) {
         const QemuOptDesc *d = &g_array_index(descs, QemuOptDesc, i);
 
-        if (!qemu_opt_has(opts, d->name)) {
-            continue;
-        }
-        switch (d->type) {
-        case QEMU_OPT_SIZE:
-            qdict_put_int(qdict, d->name,
-                          (int64_t)qemu_opt_get_size(opts, d->name, 0));
-            break;
-        case QEMU_OPT_NUMBER:
-            qdict_put_int(qdict, d->name,
-                          (int64_t)qemu_opt_get_number(opts, d->name, 0));
-            break;
-        default:
+        if (qemu_opt_has(opts, d->name)) {
             qdict_put_str(qdict, d->name, qemu_opt_get(opts, d->name));
-            break;
         }
     }
     return qdict;
