@@ -1,0 +1,1886 @@
+/*
+ * qemu-io commands: read/write in their synchronous, vectored and
+ * asynchronous forms, and the inspection commands (length, info, map,
+ * alloc) and blkdebug controls.
+ *
+ * Every line a command prints, the stream it goes to and the value it
+ * returns follow QEMU 7.2's qemu-io: most complaints go to stdout, the
+ * command dispatcher's own complaints to stderr, and errors carried in
+ * an Error through error_report() with the "qemu-io: " prefix.
+ */
+#include "qemu/osdep.h"
+#include <getopt.h>
+#include <signal.h>
+#include <time.h>
+#include "qemu-io.h"
+#include "qemu/cutils.h"
+#include "qemu/option.h"
+#include "qemu/main-loop.h"
+#include "block/block_int.h"
+
+bool qemuio_misalign;
+
+/* Offset added to every buffer under -m, to defeat O_DIRECT alignment. */
+#define MISALIGN_OFFSET 16
+
+static QemuIOCommand *cmdtab;
+static int ncmds;
+
+static int compare_cmdname(const void *a, const void *b)
+{
+    return strcmp(((const QemuIOCommand *)a)->name,
+                  ((const QemuIOCommand *)b)->name);
+}
+
+void qemuio_add_command(const QemuIOCommand *cmd)
+{
+    cmdtab = g_renew(QemuIOCommand, cmdtab, ncmds + 1);
+    cmdtab[ncmds++] = *cmd;
+    /* help lists the commands in name order */
+    qsort(cmdtab, ncmds, sizeof(*cmdtab), compare_cmdname);
+}
+
+void qemuio_command_usage(const QemuIOCommand *cmd)
+{
+    printf("%s %s -- %s\n", cmd->name, cmd->args, cmd->oneline);
+}
+
+static const QemuIOCommand *find_command(const char *name)
+{
+    for (int i = 0; i < ncmds; i++) {
+        if (!strcmp(cmdtab[i].name, name) ||
+            (cmdtab[i].altname && !strcmp(cmdtab[i].altname, name))) {
+            return &cmdtab[i];
+        }
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers */
+
+/*
+ * A pattern byte: any strtol() base-0 number in 0..255 with nothing
+ * after it.  Prints the complaint and returns -1 otherwise.
+ */
+static int parse_pattern(const char *arg)
+{
+    char *end;
+    long val = strtol(arg, &end, 0);
+
+    if (val < 0 || val > 255 || *end) {
+        printf("%s is not a valid pattern byte\n", arg);
+        return -1;
+    }
+    return val;
+}
+
+static void *qemuio_alloc(BlockBackend *blk, size_t len, int pattern)
+{
+    size_t extra = qemuio_misalign ? MISALIGN_OFFSET : 0;
+    uint8_t *buf = qemu_blockalign(blk_bs(blk), len + extra);
+
+    memset(buf, pattern, len + extra);
+    return buf + extra;
+}
+
+static void qemuio_free(void *buf)
+{
+    if (buf) {
+        qemu_vfree((uint8_t *)buf - (qemuio_misalign ? MISALIGN_OFFSET : 0));
+    }
+}
+
+/*
+ * Fill a buffer of @len bytes from @file_name, repeating the file's
+ * content if it is shorter.  Complaints go to stderr as perror() would.
+ */
+static void *qemuio_alloc_from_file(BlockBackend *blk, size_t len,
+                                    const char *file_name)
+{
+    uint8_t *buf = NULL;
+    size_t got;
+    FILE *f = fopen(file_name, "r");
+
+    if (!f) {
+        fprintf(stderr, "%s: %s\n", file_name, strerror(errno));
+        return NULL;
+    }
+    buf = qemuio_alloc(blk, len, 0);
+    got = fread(buf, 1, len, f);
+    if (ferror(f)) {
+        fprintf(stderr, "%s: %s\n", file_name, strerror(errno));
+        goto fail;
+    }
+    if (got == 0) {
+        fprintf(stderr, "%s: file is empty\n", file_name);
+        goto fail;
+    }
+    fclose(f);
+    for (size_t pos = got; pos < len; pos += got) {
+        memcpy(buf + pos, buf, MIN(got, len - pos));
+    }
+    return buf;
+
+fail:
+    fclose(f);
+    qemuio_free(buf);
+    return NULL;
+}
+
+static bool buf_has_pattern(const uint8_t *buf, size_t len, int pattern)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (buf[i] != pattern) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void dump_buffer(const uint8_t *buf, int64_t offset, int64_t len)
+{
+    for (int64_t i = 0; i < len; i += 16) {
+        int64_t n = MIN(16, len - i);
+
+        printf("%08" PRIx64 ":  ", (uint64_t)(offset + i));
+        for (int64_t j = 0; j < n; j++) {
+            printf("%02x ", buf[i + j]);
+        }
+        printf(" ");
+        for (int64_t j = 0; j < n; j++) {
+            putchar(g_ascii_isalnum(buf[i + j]) ? buf[i + j] : '.');
+        }
+        printf("\n");
+    }
+}
+
+static struct timespec ts_now(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t;
+}
+
+static struct timespec ts_sub(struct timespec a, struct timespec b)
+{
+    a.tv_sec -= b.tv_sec;
+    a.tv_nsec -= b.tv_nsec;
+    if (a.tv_nsec < 0) {
+        a.tv_nsec += 1000000000;
+        a.tv_sec--;
+    }
+    return a;
+}
+
+static double ts_rate(double value, struct timespec t)
+{
+    return value / (t.tv_sec + t.tv_nsec / 1e9);
+}
+
+/* "SS.ss sec" under a second, "H:MM:SS.ss" otherwise or when @fixed. */
+static void format_time(struct timespec t, char *buf, size_t size,
+                        bool fixed)
+{
+    double frac = t.tv_nsec / 1e9;
+
+    if (fixed || t.tv_sec) {
+        snprintf(buf, size, "%u:%02u:%05.2f",
+                 (unsigned)(t.tv_sec / 3600), (unsigned)(t.tv_sec % 3600 / 60),
+                 (t.tv_sec % 60) + frac);
+    } else {
+        snprintf(buf, size, "%05.2f sec", frac);
+    }
+}
+
+/*
+ * The statistics block after a request: two human lines, or with -C one
+ * "bytes,ops,time,bytes/s,ops/s" line.
+ */
+static void print_report(const char *op, struct timespec t, int64_t offset,
+                         int64_t count, int64_t total, int cnt, bool csv)
+{
+    char s1[64], s2[64], ts[64];
+
+    format_time(t, ts, sizeof(ts), csv);
+    if (csv) {
+        printf("%" PRId64 ",%d,%s,%.3f,%.3f\n", total, cnt, ts,
+               ts_rate(total, t), ts_rate(cnt, t));
+        return;
+    }
+    cvtstr(total, s1, sizeof(s1));
+    cvtstr(ts_rate(total, t), s2, sizeof(s2));
+    printf("%s %" PRId64 "/%" PRId64 " bytes at offset %" PRId64 "\n",
+           op, total, count, offset);
+    printf("%s, %d ops; %s (%s/sec and %.4f ops/sec)\n",
+           s1, cnt, ts, s2, ts_rate(cnt, t));
+}
+
+/*
+ * Build @qiov over one buffer split into the lengths given in @argv.
+ * Returns the buffer (free with qemuio_free) or NULL after a complaint.
+ */
+static void *create_iovec(BlockBackend *blk, QEMUIOVector *qiov, char **argv,
+                          int nr_iov, int pattern)
+{
+    g_autofree size_t *sizes = g_new(size_t, nr_iov);
+    uint64_t total = 0;
+    uint8_t *buf, *p;
+
+    for (int i = 0; i < nr_iov; i++) {
+        int64_t len = cvtnum(argv[i]);
+
+        if (len < 0) {
+            print_cvtnum_err(len, argv[i]);
+            return NULL;
+        }
+        if (len > BDRV_REQUEST_MAX_BYTES) {
+            printf("Argument '%s' exceeds maximum size %" PRIu64 "\n",
+                   argv[i], (uint64_t)BDRV_REQUEST_MAX_BYTES);
+            return NULL;
+        }
+        if (total > BDRV_REQUEST_MAX_BYTES - len) {
+            printf("The total number of bytes exceed the maximum size %"
+                   PRIu64 "\n", (uint64_t)BDRV_REQUEST_MAX_BYTES);
+            return NULL;
+        }
+        sizes[i] = len;
+        total += len;
+    }
+
+    qemu_iovec_init(qiov, nr_iov);
+    buf = p = qemuio_alloc(blk, total, pattern);
+    for (int i = 0; i < nr_iov; i++) {
+        qemu_iovec_add(qiov, p, sizes[i]);
+        p += sizes[i];
+    }
+    return buf;
+}
+
+/* Wait for one asynchronous request, as QEMU's do_aio_readv/writev. */
+#define AIO_NOT_DONE INT_MAX
+
+static void aio_rw_done(void *opaque, int ret)
+{
+    *(int *)opaque = ret;
+}
+
+static int do_aio_rw(BlockBackend *blk, QEMUIOVector *qiov, int64_t offset,
+                     BdrvRequestFlags flags, bool is_write)
+{
+    int ret = AIO_NOT_DONE;
+
+    if (is_write) {
+        blk_aio_pwritev(blk, offset, qiov, flags, aio_rw_done, &ret);
+    } else {
+        blk_aio_preadv(blk, offset, qiov, flags, aio_rw_done, &ret);
+    }
+    while (ret == AIO_NOT_DONE) {
+        main_loop_wait(true);
+    }
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* read */
+
+static int read_f(BlockBackend *blk, int argc, char **argv);
+
+static const QemuIOCommand read_cmd = {
+    .name = "read",
+    .altname = "r",
+    .cfunc = read_f,
+    .argmin = 2,
+    .argmax = -1,
+    .args = "[-abCqv] [-P pattern [-s off] [-l len]] off len",
+    .oneline = "reads a number of bytes at a specified offset",
+    .help =
+    "\n"
+    " reads a range of bytes from the given offset\n"
+    "\n"
+    " Example:\n"
+    " 'read -v 512 1k' - dumps 1 kilobyte read from 512 bytes into the file\n"
+    "\n"
+    " Reads a segment of the currently open file, optionally dumping it to the\n"
+    " standard output stream (with -v option) for subsequent inspection.\n"
+    " -b, -- read from the VM state rather than the virtual disk\n"
+    " -C, -- report statistics in a machine parsable format\n"
+    " -l, -- length for pattern verification (only with -P)\n"
+    " -p, -- ignored for backwards compatibility\n"
+    " -P, -- use a pattern to verify read data\n"
+    " -q, -- quiet mode, do not show I/O statistics\n"
+    " -s, -- start offset for pattern verification (only with -P)\n"
+    " -v, -- dump buffer to standard output\n"
+    "\n",
+};
+
+static int read_f(BlockBackend *blk, int argc, char **argv)
+{
+    bool csv = false, quiet = false, verbose = false, vmstate = false;
+    bool has_pattern = false, has_poff = false, has_plen = false;
+    int64_t offset, count, poff = 0, plen = 0;
+    struct timespec t1, t2;
+    int pattern = 0, c, ret;
+    uint8_t *buf;
+
+    while ((c = getopt(argc, argv, "bCl:pP:qs:v")) != -1) {
+        switch (c) {
+        case 'b':
+            vmstate = true;
+            break;
+        case 'C':
+            csv = true;
+            break;
+        case 'l':
+            has_plen = true;
+            plen = cvtnum(optarg);
+            if (plen < 0) {
+                print_cvtnum_err(plen, optarg);
+                return plen;
+            }
+            break;
+        case 'p':
+            /* accepted and ignored, as QEMU */
+            break;
+        case 'P':
+            has_pattern = true;
+            pattern = parse_pattern(optarg);
+            if (pattern < 0) {
+                return -EINVAL;
+            }
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case 's':
+            has_poff = true;
+            poff = cvtnum(optarg);
+            if (poff < 0) {
+                print_cvtnum_err(poff, optarg);
+                return poff;
+            }
+            break;
+        case 'v':
+            verbose = true;
+            break;
+        default:
+            qemuio_command_usage(&read_cmd);
+            return -EINVAL;
+        }
+    }
+    if (optind != argc - 2) {
+        qemuio_command_usage(&read_cmd);
+        return -EINVAL;
+    }
+
+    offset = cvtnum(argv[optind]);
+    if (offset < 0) {
+        print_cvtnum_err(offset, argv[optind]);
+        return offset;
+    }
+    optind++;
+    count = cvtnum(argv[optind]);
+    if (count < 0) {
+        print_cvtnum_err(count, argv[optind]);
+        return count;
+    } else if (count > BDRV_REQUEST_MAX_BYTES) {
+        printf("length cannot exceed %" PRIu64 ", given %s\n",
+               (uint64_t)BDRV_REQUEST_MAX_BYTES, argv[optind]);
+        return -EINVAL;
+    }
+
+    if (!has_pattern && (has_plen || has_poff)) {
+        qemuio_command_usage(&read_cmd);
+        return -EINVAL;
+    }
+    if (!has_plen) {
+        plen = count - poff;
+    }
+    if (plen < 0 || plen + poff > count) {
+        printf("pattern verification range exceeds end of read data\n");
+        return -EINVAL;
+    }
+
+    if (vmstate) {
+        if (!QEMU_IS_ALIGNED(offset, BDRV_SECTOR_SIZE)) {
+            printf("%" PRId64 " is not a sector-aligned value for 'offset'\n",
+                   offset);
+            return -EINVAL;
+        }
+        if (!QEMU_IS_ALIGNED(count, BDRV_SECTOR_SIZE)) {
+            printf("%" PRId64 " is not a sector-aligned value for 'count'\n",
+                   count);
+            return -EINVAL;
+        }
+    }
+
+    buf = qemuio_alloc(blk, count, 0xab);
+    t1 = ts_now();
+    /* None of our drivers keeps VM state: QEMU answers ENOTSUP for them. */
+    ret = vmstate ? -ENOTSUP : blk_pread(blk, offset, count, buf, 0);
+    t2 = ts_now();
+    if (ret < 0) {
+        printf("read failed: %s\n", strerror(-ret));
+        goto out;
+    }
+
+    if (has_pattern && !buf_has_pattern(buf + poff, plen, pattern)) {
+        printf("Pattern verification failed at offset %" PRId64 ", %"
+               PRId64 " bytes\n", offset + poff, plen);
+        ret = -EINVAL;
+    }
+    if (quiet) {
+        goto out;
+    }
+    if (verbose) {
+        dump_buffer(buf, offset, count);
+    }
+    print_report("read", ts_sub(t2, t1), offset, count, count, 1, csv);
+
+out:
+    qemuio_free(buf);
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* readv */
+
+static int readv_f(BlockBackend *blk, int argc, char **argv);
+
+static const QemuIOCommand readv_cmd = {
+    .name = "readv",
+    .cfunc = readv_f,
+    .argmin = 2,
+    .argmax = -1,
+    .args = "[-Cqv] [-P pattern] off len [len..]",
+    .oneline = "reads a number of bytes at a specified offset",
+    .help =
+    "\n"
+    " reads a range of bytes from the given offset into multiple buffers\n"
+    "\n"
+    " Example:\n"
+    " 'readv -v 512 1k 1k ' - dumps 2 kilobytes read from 512 bytes into the file\n"
+    "\n"
+    " Reads a segment of the currently open file, optionally dumping it to the\n"
+    " standard output stream (with -v option) for subsequent inspection.\n"
+    " Uses multiple iovec buffers if more than one byte range is specified.\n"
+    " -C, -- report statistics in a machine parsable format\n"
+    " -P, -- use a pattern to verify read data\n"
+    " -v, -- dump buffer to standard output\n"
+    " -q, -- quiet mode, do not show I/O statistics\n"
+    "\n",
+};
+
+static int readv_f(BlockBackend *blk, int argc, char **argv)
+{
+    bool csv = false, quiet = false, verbose = false, has_pattern = false;
+    struct timespec t1, t2;
+    int pattern = 0, c, ret;
+    QEMUIOVector qiov;
+    int64_t offset;
+    uint8_t *buf;
+
+    while ((c = getopt(argc, argv, "CP:qv")) != -1) {
+        switch (c) {
+        case 'C':
+            csv = true;
+            break;
+        case 'P':
+            has_pattern = true;
+            pattern = parse_pattern(optarg);
+            if (pattern < 0) {
+                return -EINVAL;
+            }
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case 'v':
+            verbose = true;
+            break;
+        default:
+            qemuio_command_usage(&readv_cmd);
+            return -EINVAL;
+        }
+    }
+    if (optind > argc - 2) {
+        qemuio_command_usage(&readv_cmd);
+        return -EINVAL;
+    }
+
+    offset = cvtnum(argv[optind]);
+    if (offset < 0) {
+        print_cvtnum_err(offset, argv[optind]);
+        return offset;
+    }
+    optind++;
+
+    buf = create_iovec(blk, &qiov, &argv[optind], argc - optind, 0xab);
+    if (!buf) {
+        return -EINVAL;
+    }
+
+    t1 = ts_now();
+    ret = do_aio_rw(blk, &qiov, offset, 0, false);
+    t2 = ts_now();
+    if (ret < 0) {
+        printf("readv failed: %s\n", strerror(-ret));
+        goto out;
+    }
+
+    if (has_pattern && !buf_has_pattern(buf, qiov.size, pattern)) {
+        printf("Pattern verification failed at offset %" PRId64 ", %zu bytes\n",
+               offset, qiov.size);
+        ret = -EINVAL;
+    }
+    if (quiet) {
+        goto out;
+    }
+    if (verbose) {
+        dump_buffer(buf, offset, qiov.size);
+    }
+    print_report("read", ts_sub(t2, t1), offset, qiov.size, qiov.size, 1, csv);
+
+out:
+    qemuio_free(buf);
+    qemu_iovec_destroy(&qiov);
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* write */
+
+static int write_f(BlockBackend *blk, int argc, char **argv);
+
+static const QemuIOCommand write_cmd = {
+    .name = "write",
+    .altname = "w",
+    .cfunc = write_f,
+    .perm = BLK_PERM_WRITE,
+    .argmin = 2,
+    .argmax = -1,
+    .args = "[-bcCfnquz] [-P pattern | -s source_file] off len",
+    .oneline = "writes a number of bytes at a specified offset",
+    .help =
+    "\n"
+    " writes a range of bytes from the given offset\n"
+    "\n"
+    " Example:\n"
+    " 'write 512 1k' - writes 1 kilobyte at 512 bytes into the open file\n"
+    "\n"
+    " Writes into a segment of the currently open file, using a buffer\n"
+    " filled with a set pattern (0xcdcdcdcd).\n"
+    " -b, -- write to the VM state rather than the virtual disk\n"
+    " -c, -- write compressed data with blk_write_compressed\n"
+    " -f, -- use Force Unit Access semantics\n"
+    " -n, -- with -z, don't allow slow fallback\n"
+    " -p, -- ignored for backwards compatibility\n"
+    " -P, -- use different pattern to fill file\n"
+    " -s, -- use a pattern file to fill the write buffer\n"
+    " -C, -- report statistics in a machine parsable format\n"
+    " -q, -- quiet mode, do not show I/O statistics\n"
+    " -u, -- with -z, allow unmapping\n"
+    " -z, -- write zeroes using blk_co_pwrite_zeroes\n"
+    "\n",
+};
+
+static int write_f(BlockBackend *blk, int argc, char **argv)
+{
+    bool csv = false, quiet = false, vmstate = false, compressed = false;
+    bool has_pattern = false, zero = false, from_file = false;
+    BdrvRequestFlags flags = 0;
+    const char *file_name = NULL;
+    int pattern = 0xcd, c, ret;
+    struct timespec t1, t2;
+    int64_t offset, count;
+    uint8_t *buf = NULL;
+
+    while ((c = getopt(argc, argv, "bcCfnpP:qs:uz")) != -1) {
+        switch (c) {
+        case 'b':
+            vmstate = true;
+            break;
+        case 'c':
+            compressed = true;
+            break;
+        case 'C':
+            csv = true;
+            break;
+        case 'f':
+            flags |= BDRV_REQ_FUA;
+            break;
+        case 'n':
+            flags |= BDRV_REQ_NO_FALLBACK;
+            break;
+        case 'p':
+            /* accepted and ignored, as QEMU */
+            break;
+        case 'P':
+            has_pattern = true;
+            pattern = parse_pattern(optarg);
+            if (pattern < 0) {
+                return -EINVAL;
+            }
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case 's':
+            from_file = true;
+            file_name = optarg;
+            break;
+        case 'u':
+            flags |= BDRV_REQ_MAY_UNMAP;
+            break;
+        case 'z':
+            zero = true;
+            break;
+        default:
+            qemuio_command_usage(&write_cmd);
+            return -EINVAL;
+        }
+    }
+    if (optind != argc - 2) {
+        qemuio_command_usage(&write_cmd);
+        return -EINVAL;
+    }
+
+    if (vmstate && zero) {
+        printf("-b and -z cannot be specified at the same time\n");
+        return -EINVAL;
+    }
+    if ((flags & BDRV_REQ_FUA) && (vmstate || compressed)) {
+        printf("-f and -b or -c cannot be specified at the same time\n");
+        return -EINVAL;
+    }
+    if ((flags & BDRV_REQ_NO_FALLBACK) && !zero) {
+        printf("-n requires -z to be specified\n");
+        return -EINVAL;
+    }
+    if ((flags & BDRV_REQ_MAY_UNMAP) && !zero) {
+        printf("-u requires -z to be specified\n");
+        return -EINVAL;
+    }
+    if (zero + has_pattern + from_file > 1) {
+        printf("Only one of -z, -P, and -s can be specified at the same time\n");
+        return -EINVAL;
+    }
+
+    offset = cvtnum(argv[optind]);
+    if (offset < 0) {
+        print_cvtnum_err(offset, argv[optind]);
+        return offset;
+    }
+    optind++;
+    count = cvtnum(argv[optind]);
+    if (count < 0) {
+        print_cvtnum_err(count, argv[optind]);
+        return count;
+    } else if (count > BDRV_REQUEST_MAX_BYTES &&
+               !(flags & BDRV_REQ_NO_FALLBACK)) {
+        printf("length cannot exceed %" PRIu64 " without -n, given %s\n",
+               (uint64_t)BDRV_REQUEST_MAX_BYTES, argv[optind]);
+        return -EINVAL;
+    }
+
+    if (vmstate || compressed) {
+        if (!QEMU_IS_ALIGNED(offset, BDRV_SECTOR_SIZE)) {
+            printf("%" PRId64 " is not a sector-aligned value for 'offset'\n",
+                   offset);
+            return -EINVAL;
+        }
+        if (!QEMU_IS_ALIGNED(count, BDRV_SECTOR_SIZE)) {
+            printf("%" PRId64 " is not a sector-aligned value for 'count'\n",
+                   count);
+            return -EINVAL;
+        }
+    }
+
+    if (!zero) {
+        buf = from_file ? qemuio_alloc_from_file(blk, count, file_name)
+                        : qemuio_alloc(blk, count, pattern);
+        if (!buf) {
+            return -EINVAL;
+        }
+    }
+
+    t1 = ts_now();
+    if (vmstate) {
+        /* None of our drivers keeps VM state: QEMU answers ENOTSUP. */
+        ret = -ENOTSUP;
+    } else if (zero) {
+        ret = blk_pwrite_zeroes(blk, offset, count, flags);
+    } else if (compressed) {
+        ret = blk_pwrite(blk, offset, count, buf, BDRV_REQ_WRITE_COMPRESSED);
+    } else {
+        ret = blk_pwrite(blk, offset, count, buf, flags);
+    }
+    t2 = ts_now();
+    if (ret < 0) {
+        printf("write failed: %s\n", strerror(-ret));
+        goto out;
+    }
+    if (!quiet) {
+        print_report("wrote", ts_sub(t2, t1), offset, count, count, 1, csv);
+    }
+
+out:
+    qemuio_free(buf);
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* writev */
+
+static int writev_f(BlockBackend *blk, int argc, char **argv);
+
+static const QemuIOCommand writev_cmd = {
+    .name = "writev",
+    .cfunc = writev_f,
+    .perm = BLK_PERM_WRITE,
+    .argmin = 2,
+    .argmax = -1,
+    .args = "[-Cfq] [-P pattern] off len [len..]",
+    .oneline = "writes a number of bytes at a specified offset",
+    .help =
+    "\n"
+    " writes a range of bytes from the given offset source from multiple buffers\n"
+    "\n"
+    " Example:\n"
+    " 'writev 512 1k 1k' - writes 2 kilobytes at 512 bytes into the open file\n"
+    "\n"
+    " Writes into a segment of the currently open file, using a buffer\n"
+    " filled with a set pattern (0xcdcdcdcd).\n"
+    " -P, -- use different pattern to fill file\n"
+    " -C, -- report statistics in a machine parsable format\n"
+    " -f, -- use Force Unit Access semantics\n"
+    " -q, -- quiet mode, do not show I/O statistics\n"
+    "\n",
+};
+
+static int writev_f(BlockBackend *blk, int argc, char **argv)
+{
+    bool csv = false, quiet = false;
+    BdrvRequestFlags flags = 0;
+    int pattern = 0xcd, c, ret;
+    struct timespec t1, t2;
+    QEMUIOVector qiov;
+    int64_t offset;
+    uint8_t *buf;
+
+    while ((c = getopt(argc, argv, "CfqP:")) != -1) {
+        switch (c) {
+        case 'C':
+            csv = true;
+            break;
+        case 'f':
+            flags |= BDRV_REQ_FUA;
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case 'P':
+            pattern = parse_pattern(optarg);
+            if (pattern < 0) {
+                return -EINVAL;
+            }
+            break;
+        default:
+            qemuio_command_usage(&writev_cmd);
+            return -EINVAL;
+        }
+    }
+    if (optind > argc - 2) {
+        qemuio_command_usage(&writev_cmd);
+        return -EINVAL;
+    }
+
+    offset = cvtnum(argv[optind]);
+    if (offset < 0) {
+        print_cvtnum_err(offset, argv[optind]);
+        return offset;
+    }
+    optind++;
+
+    buf = create_iovec(blk, &qiov, &argv[optind], argc - optind, pattern);
+    if (!buf) {
+        return -EINVAL;
+    }
+
+    t1 = ts_now();
+    ret = do_aio_rw(blk, &qiov, offset, flags, true);
+    t2 = ts_now();
+    if (ret < 0) {
+        printf("writev failed: %s\n", strerror(-ret));
+        goto out;
+    }
+    if (!quiet) {
+        print_report("wrote", ts_sub(t2, t1), offset, qiov.size, qiov.size, 1,
+                     csv);
+    }
+
+out:
+    qemuio_free(buf);
+    qemu_iovec_destroy(&qiov);
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* aio_read, aio_write, aio_flush */
+
+typedef struct QemuIOAioCtx {
+    BlockBackend *blk;
+    QEMUIOVector qiov;
+    int64_t offset;
+    uint8_t *buf;
+    bool quiet, verbose, csv, has_pattern, zero;
+    int pattern;
+    struct timespec t1;
+} QemuIOAioCtx;
+
+static void aio_read_done(void *opaque, int ret)
+{
+    QemuIOAioCtx *ctx = opaque;
+    struct timespec t2 = ts_now();
+
+    if (ret < 0) {
+        printf("readv failed: %s\n", strerror(-ret));
+        goto out;
+    }
+    if (ctx->has_pattern &&
+        !buf_has_pattern(ctx->buf, ctx->qiov.size, ctx->pattern)) {
+        printf("Pattern verification failed at offset %" PRId64 ", %zu bytes\n",
+               ctx->offset, ctx->qiov.size);
+    }
+    if (ctx->quiet) {
+        goto out;
+    }
+    if (ctx->verbose) {
+        dump_buffer(ctx->buf, ctx->offset, ctx->qiov.size);
+    }
+    print_report("read", ts_sub(t2, ctx->t1), ctx->offset, ctx->qiov.size,
+                 ctx->qiov.size, 1, ctx->csv);
+out:
+    qemuio_free(ctx->buf);
+    qemu_iovec_destroy(&ctx->qiov);
+    g_free(ctx);
+}
+
+static void aio_write_done(void *opaque, int ret)
+{
+    QemuIOAioCtx *ctx = opaque;
+    struct timespec t2 = ts_now();
+
+    if (ret < 0) {
+        printf("aio_write failed: %s\n", strerror(-ret));
+        goto out;
+    }
+    if (!ctx->quiet) {
+        print_report("wrote", ts_sub(t2, ctx->t1), ctx->offset, ctx->qiov.size,
+                     ctx->qiov.size, 1, ctx->csv);
+    }
+out:
+    if (!ctx->zero) {
+        qemuio_free(ctx->buf);
+        qemu_iovec_destroy(&ctx->qiov);
+    }
+    g_free(ctx);
+}
+
+static int aio_read_f(BlockBackend *blk, int argc, char **argv);
+
+static const QemuIOCommand aio_read_cmd = {
+    .name = "aio_read",
+    .cfunc = aio_read_f,
+    .argmin = 2,
+    .argmax = -1,
+    .args = "[-Ciqv] [-P pattern] off len [len..]",
+    .oneline = "asynchronously reads a number of bytes",
+    .help =
+    "\n"
+    " asynchronously reads a range of bytes from the given offset\n"
+    "\n"
+    " Example:\n"
+    " 'aio_read -v 512 1k 1k ' - dumps 2 kilobytes read from 512 bytes into the file\n"
+    "\n"
+    " Reads a segment of the currently open file, optionally dumping it to the\n"
+    " standard output stream (with -v option) for subsequent inspection.\n"
+    " The read is performed asynchronously and the aio_flush command must be\n"
+    " used to ensure all outstanding aio requests have been completed.\n"
+    " Note that due to its asynchronous nature, this command will be\n"
+    " considered successful once the request is submitted, independently\n"
+    " of potential I/O errors or pattern mismatches.\n"
+    " -C, -- report statistics in a machine parsable format\n"
+    " -P, -- use a pattern to verify read data\n"
+    " -i, -- treat request as invalid, for exercising stats\n"
+    " -v, -- dump buffer to standard output\n"
+    " -q, -- quiet mode, do not show I/O statistics\n"
+    "\n",
+};
+
+static int aio_read_f(BlockBackend *blk, int argc, char **argv)
+{
+    g_autofree QemuIOAioCtx *ctx = g_new0(QemuIOAioCtx, 1);
+    int c;
+
+    ctx->blk = blk;
+    while ((c = getopt(argc, argv, "CP:iqv")) != -1) {
+        switch (c) {
+        case 'C':
+            ctx->csv = true;
+            break;
+        case 'P':
+            ctx->has_pattern = true;
+            ctx->pattern = parse_pattern(optarg);
+            if (ctx->pattern < 0) {
+                return -EINVAL;
+            }
+            break;
+        case 'i':
+            /* QEMU only counts it in the (unexposed) statistics. */
+            printf("injecting invalid read request\n");
+            return 0;
+        case 'q':
+            ctx->quiet = true;
+            break;
+        case 'v':
+            ctx->verbose = true;
+            break;
+        default:
+            qemuio_command_usage(&aio_read_cmd);
+            return -EINVAL;
+        }
+    }
+    if (optind > argc - 2) {
+        qemuio_command_usage(&aio_read_cmd);
+        return -EINVAL;
+    }
+
+    ctx->offset = cvtnum(argv[optind]);
+    if (ctx->offset < 0) {
+        int ret = ctx->offset;
+
+        print_cvtnum_err(ctx->offset, argv[optind]);
+        return ret;
+    }
+    optind++;
+
+    ctx->buf = create_iovec(blk, &ctx->qiov, &argv[optind], argc - optind,
+                            0xab);
+    if (!ctx->buf) {
+        return -EINVAL;
+    }
+
+    ctx->t1 = ts_now();
+    blk_aio_preadv(blk, ctx->offset, &ctx->qiov, 0, aio_read_done, ctx);
+    ctx = NULL;     /* aio_read_done() owns it now */
+    return 0;
+}
+
+static int aio_write_f(BlockBackend *blk, int argc, char **argv);
+
+static const QemuIOCommand aio_write_cmd = {
+    .name = "aio_write",
+    .cfunc = aio_write_f,
+    .perm = BLK_PERM_WRITE,
+    .argmin = 2,
+    .argmax = -1,
+    .args = "[-Cfiquz] [-P pattern] off len [len..]",
+    .oneline = "asynchronously writes a number of bytes",
+    .help =
+    "\n"
+    " asynchronously writes a range of bytes from the given offset source\n"
+    " from multiple buffers\n"
+    "\n"
+    " Example:\n"
+    " 'aio_write 512 1k 1k' - writes 2 kilobytes at 512 bytes into the open file\n"
+    "\n"
+    " Writes into a segment of the currently open file, using a buffer\n"
+    " filled with a set pattern (0xcdcdcdcd).\n"
+    " The write is performed asynchronously and the aio_flush command must be\n"
+    " used to ensure all outstanding aio requests have been completed.\n"
+    " Note that due to its asynchronous nature, this command will be\n"
+    " considered successful once the request is submitted, independently\n"
+    " of potential I/O errors or pattern mismatches.\n"
+    " -P, -- use different pattern to fill file\n"
+    " -C, -- report statistics in a machine parsable format\n"
+    " -f, -- use Force Unit Access semantics\n"
+    " -i, -- treat request as invalid, for exercising stats\n"
+    " -q, -- quiet mode, do not show I/O statistics\n"
+    " -u, -- with -z, allow unmapping\n"
+    " -z, -- write zeroes using blk_aio_pwrite_zeroes\n"
+    "\n",
+};
+
+static int aio_write_f(BlockBackend *blk, int argc, char **argv)
+{
+    g_autofree QemuIOAioCtx *ctx = g_new0(QemuIOAioCtx, 1);
+    BdrvRequestFlags flags = 0;
+    int pattern = 0xcd, c;
+
+    ctx->blk = blk;
+    while ((c = getopt(argc, argv, "CfiqP:uz")) != -1) {
+        switch (c) {
+        case 'C':
+            ctx->csv = true;
+            break;
+        case 'f':
+            flags |= BDRV_REQ_FUA;
+            break;
+        case 'q':
+            ctx->quiet = true;
+            break;
+        case 'u':
+            flags |= BDRV_REQ_MAY_UNMAP;
+            break;
+        case 'P':
+            /*
+             * As QEMU 7.2, -P does not mark the context, so the "-z and
+             * -P" check below never fires and -z wins.
+             */
+            pattern = parse_pattern(optarg);
+            if (pattern < 0) {
+                return -EINVAL;
+            }
+            break;
+        case 'i':
+            printf("injecting invalid write request\n");
+            return 0;
+        case 'z':
+            ctx->zero = true;
+            break;
+        default:
+            qemuio_command_usage(&aio_write_cmd);
+            return -EINVAL;
+        }
+    }
+    if (optind > argc - 2) {
+        qemuio_command_usage(&aio_write_cmd);
+        return -EINVAL;
+    }
+    if (ctx->zero && optind != argc - 2) {
+        printf("-z supports only a single length parameter\n");
+        return -EINVAL;
+    }
+    if ((flags & BDRV_REQ_MAY_UNMAP) && !ctx->zero) {
+        printf("-u requires -z to be specified\n");
+        return -EINVAL;
+    }
+    if (ctx->zero && ctx->has_pattern) {
+        printf("-z and -P cannot be specified at the same time\n");
+        return -EINVAL;
+    }
+
+    ctx->offset = cvtnum(argv[optind]);
+    if (ctx->offset < 0) {
+        int ret = ctx->offset;
+
+        print_cvtnum_err(ctx->offset, argv[optind]);
+        return ret;
+    }
+    optind++;
+
+    if (ctx->zero) {
+        int64_t count = cvtnum(argv[optind]);
+
+        if (count < 0) {
+            print_cvtnum_err(count, argv[optind]);
+            return count;
+        }
+        /*
+         * QEMU 7.2 never starts the clock for -z: its statistics measure
+         * from the monotonic clock's origin.  Kept for identical output.
+         */
+        ctx->qiov.size = count;
+        blk_aio_pwrite_zeroes(blk, ctx->offset, count, flags, aio_write_done,
+                              ctx);
+    } else {
+        ctx->buf = create_iovec(blk, &ctx->qiov, &argv[optind], argc - optind,
+                                pattern);
+        if (!ctx->buf) {
+            return -EINVAL;
+        }
+        ctx->t1 = ts_now();
+        blk_aio_pwritev(blk, ctx->offset, &ctx->qiov, flags, aio_write_done,
+                        ctx);
+    }
+    ctx = NULL;     /* aio_write_done() owns it now */
+    return 0;
+}
+
+static int aio_flush_f(BlockBackend *blk, int argc, char **argv)
+{
+    blk_drain_all();
+    return 0;
+}
+
+static const QemuIOCommand aio_flush_cmd = {
+    .name = "aio_flush",
+    .cfunc = aio_flush_f,
+    .oneline = "completes all outstanding aio requests",
+};
+
+static int flush_f(BlockBackend *blk, int argc, char **argv)
+{
+    return blk_flush(blk);
+}
+
+static const QemuIOCommand flush_cmd = {
+    .name = "flush",
+    .altname = "f",
+    .cfunc = flush_f,
+    .oneline = "flush all in-core file state to disk",
+};
+
+/* ------------------------------------------------------------------ */
+/* truncate, length, info */
+
+static int truncate_f(BlockBackend *blk, int argc, char **argv);
+
+static const QemuIOCommand truncate_cmd = {
+    .name = "truncate",
+    .altname = "t",
+    .cfunc = truncate_f,
+    .perm = BLK_PERM_WRITE | BLK_PERM_RESIZE,
+    .argmin = 1,
+    .argmax = 3,
+    .args = "[-m prealloc_mode] off",
+    .oneline = "truncates the current file at the given offset",
+};
+
+static int truncate_f(BlockBackend *blk, int argc, char **argv)
+{
+    static const char *const prealloc_modes[] = {
+        "off", "metadata", "falloc", "full",
+    };
+    Error *local_err = NULL;
+    int64_t offset;
+    bool known;
+    int c, ret;
+
+    while ((c = getopt(argc, argv, "m:")) != -1) {
+        switch (c) {
+        case 'm':
+            known = false;
+            for (size_t i = 0; i < ARRAY_SIZE(prealloc_modes); i++) {
+                known |= !strcmp(optarg, prealloc_modes[i]);
+            }
+            if (!known) {
+                error_report("Invalid preallocation mode '%s'", optarg);
+                return -EINVAL;
+            }
+            /*
+             * The block layer has no preallocation parameter yet; "off"
+             * is what every caller here uses.
+             */
+            break;
+        default:
+            qemuio_command_usage(&truncate_cmd);
+            return -EINVAL;
+        }
+    }
+    if (optind >= argc) {
+        /* QEMU 7.2 dereferences a missing argument here and crashes. */
+        qemuio_command_usage(&truncate_cmd);
+        return -EINVAL;
+    }
+
+    offset = cvtnum(argv[optind]);
+    if (offset < 0) {
+        /* QEMU names argv[1] in this message, even after -m. */
+        print_cvtnum_err(offset, argv[1]);
+        return offset;
+    }
+
+    ret = blk_truncate(blk, offset, false, &local_err);
+    if (ret < 0) {
+        error_report_err(local_err);
+        return ret;
+    }
+    return 0;
+}
+
+static int length_f(BlockBackend *blk, int argc, char **argv)
+{
+    int64_t size = blk_getlength(blk);
+    char s1[64];
+
+    if (size < 0) {
+        printf("getlength: %s\n", strerror(-size));
+        return size;
+    }
+    cvtstr(size, s1, sizeof(s1));
+    printf("%s\n", s1);
+    return 0;
+}
+
+static const QemuIOCommand length_cmd = {
+    .name = "length",
+    .altname = "l",
+    .cfunc = length_f,
+    .oneline = "gets the length of the current file",
+};
+
+/*
+ * QEMU's bdrv_get_info() for the drivers we have: the file protocol
+ * answers (cluster size and VM state offset 0), raw and filters ask
+ * their child, everything else has no answer (-ENOTSUP).  There is no
+ * driver callback for it in our BlockDriver yet.
+ */
+static int qemuio_get_info(BlockDriverState *bs)
+{
+    while (bs && bs->drv) {
+        const char *name = bs->drv->format_name;
+
+        if (!strcmp(name, "file") || !strcmp(name, "host_device") ||
+            !strcmp(name, "host_cdrom")) {
+            return 0;
+        }
+        if (strcmp(name, "raw") && !bs->drv->is_filter) {
+            return -ENOTSUP;
+        }
+        bs = bs->file ? bs->file->bs : NULL;
+    }
+    return bs ? -ENOTSUP : -ENOMEDIUM;
+}
+
+static int info_f(BlockBackend *blk, int argc, char **argv)
+{
+    BlockDriverState *bs = blk_bs(blk);
+    char s1[64], s2[64];
+    int ret;
+
+    if (bs->drv && bs->drv->format_name) {
+        printf("format name: %s\n", bs->drv->format_name);
+    }
+    if (bs->drv && bs->drv->protocol_name) {
+        printf("format name: %s\n", bs->drv->protocol_name);
+    }
+
+    ret = qemuio_get_info(bs);
+    if (ret) {
+        return ret;
+    }
+    cvtstr(0, s1, sizeof(s1));
+    cvtstr(0, s2, sizeof(s2));
+    printf("cluster size: %s\n", s1);
+    printf("vm state offset: %s\n", s2);
+    return 0;
+}
+
+static const QemuIOCommand info_cmd = {
+    .name = "info",
+    .altname = "i",
+    .cfunc = info_f,
+    .oneline = "prints information about the current file",
+};
+
+/* ------------------------------------------------------------------ */
+/* discard, alloc, map */
+
+static int discard_f(BlockBackend *blk, int argc, char **argv);
+
+static const QemuIOCommand discard_cmd = {
+    .name = "discard",
+    .altname = "d",
+    .cfunc = discard_f,
+    .perm = BLK_PERM_WRITE,
+    .argmin = 2,
+    .argmax = -1,
+    .args = "[-Cq] off len",
+    .oneline = "discards a number of bytes at a specified offset",
+    .help =
+    "\n"
+    " discards a range of bytes from the given offset\n"
+    "\n"
+    " Example:\n"
+    " 'discard 512 1k' - discards 1 kilobyte from 512 bytes into the file\n"
+    "\n"
+    " Discards a segment of the currently open file.\n"
+    " -C, -- report statistics in a machine parsable format\n"
+    " -q, -- quiet mode, do not show I/O statistics\n"
+    "\n",
+};
+
+static int discard_f(BlockBackend *blk, int argc, char **argv)
+{
+    bool csv = false, quiet = false;
+    struct timespec t1, t2;
+    int64_t offset, bytes;
+    int c, ret;
+
+    while ((c = getopt(argc, argv, "Cq")) != -1) {
+        switch (c) {
+        case 'C':
+            csv = true;
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        default:
+            qemuio_command_usage(&discard_cmd);
+            return -EINVAL;
+        }
+    }
+    if (optind != argc - 2) {
+        qemuio_command_usage(&discard_cmd);
+        return -EINVAL;
+    }
+
+    offset = cvtnum(argv[optind]);
+    if (offset < 0) {
+        print_cvtnum_err(offset, argv[optind]);
+        return offset;
+    }
+    optind++;
+    bytes = cvtnum(argv[optind]);
+    if (bytes < 0) {
+        print_cvtnum_err(bytes, argv[optind]);
+        return bytes;
+    } else if (bytes > BDRV_REQUEST_MAX_BYTES) {
+        printf("length cannot exceed %" PRIu64 ", given %s\n",
+               (uint64_t)BDRV_REQUEST_MAX_BYTES, argv[optind]);
+        return -EINVAL;
+    }
+
+    t1 = ts_now();
+    ret = blk_pdiscard(blk, offset, bytes);
+    t2 = ts_now();
+    if (ret < 0) {
+        printf("discard failed: %s\n", strerror(-ret));
+        return ret;
+    }
+    if (!quiet) {
+        print_report("discard", ts_sub(t2, t1), offset, bytes, bytes, 1, csv);
+    }
+    return 0;
+}
+
+static int alloc_f(BlockBackend *blk, int argc, char **argv)
+{
+    BlockDriverState *bs = blk_bs(blk);
+    int64_t offset, start, remaining, count, num, sum_alloc = 0;
+    char s1[64];
+    int ret;
+
+    start = offset = cvtnum(argv[1]);
+    if (offset < 0) {
+        print_cvtnum_err(offset, argv[1]);
+        return offset;
+    }
+    if (argc == 3) {
+        count = cvtnum(argv[2]);
+        if (count < 0) {
+            print_cvtnum_err(count, argv[2]);
+            return count;
+        }
+    } else {
+        count = BDRV_SECTOR_SIZE;
+    }
+
+    remaining = count;
+    while (remaining) {
+        ret = bdrv_is_allocated(bs, offset, remaining, &num);
+        if (ret < 0) {
+            printf("is_allocated failed: %s\n", strerror(-ret));
+            return ret;
+        }
+        offset += num;
+        remaining -= num;
+        if (ret) {
+            sum_alloc += num;
+        }
+        if (num == 0) {
+            /* end of the image: report only what exists */
+            count -= remaining;
+            remaining = 0;
+        }
+    }
+
+    cvtstr(start, s1, sizeof(s1));
+    printf("%" PRId64 "/%" PRId64 " bytes allocated at offset %s\n",
+           sum_alloc, count, s1);
+    return 0;
+}
+
+static const QemuIOCommand alloc_cmd = {
+    .name = "alloc",
+    .altname = "a",
+    .cfunc = alloc_f,
+    .argmin = 1,
+    .argmax = 2,
+    .args = "offset [count]",
+    .oneline = "checks if offset is allocated in the file",
+};
+
+/* Length of the run starting at @offset with one allocation state. */
+static int map_is_allocated(BlockDriverState *bs, int64_t offset,
+                            int64_t bytes, int64_t *pnum)
+{
+    int64_t num;
+    int ret, firstret;
+
+    ret = bdrv_is_allocated(bs, offset, bytes, &num);
+    if (ret < 0) {
+        return ret;
+    }
+    firstret = ret;
+    *pnum = num;
+
+    while (bytes > 0 && ret == firstret) {
+        offset += num;
+        bytes -= num;
+        ret = bdrv_is_allocated(bs, offset, bytes, &num);
+        if (ret == firstret && num) {
+            *pnum += num;
+        } else {
+            break;
+        }
+    }
+    return firstret;
+}
+
+static int map_f(BlockBackend *blk, int argc, char **argv)
+{
+    int64_t offset = 0, bytes, num;
+    char s1[64], s2[64];
+    int ret;
+
+    bytes = blk_getlength(blk);
+    if (bytes < 0) {
+        error_report("Failed to query image length: %s", strerror(-bytes));
+        return bytes;
+    }
+
+    while (bytes) {
+        ret = map_is_allocated(blk_bs(blk), offset, bytes, &num);
+        if (ret < 0) {
+            error_report("Failed to get allocation status: %s",
+                         strerror(-ret));
+            return ret;
+        } else if (!num) {
+            error_report("Unexpected end of image");
+            return -EIO;
+        }
+
+        cvtstr(num, s1, sizeof(s1));
+        cvtstr(offset, s2, sizeof(s2));
+        printf("%s (0x%" PRIx64 ") bytes %s at offset %s (0x%" PRIx64 ")\n",
+               s1, (uint64_t)num, ret ? "    allocated" : "not allocated",
+               s2, (uint64_t)offset);
+        offset += num;
+        bytes -= num;
+    }
+    return 0;
+}
+
+static const QemuIOCommand map_cmd = {
+    .name = "map",
+    .cfunc = map_f,
+    .argmin = 0,
+    .argmax = 0,
+    .args = "",
+    .oneline = "prints the allocated areas of a file",
+};
+
+/* ------------------------------------------------------------------ */
+/* reopen */
+
+static int reopen_f(BlockBackend *blk, int argc, char **argv);
+
+static const QemuIOCommand reopen_cmd = {
+    .name = "reopen",
+    .cfunc = reopen_f,
+    .argmin = 0,
+    .argmax = -1,
+    .args = "[(-r|-w)] [-c cache] [-o options]",
+    .oneline = "reopens an image with new options",
+    .help =
+    "\n"
+    " Changes the open options of an already opened image\n"
+    "\n"
+    " Example:\n"
+    " 'reopen -o lazy-refcounts=on' - activates lazy refcount writeback on a qcow2 image\n"
+    "\n"
+    " -r, -- Reopen the image read-only\n"
+    " -w, -- Reopen the image read-write\n"
+    " -c, -- Change the cache mode to the given value\n"
+    " -o, -- Changes block driver options (cf. 'open' command)\n"
+    "\n",
+};
+
+/*
+ * Option checks as QEMU.  The block layer cannot reopen a node yet, so
+ * only a request that changes nothing but the write cache mode succeeds.
+ */
+static int reopen_f(BlockBackend *blk, int argc, char **argv)
+{
+    BlockDriverState *bs = blk_bs(blk);
+    int flags = bs->open_flags;
+    bool writethrough = !blk_enable_write_cache(blk);
+    bool has_rw = false, has_cache = false;
+    g_autoptr(QObject) opts = qdict_new();
+    int c;
+
+    while ((c = getopt(argc, argv, "c:o:rw")) != -1) {
+        switch (c) {
+        case 'c':
+            if (bdrv_parse_cache_mode(optarg, &flags, &writethrough) < 0) {
+                error_report("Invalid cache option: %s", optarg);
+                return -EINVAL;
+            }
+            has_cache = true;
+            break;
+        case 'o':
+            if (!qemuio_merge_opts(opts, optarg)) {
+                return -EINVAL;
+            }
+            break;
+        case 'r':
+        case 'w':
+            if (has_rw) {
+                error_report("Only one -r/-w option may be given");
+                return -EINVAL;
+            }
+            flags = c == 'r' ? flags & ~BDRV_O_RDWR : flags | BDRV_O_RDWR;
+            has_rw = true;
+            break;
+        default:
+            qemuio_command_usage(&reopen_cmd);
+            return -EINVAL;
+        }
+    }
+    if (optind != argc) {
+        qemuio_command_usage(&reopen_cmd);
+        return -EINVAL;
+    }
+
+    if (qdict_haskey(opts, BDRV_OPT_READ_ONLY) && has_rw) {
+        error_report("Cannot set both -r/-w and '" BDRV_OPT_READ_ONLY "'");
+        return -EINVAL;
+    }
+    if ((qdict_haskey(opts, BDRV_OPT_CACHE_DIRECT) ||
+         qdict_haskey(opts, BDRV_OPT_CACHE_NO_FLUSH)) && has_cache) {
+        error_report("Cannot set both -c and the cache options");
+        return -EINVAL;
+    }
+
+    if (qdict_size(opts) || flags != bs->open_flags) {
+        error_report("Block format '%s' used by node '%s' does not support "
+                     "reopening files", bdrv_get_format_name(bs),
+                     bdrv_get_node_name(bs));
+        return -EINVAL;
+    }
+    blk_set_enable_write_cache(blk, !writethrough);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* blkdebug controls */
+
+static int break_f(BlockBackend *blk, int argc, char **argv)
+{
+    int ret = bdrv_debug_breakpoint(blk_bs(blk), argv[1], argv[2]);
+
+    if (ret < 0) {
+        printf("Could not set breakpoint: %s\n", strerror(-ret));
+    }
+    return ret < 0 ? ret : 0;
+}
+
+static const QemuIOCommand break_cmd = {
+    .name = "break",
+    .cfunc = break_f,
+    .argmin = 2,
+    .argmax = 2,
+    .args = "event tag",
+    .oneline = "sets a breakpoint on event and tags the stopped request as tag",
+};
+
+static int remove_break_f(BlockBackend *blk, int argc, char **argv)
+{
+    int ret = bdrv_debug_remove_breakpoint(blk_bs(blk), argv[1]);
+
+    if (ret < 0) {
+        printf("Could not remove breakpoint %s: %s\n", argv[1],
+               strerror(-ret));
+    }
+    return ret < 0 ? ret : 0;
+}
+
+static const QemuIOCommand remove_break_cmd = {
+    .name = "remove_break",
+    .cfunc = remove_break_f,
+    .argmin = 1,
+    .argmax = 1,
+    .args = "tag",
+    .oneline = "remove a breakpoint by tag",
+};
+
+static int resume_f(BlockBackend *blk, int argc, char **argv)
+{
+    int ret = bdrv_debug_resume(blk_bs(blk), argv[1]);
+
+    if (ret < 0) {
+        printf("Could not resume request: %s\n", strerror(-ret));
+    }
+    return ret < 0 ? ret : 0;
+}
+
+static const QemuIOCommand resume_cmd = {
+    .name = "resume",
+    .cfunc = resume_f,
+    .argmin = 1,
+    .argmax = 1,
+    .args = "tag",
+    .oneline = "resumes the request tagged as tag",
+};
+
+static int wait_break_f(BlockBackend *blk, int argc, char **argv)
+{
+    while (!bdrv_debug_is_suspended(blk_bs(blk), argv[1])) {
+        main_loop_wait(true);
+    }
+    return 0;
+}
+
+static const QemuIOCommand wait_break_cmd = {
+    .name = "wait_break",
+    .cfunc = wait_break_f,
+    .argmin = 1,
+    .argmax = 1,
+    .args = "tag",
+    .oneline = "waits for the suspension of a request",
+};
+
+/* ------------------------------------------------------------------ */
+/* abort, sigraise, sleep, help */
+
+static int abort_f(BlockBackend *blk, int argc, char **argv)
+{
+    abort();
+}
+
+static const QemuIOCommand abort_cmd = {
+    .name = "abort",
+    .cfunc = abort_f,
+    .flags = QEMUIO_CMD_NOFILE_OK,
+    .oneline = "simulate a program crash using abort(3)",
+};
+
+static int sigraise_f(BlockBackend *blk, int argc, char **argv)
+{
+    int64_t sig = cvtnum(argv[1]);
+
+    if (sig < 0) {
+        print_cvtnum_err(sig, argv[1]);
+        return sig;
+    } else if (sig > NSIG) {
+        printf("signal argument '%s' is too large to be a valid signal\n",
+               argv[1]);
+        return -EINVAL;
+    }
+    /* the signal may end the process: get the output out first */
+    fflush(stdout);
+    fflush(stderr);
+    raise(sig);
+    return 0;
+}
+
+static const QemuIOCommand sigraise_cmd = {
+    .name = "sigraise",
+    .cfunc = sigraise_f,
+    .argmin = 1,
+    .argmax = 1,
+    .flags = QEMUIO_CMD_NOFILE_OK,
+    .args = "signal",
+    .oneline = "raises a signal",
+    .help =
+    "\n"
+    " raises the given signal\n"
+    "\n"
+    " Example:\n"
+    " 'sigraise 15' - raises SIGTERM\n"
+    "\n"
+    " Invokes raise(signal), where \"signal\" is the mandatory integer argument\n"
+    " given to sigraise.\n"
+    "\n",
+};
+
+static void sleep_cb(void *opaque)
+{
+    *(bool *)opaque = true;
+}
+
+static int sleep_f(BlockBackend *blk, int argc, char **argv)
+{
+    bool expired = false;
+    QEMUTimer *timer;
+    char *end;
+    long ms;
+
+    ms = strtol(argv[1], &end, 0);
+    if (ms < 0 || *end) {
+        printf("%s is not a valid number\n", argv[1]);
+        return -EINVAL;
+    }
+
+    /* The loop keeps running meanwhile: AIO completions print. */
+    timer = timer_new_ns(sleep_cb, &expired);
+    timer_mod_ns(timer, get_clock_ns() + (int64_t)ms * 1000000);
+    while (!expired) {
+        main_loop_wait(true);
+    }
+    timer_free(timer);
+    return 0;
+}
+
+static const QemuIOCommand sleep_cmd = {
+    .name = "sleep",
+    .cfunc = sleep_f,
+    .argmin = 1,
+    .argmax = 1,
+    .flags = QEMUIO_CMD_NOFILE_OK,
+    .oneline = "waits for the given value in milliseconds",
+};
+
+static void help_oneline(const char *name, const QemuIOCommand *cmd)
+{
+    printf("%s ", name);
+    if (cmd->args) {
+        printf("%s ", cmd->args);
+    }
+    printf("-- %s\n", cmd->oneline);
+}
+
+static int help_f(BlockBackend *blk, int argc, char **argv)
+{
+    const QemuIOCommand *cmd;
+
+    if (argc < 2) {
+        for (int i = 0; i < ncmds; i++) {
+            help_oneline(cmdtab[i].name, &cmdtab[i]);
+        }
+        printf("\nUse 'help commandname' for extended help.\n");
+        return 0;
+    }
+
+    cmd = find_command(argv[1]);
+    if (!cmd) {
+        printf("command %s not found\n", argv[1]);
+        return -EINVAL;
+    }
+    /* the name as typed, so "help r" shows "r ..." */
+    help_oneline(argv[1], cmd);
+    if (cmd->help) {
+        fputs(cmd->help, stdout);
+    }
+    return 0;
+}
+
+static const QemuIOCommand help_cmd = {
+    .name = "help",
+    .altname = "?",
+    .cfunc = help_f,
+    .argmin = 0,
+    .argmax = 1,
+    .flags = QEMUIO_CMD_GLOBAL,
+    .args = "[command]",
+    .oneline = "help for one or all commands",
+};
+
+/* ------------------------------------------------------------------ */
+/* Dispatch */
+
+/*
+ * A command that needs more than the backend holds: QEMU asks for the
+ * permission, which fails on a read-only node.  Our BlockBackend takes
+ * WRITE (and implicitly RESIZE) whenever its root is writable.
+ */
+static int check_perm(BlockBackend *blk, const QemuIOCommand *cmd)
+{
+    if ((cmd->perm & (BLK_PERM_WRITE | BLK_PERM_RESIZE)) &&
+        !blk_is_writable(blk)) {
+        error_report("Block node is read-only");
+        return -EPERM;
+    }
+    return 0;
+}
+
+static int run_command(BlockBackend *blk, const QemuIOCommand *cmd, int argc,
+                       char **argv)
+{
+    int nargs = argc - 1;
+    int ret;
+
+    if (!(cmd->flags & (QEMUIO_CMD_GLOBAL | QEMUIO_CMD_NOFILE_OK)) && !blk) {
+        fprintf(stderr, "no file open, try 'help open'\n");
+        return -EINVAL;
+    }
+    if (nargs < cmd->argmin || (cmd->argmax != -1 && nargs > cmd->argmax)) {
+        if (cmd->argmax == -1) {
+            fprintf(stderr, "bad argument count %d to %s, expected at least "
+                    "%d arguments\n", nargs, argv[0], cmd->argmin);
+        } else if (cmd->argmin == cmd->argmax) {
+            fprintf(stderr, "bad argument count %d to %s, expected %d "
+                    "arguments\n", nargs, argv[0], cmd->argmin);
+        } else {
+            fprintf(stderr, "bad argument count %d to %s, expected between "
+                    "%d and %d arguments\n", nargs, argv[0], cmd->argmin,
+                    cmd->argmax);
+        }
+        return -EINVAL;
+    }
+    if (cmd->perm && blk) {
+        ret = check_perm(blk, cmd);
+        if (ret < 0) {
+            return ret;
+        }
+    }
+
+    /* each command parses its own options from a fresh getopt state */
+    optind = 0;
+    return cmd->cfunc(blk, argc, argv);
+}
+
+int qemuio_command(BlockBackend *blk, const char *line)
+{
+    g_autofree char *input = g_strdup(line);
+    g_autoptr(GPtrArray) args = g_ptr_array_new();
+    const QemuIOCommand *cmd;
+    char *p = input, *tok;
+
+    /* words are separated by single spaces; empty words are skipped */
+    while ((tok = strsep(&p, " ")) != NULL) {
+        if (*tok) {
+            g_ptr_array_add(args, tok);
+        }
+    }
+    if (!args->len) {
+        return 0;
+    }
+    g_ptr_array_add(args, NULL);
+
+    cmd = find_command(args->pdata[0]);
+    if (!cmd) {
+        fprintf(stderr, "command \"%s\" not found\n", (char *)args->pdata[0]);
+        return -EINVAL;
+    }
+    return run_command(blk, cmd, args->len - 1, (char **)args->pdata);
+}
+
+static void __attribute__((constructor)) qemuio_init_commands(void)
+{
+    static const QemuIOCommand *const cmds[] = {
+        &help_cmd, &read_cmd, &readv_cmd, &write_cmd, &writev_cmd,
+        &aio_read_cmd, &aio_write_cmd, &aio_flush_cmd, &flush_cmd,
+        &truncate_cmd, &length_cmd, &info_cmd, &discard_cmd, &alloc_cmd,
+        &map_cmd, &reopen_cmd, &break_cmd, &remove_break_cmd, &resume_cmd,
+        &wait_break_cmd, &abort_cmd, &sleep_cmd, &sigraise_cmd,
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
+        qemuio_add_command(cmds[i]);
+    }
+}

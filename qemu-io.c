@@ -1,0 +1,757 @@
+/*
+ * qemu-io: exercise the block layer from the command line.
+ *
+ * Command line, option handling, the open/close/quit commands and the
+ * command loop, with QEMU 7.2's qemu-io output: messages, streams and
+ * exit status.  The commands themselves live in qemu-io-cmds.c.
+ *
+ * Deliberate difference: -V prints our own version and copyright lines.
+ */
+#include "qemu/osdep.h"
+#include <getopt.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include "config-host.h"
+#include "qemu-io.h"
+#include "qemu/cutils.h"
+#include "qemu/option.h"
+#include "qemu/main-loop.h"
+#include "block/block_int.h"
+
+static BlockBackend *qemuio_blk;
+static bool quit_qemu_io;
+static bool image_opts;
+static GPtrArray *cmdline;     /* -c commands, in order */
+
+/* ------------------------------------------------------------------ */
+/* Option strings */
+
+/*
+ * Merge a QemuOpts-style string into @opts the way QEMU's merging option
+ * lists do ("open -o", "reopen -o"): an "id" is refused, later keys
+ * replace earlier ones.  Prints the complaint.
+ */
+bool qemuio_merge_opts(QDict *opts, const char *str)
+{
+    Error *local_err = NULL;
+    QDict *d;
+
+    for (const char *p = str; *p;) {
+        g_autofree char *name = NULL;
+        g_autofree char *value = NULL;
+
+        p = qemu_opt_parse_element(p, NULL, false, NULL, &name, &value);
+        if (!strcmp(name, "id")) {
+            error_report(QERR_INVALID_PARAMETER, "id");
+            return false;
+        }
+    }
+    d = keyval_parse_flat(str, NULL, &local_err);
+    if (!d) {
+        error_report_err(local_err);
+        return false;
+    }
+    qdict_join(opts, d, true);
+    qobject_unref(d);
+    return true;
+}
+
+/* "on"/"unmap" pass discards down, "off"/"ignore" drop them, as QEMU. */
+static int parse_discard_flags(const char *mode, int *flags)
+{
+    if (!strcmp(mode, "off") || !strcmp(mode, "ignore")) {
+        *flags &= ~BDRV_O_UNMAP;
+    } else if (!strcmp(mode, "on") || !strcmp(mode, "unmap")) {
+        *flags |= BDRV_O_UNMAP;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* open, close, quit */
+
+static int openfile(const char *name, int flags, bool writethrough,
+                    bool force_share, QDict *opts)
+{
+    Error *local_err = NULL;
+
+    if (qemuio_blk) {
+        error_report("file open already, try 'help close'");
+        qobject_unref(opts);
+        return 1;
+    }
+
+    if (force_share) {
+        if (!opts) {
+            opts = qdict_new();
+        }
+        if (qdict_haskey(opts, BDRV_OPT_FORCE_SHARE)) {
+            const char *fs = qdict_get_try_str(opts, BDRV_OPT_FORCE_SHARE);
+
+            if (!fs || strcmp(fs, "on")) {
+                error_report("-U conflicts with image options");
+                qobject_unref(opts);
+                return 1;
+            }
+        }
+        qdict_put_str(opts, BDRV_OPT_FORCE_SHARE, "on");
+    }
+
+    qemuio_blk = blk_new_open(name, NULL, opts, flags, &local_err);
+    if (!qemuio_blk) {
+        error_prepend(&local_err, "can't open%s%s: ", name ? " device " : "",
+                      name ? name : "");
+        error_report_err(local_err);
+        return 1;
+    }
+    blk_set_enable_write_cache(qemuio_blk, !writethrough);
+    return 0;
+}
+
+static int open_f(BlockBackend *blk, int argc, char **argv);
+
+static const QemuIOCommand open_cmd = {
+    .name = "open",
+    .altname = "o",
+    .cfunc = open_f,
+    .argmin = 1,
+    .argmax = -1,
+    .flags = QEMUIO_CMD_NOFILE_OK,
+    .args = "[-rsCnkU] [-t cache] [-d discard] [-o options] [path]",
+    .oneline = "open the file specified by path",
+    .help =
+    "\n"
+    " opens a new file in the requested mode\n"
+    "\n"
+    " Example:\n"
+    " 'open -n -o driver=raw /tmp/data' - opens raw data file read-write, uncached\n"
+    "\n"
+    " Opens a file for subsequent use by all of the other qemu-io commands.\n"
+    " -r, -- open file read-only\n"
+    " -s, -- use snapshot file\n"
+    " -C, -- use copy-on-read\n"
+    " -n, -- disable host cache, short for -t none\n"
+    " -U, -- force shared permissions\n"
+    " -k, -- use kernel AIO implementation (Linux only, prefer use of -i)\n"
+    " -i, -- use AIO mode (threads, native or io_uring)\n"
+    " -t, -- use the given cache mode for the image\n"
+    " -d, -- use the given discard mode for the image\n"
+    " -o, -- options to be given to the block driver\n",
+};
+
+static int open_f(BlockBackend *blk, int argc, char **argv)
+{
+    int flags = BDRV_O_UNMAP;
+    bool readonly = false, writethrough = true, force_share = false;
+    QDict *opts = NULL;
+    int c, ret;
+
+    while ((c = getopt(argc, argv, "snCro:ki:t:d:U")) != -1) {
+        switch (c) {
+        case 's':
+            flags |= BDRV_O_SNAPSHOT;
+            break;
+        case 'n':
+            flags |= BDRV_O_NOCACHE;
+            writethrough = false;
+            break;
+        case 'C':
+            flags |= BDRV_O_COPY_ON_READ;
+            break;
+        case 'r':
+            readonly = true;
+            break;
+        case 'k':
+            flags |= BDRV_O_NATIVE_AIO;
+            break;
+        case 't':
+            if (bdrv_parse_cache_mode(optarg, &flags, &writethrough) < 0) {
+                error_report("Invalid cache option: %s", optarg);
+                goto fail;
+            }
+            break;
+        case 'd':
+            if (parse_discard_flags(optarg, &flags) < 0) {
+                error_report("Invalid discard option: %s", optarg);
+                goto fail;
+            }
+            break;
+        case 'i':
+            if (bdrv_parse_aio(optarg, &flags) < 0) {
+                error_report("Invalid aio option: %s", optarg);
+                goto fail;
+            }
+            break;
+        case 'o':
+            if (image_opts) {
+                printf("--image-opts and 'open -o' are mutually exclusive\n");
+                goto fail;
+            }
+            if (!opts) {
+                opts = qdict_new();
+            }
+            if (!qemuio_merge_opts(opts, optarg)) {
+                goto fail;
+            }
+            break;
+        case 'U':
+            force_share = true;
+            break;
+        default:
+            qemuio_command_usage(&open_cmd);
+            goto fail;
+        }
+    }
+
+    if (!readonly) {
+        flags |= BDRV_O_RDWR;
+    }
+
+    /* With --image-opts the path argument is itself an option string. */
+    if (image_opts && optind == argc - 1) {
+        if (!opts) {
+            opts = qdict_new();
+        }
+        if (!qemuio_merge_opts(opts, argv[optind])) {
+            goto fail;
+        }
+        optind++;
+    }
+
+    if (optind == argc - 1) {
+        ret = openfile(argv[optind], flags, writethrough, force_share, opts);
+    } else if (optind == argc) {
+        ret = openfile(NULL, flags, writethrough, force_share, opts);
+    } else {
+        qemuio_command_usage(&open_cmd);
+        goto fail;
+    }
+    return ret ? -EINVAL : 0;
+
+fail:
+    qobject_unref(opts);
+    return -EINVAL;
+}
+
+static int close_f(BlockBackend *blk, int argc, char **argv)
+{
+    blk_unref(qemuio_blk);
+    qemuio_blk = NULL;
+    return 0;
+}
+
+static const QemuIOCommand close_cmd = {
+    .name = "close",
+    .altname = "c",
+    .cfunc = close_f,
+    .oneline = "close the current open file",
+};
+
+static int quit_f(BlockBackend *blk, int argc, char **argv)
+{
+    quit_qemu_io = true;
+    return 0;
+}
+
+static const QemuIOCommand quit_cmd = {
+    .name = "quit",
+    .altname = "q",
+    .cfunc = quit_f,
+    .argmin = -1,
+    .argmax = -1,
+    .flags = QEMUIO_CMD_GLOBAL,
+    .oneline = "exit the program",
+};
+
+/* ------------------------------------------------------------------ */
+/* --object and -T */
+
+/* QEMU 7.2's user creatable object types, for --object help. */
+static const char *const object_types[] = {
+    "authz-list", "authz-list-file", "authz-simple", "main-loop",
+    "pr-manager-helper", "secret", "secret_keyring", "thread-context",
+    "throttle-group", "tls-cipher-suites", "tls-creds-anon", "tls-creds-psk",
+    "tls-creds-x509",
+};
+
+static GHashTable *object_ids;
+
+static bool object_type_known(const char *type)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(object_types); i++) {
+        if (!strcmp(type, object_types[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool check_secret(QDict *props, Error **errp)
+{
+    static const char *const known[] = {
+        "qom-type", "id", "data", "file", "format", "keyid", "iv", "loaded",
+    };
+    const char *key, *fmt, *file;
+    QObject *val;
+
+    qdict_foreach(props, key, val) {
+        bool ok = false;
+
+        for (size_t i = 0; i < ARRAY_SIZE(known); i++) {
+            ok |= !strcmp(key, known[i]);
+        }
+        if (!ok) {
+            error_setg(errp, "Parameter '%s' is unexpected", key);
+            return false;
+        }
+    }
+    fmt = qdict_get_try_str(props, "format");
+    if (fmt && strcmp(fmt, "raw") && strcmp(fmt, "base64")) {
+        error_setg(errp, "Parameter 'format' does not accept value '%s'", fmt);
+        return false;
+    }
+    file = qdict_get_try_str(props, "file");
+    if (!file && !qdict_haskey(props, "data")) {
+        error_setg(errp, "Either 'file' or 'data' must be provided");
+        return false;
+    }
+    if (file && !qdict_haskey(props, "data")) {
+        g_autoptr(GError) gerr = NULL;
+        g_autofree char *contents = NULL;
+
+        if (!g_file_get_contents(file, &contents, NULL, &gerr)) {
+            error_setg(errp, "Unable to read %s: %s", file, gerr->message);
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * --object: we have no object model; the definitions are validated as
+ * QEMU would for the common mistakes and otherwise accepted.
+ */
+static void process_object(const char *str)
+{
+    Error *local_err = NULL;
+    const char *type, *id;
+    QDict *props;
+
+    if (is_help_option(str)) {
+        printf("List of user creatable objects:\n");
+        for (size_t i = 0; i < ARRAY_SIZE(object_types); i++) {
+            printf("  %s\n", object_types[i]);
+        }
+        exit(0);
+    }
+    if (str[0] == '{') {
+        props = qobject_from_json(str, &local_err);
+        if (props && !qobject_is_dict(props)) {
+            qobject_unref(props);
+            props = NULL;
+            error_setg(&local_err, "Invalid parameter type, expected: object");
+        }
+    } else {
+        props = keyval_parse_flat(str, "qom-type", &local_err);
+    }
+    if (!props) {
+        goto fail;
+    }
+
+    type = qdict_get_try_str(props, "qom-type");
+    if (!type) {
+        error_setg(&local_err, QERR_MISSING_PARAMETER, "qom-type");
+        goto fail;
+    }
+    if (!strcmp(type, "iothread")) {
+        error_setg(&local_err, "invalid object type: %s", type);
+        goto fail;
+    }
+    if (!object_type_known(type)) {
+        error_setg(&local_err, "Parameter 'qom-type' does not accept "
+                   "value '%s'", type);
+        goto fail;
+    }
+    id = qdict_get_try_str(props, "id");
+    if (!id) {
+        error_setg(&local_err, QERR_MISSING_PARAMETER, "id");
+        goto fail;
+    }
+    if (!strcmp(type, "secret") && !check_secret(props, &local_err)) {
+        goto fail;
+    }
+    if (!object_ids) {
+        object_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                           NULL);
+    }
+    if (g_hash_table_contains(object_ids, id)) {
+        error_setg(&local_err, "attempt to add duplicate property '%s' to "
+                   "object (type 'container')", id);
+        goto fail;
+    }
+    g_hash_table_add(object_ids, g_strdup(id));
+    qobject_unref(props);
+    return;
+
+fail:
+    qobject_unref(props);
+    error_report_err(local_err);
+    exit(1);
+}
+
+/* -T: we have no trace events; warn about names as QEMU does. */
+static void trace_enable(const char *pattern, const char *file, int line)
+{
+    const char *name = pattern[0] == '-' ? pattern + 1 : pattern;
+
+    if (strpbrk(name, "*?")) {
+        return;     /* a pattern that matches nothing is fine */
+    }
+    if (file) {
+        fprintf(stderr, "%s:%s:%d: warning: trace event '%s' does not exist\n",
+                error_get_progname(), file, line, name);
+    } else {
+        warn_report("trace event '%s' does not exist", name);
+    }
+}
+
+static void trace_opt_parse(const char *str)
+{
+    Error *local_err = NULL;
+    const char *key, *enable, *events;
+    QDict *opts;
+    QObject *val;
+
+    opts = keyval_parse_flat(str, "enable", &local_err);
+    if (!opts) {
+        error_report_err(local_err);
+        exit(1);
+    }
+    qdict_foreach(opts, key, val) {
+        if (strcmp(key, "enable") && strcmp(key, "events") &&
+            strcmp(key, "file")) {
+            error_report(QERR_INVALID_PARAMETER, key);
+            exit(1);
+        }
+    }
+
+    enable = qdict_get_try_str(opts, "enable");
+    if (enable && is_help_option(enable)) {
+        exit(0);    /* the list of our trace events is empty */
+    }
+    if (enable && *enable) {
+        trace_enable(enable, NULL, 0);
+    }
+
+    events = qdict_get_try_str(opts, "events");
+    if (events) {
+        g_autofree char *contents = NULL;
+        g_auto(GStrv) lines = NULL;
+
+        if (!g_file_get_contents(events, &contents, NULL, NULL)) {
+            fprintf(stderr, "%s:%s: %s\n", error_get_progname(), events,
+                    strerror(errno));
+            exit(1);
+        }
+        lines = g_strsplit(contents, "\n", -1);
+        for (int i = 0; lines[i]; i++) {
+            g_strstrip(lines[i]);
+            if (lines[i][0] && lines[i][0] != '#') {
+                trace_enable(lines[i], events, i + 1);
+            }
+        }
+    }
+    qobject_unref(opts);
+}
+
+/* ------------------------------------------------------------------ */
+/* Command loop */
+
+static int run_cmd(const char *line)
+{
+    return qemuio_command(qemuio_blk, line);
+}
+
+static void stdin_ready(void *opaque)
+{
+    /* one line per prompt: stop watching until the next prompt */
+    aio_set_fd_handler(STDIN_FILENO, NULL, NULL, NULL);
+    *(bool *)opaque = true;
+}
+
+/* epoll refuses regular files and /dev/null: those are always ready. */
+static bool stdin_pollable(void)
+{
+    struct epoll_event ev = { .events = EPOLLIN };
+    int fd = epoll_create1(EPOLL_CLOEXEC);
+    bool ok;
+
+    if (fd < 0) {
+        return false;
+    }
+    ok = epoll_ctl(fd, EPOLL_CTL_ADD, STDIN_FILENO, &ev) == 0;
+    close(fd);
+    return ok;
+}
+
+#define MAX_LINE 1024
+
+static int command_loop(void)
+{
+    bool pollable, tty;
+    char line[MAX_LINE];
+    int ret, last_error = 0;
+
+    if (cmdline) {
+        for (guint i = 0; !quit_qemu_io && i < cmdline->len; i++) {
+            ret = run_cmd(g_ptr_array_index(cmdline, i));
+            if (ret < 0) {
+                last_error = ret;
+            }
+        }
+        return last_error;
+    }
+
+    tty = isatty(STDIN_FILENO);
+    pollable = stdin_pollable();
+    while (!quit_qemu_io) {
+        bool ready = false;
+        char *nl;
+
+        printf("%s> ", error_get_progname());
+        fflush(stdout);
+
+        /* AIO completions keep being reported while we wait for input. */
+        if (pollable) {
+            aio_set_fd_handler(STDIN_FILENO, stdin_ready, NULL, &ready);
+            while (!ready) {
+                main_loop_wait(true);
+            }
+        } else {
+            main_loop_wait(false);
+        }
+
+        if (!fgets(line, sizeof(line), stdin)) {
+            if (tty) {
+                printf("\n");
+            }
+            break;
+        }
+        nl = strchr(line, '\n');
+        if (nl) {
+            *nl = '\0';
+        }
+        ret = run_cmd(line);
+        if (ret < 0) {
+            last_error = ret;
+        }
+    }
+    return last_error;
+}
+
+/* ------------------------------------------------------------------ */
+/* main */
+
+static void usage(const char *name)
+{
+    printf(
+"Usage: %s [OPTIONS]... [-c STRING]... [file]\n"
+"QEMU Disk exerciser\n"
+"\n"
+"  --object OBJECTDEF   define an object such as 'secret' for\n"
+"                       passwords and/or encryption keys\n"
+"  --image-opts         treat file as option string\n"
+"  -c, --cmd STRING     execute command with its arguments\n"
+"                       from the given string\n"
+"  -f, --format FMT     specifies the block driver to use\n"
+"  -r, --read-only      export read-only\n"
+"  -s, --snapshot       use snapshot file\n"
+"  -n, --nocache        disable host cache, short for -t none\n"
+"  -C, --copy-on-read   enable copy-on-read\n"
+"  -m, --misalign       misalign allocations for O_DIRECT\n"
+"  -k, --native-aio     use kernel AIO implementation\n"
+"                       (Linux only, prefer use of -i)\n"
+"  -i, --aio=MODE       use AIO mode (threads, native or io_uring)\n"
+"  -t, --cache=MODE     use the given cache mode for the image\n"
+"  -d, --discard=MODE   use the given discard mode for the image\n"
+"  -T, --trace [[enable=]<pattern>][,events=<file>][,file=<file>]\n"
+"                       specify tracing options\n"
+"                       see qemu-img(1) man page for full description\n"
+"  -U, --force-share    force shared permissions\n"
+"  -h, --help           display this help and exit\n"
+"  -V, --version        output version information and exit\n"
+"\n"
+"See '%s -c help' for information on available commands.\n"
+"\n"
+"See <https://qemu.org/contribute/report-a-bug> for how to report bugs.\n"
+"More information on the QEMU project at <https://qemu.org>.\n",
+           name, name);
+}
+
+enum {
+    OPTION_OBJECT = 256,
+    OPTION_IMAGE_OPTS = 257,
+};
+
+int main(int argc, char **argv)
+{
+    static const struct option lopt[] = {
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { "cmd", required_argument, NULL, 'c' },
+        { "format", required_argument, NULL, 'f' },
+        { "read-only", no_argument, NULL, 'r' },
+        { "snapshot", no_argument, NULL, 's' },
+        { "nocache", no_argument, NULL, 'n' },
+        { "copy-on-read", no_argument, NULL, 'C' },
+        { "misalign", no_argument, NULL, 'm' },
+        { "native-aio", no_argument, NULL, 'k' },
+        { "aio", required_argument, NULL, 'i' },
+        { "discard", required_argument, NULL, 'd' },
+        { "cache", required_argument, NULL, 't' },
+        { "trace", required_argument, NULL, 'T' },
+        { "object", required_argument, NULL, OPTION_OBJECT },
+        { "image-opts", no_argument, NULL, OPTION_IMAGE_OPTS },
+        { "force-share", no_argument, NULL, 'U' },
+        { NULL, 0, NULL, 0 }
+    };
+    int flags = BDRV_O_UNMAP;
+    bool readonly = false, writethrough = true, force_share = false;
+    const char *format = NULL;
+    QDict *opts = NULL;
+    const char *prog;
+    int c, ret;
+
+    signal(SIGPIPE, SIG_IGN);
+    error_set_progname(argv[0]);
+    prog = error_get_progname();
+    qemu_init_main_loop();
+    bdrv_init();
+
+    while ((c = getopt_long(argc, argv, "hVc:d:f:rsnCmki:t:T:U", lopt,
+                            NULL)) != -1) {
+        switch (c) {
+        case 's':
+            flags |= BDRV_O_SNAPSHOT;
+            break;
+        case 'n':
+            flags |= BDRV_O_NOCACHE;
+            writethrough = false;
+            break;
+        case 'C':
+            flags |= BDRV_O_COPY_ON_READ;
+            break;
+        case 'd':
+            if (parse_discard_flags(optarg, &flags) < 0) {
+                error_report("Invalid discard option: %s", optarg);
+                exit(1);
+            }
+            break;
+        case 'f':
+            format = optarg;
+            break;
+        case 'c':
+            if (!cmdline) {
+                cmdline = g_ptr_array_new();
+            }
+            g_ptr_array_add(cmdline, optarg);
+            break;
+        case 'r':
+            readonly = true;
+            break;
+        case 'm':
+            qemuio_misalign = true;
+            break;
+        case 'k':
+            flags |= BDRV_O_NATIVE_AIO;
+            break;
+        case 'i':
+            if (bdrv_parse_aio(optarg, &flags) < 0) {
+                error_report("Invalid aio option: %s", optarg);
+                exit(1);
+            }
+            break;
+        case 't':
+            if (bdrv_parse_cache_mode(optarg, &flags, &writethrough) < 0) {
+                error_report("Invalid cache option: %s", optarg);
+                exit(1);
+            }
+            break;
+        case 'T':
+            trace_opt_parse(optarg);
+            break;
+        case 'V':
+            /* Ours, not QEMU's: we must not claim to be QEMU 7.2. */
+            printf("%s version %s (quorum-block)\n"
+                   "Copyright (c) 2024 The quorum-block developers\n",
+                   prog, QEMU_VERSION);
+            exit(0);
+        case 'h':
+            usage(prog);
+            exit(0);
+        case 'U':
+            force_share = true;
+            break;
+        case OPTION_OBJECT:
+            process_object(optarg);
+            break;
+        case OPTION_IMAGE_OPTS:
+            image_opts = true;
+            break;
+        default:
+            usage(prog);
+            exit(1);
+        }
+    }
+
+    if (argc - optind > 1) {
+        usage(prog);
+        exit(1);
+    }
+    if (format && image_opts) {
+        error_report("--image-opts and -f are mutually exclusive");
+        exit(1);
+    }
+
+    qemuio_add_command(&quit_cmd);
+    qemuio_add_command(&open_cmd);
+    qemuio_add_command(&close_cmd);
+
+    if (!readonly) {
+        flags |= BDRV_O_RDWR;
+    }
+
+    if (argc - optind == 1) {
+        if (image_opts) {
+            Error *local_err = NULL;
+
+            opts = keyval_parse_flat(argv[optind], NULL, &local_err);
+            if (!opts) {
+                error_report_err(local_err);
+                exit(1);
+            }
+            if (openfile(NULL, flags, writethrough, force_share, opts)) {
+                exit(1);
+            }
+        } else {
+            if (format) {
+                opts = qdict_new();
+                qdict_put_str(opts, "driver", format);
+            }
+            if (openfile(argv[optind], flags, writethrough, force_share,
+                         opts)) {
+                exit(1);
+            }
+        }
+    }
+
+    ret = command_loop();
+
+    /* Outstanding AIO requests complete (and report) before we exit. */
+    bdrv_drain_all();
+    blk_unref(qemuio_blk);
+    fflush(stdout);
+    return ret < 0 ? 1 : 0;
+}
