@@ -32,6 +32,7 @@ enum {
     BDRV_O_NATIVE_AIO   = 0x0080,  /* aio=native */
     BDRV_O_NO_BACKING   = 0x0100,
     BDRV_O_NO_FLUSH     = 0x0200,  /* cache.no-flush=on */
+    BDRV_O_COPY_ON_READ = 0x0400,  /* qemu-io -C: copy-on-read */
     BDRV_O_UNMAP        = 0x4000,  /* discard=unmap: pass discards down */
     BDRV_O_PROTOCOL     = 0x8000,  /* open a protocol node directly */
     BDRV_O_NO_IO        = 0x10000,
