@@ -208,6 +208,13 @@ static int blkdebug_open(BlockDriverState *bs, QDict *options, int flags,
         ret = -EINVAL;
         goto out;
     }
+    /* take-child-perms=write on a read-only image: QEMU's perm check. */
+    if ((s->take_child_perms & (BLK_PERM_WRITE | BLK_PERM_WRITE_UNCHANGED)) &&
+        bdrv_is_read_only(bs->file->bs)) {
+        error_setg(errp, "Block node is read-only");
+        ret = -EPERM;
+        goto out;
+    }
 
     bs->supported_write_flags = BDRV_REQ_WRITE_UNCHANGED |
         (BDRV_REQ_FUA & bs->file->bs->supported_write_flags);
