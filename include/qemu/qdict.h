@@ -73,14 +73,16 @@ QObject *qdict_crumple(const QDict *src, Error **errp);
 char *qobject_to_opt_string(const QObject *o);
 
 /*
- * Parse a JSON text of any type with QEMU's parser rules (single-quoted
- * strings allowed; first error wins).  On failure *errp holds QEMU's own
- * message, e.g. "JSON parse error, invalid keyword 'bad'", "JSON parse
- * error, stray '@'", "JSON parse error, premature EOI", "Expecting a
- * JSON value" (empty), "Expecting at most one JSON value".  The json:
- * caller reproduces QEMU with error_prepend(errp, "Could not parse the
- * JSON options: ") and, when the result is no dict, its own error
- * "Invalid JSON object given".  Integers beyond int64 become doubles.
+ * Parse a JSON text of any type with jansson (strict JSON: no
+ * single-quoted strings, integers must fit int64).  On failure *errp
+ * holds QEMU's message where one maps cheaply, e.g. "JSON parse error,
+ * invalid keyword 'bad'", "JSON parse error, stray '@'", "JSON parse
+ * error, premature EOI", "Expecting a JSON value" (empty), "Expecting
+ * at most one JSON value", else "JSON parse error, " + jansson's text
+ * (differences: docs/architecture.md, Decisions).  The json: caller
+ * reproduces QEMU with error_prepend(errp, "Could not parse the JSON
+ * options: ") and, when the result is no dict, its own error "Invalid
+ * JSON object given".
  */
 QObject *qobject_from_json(const char *str, Error **errp);
 /*

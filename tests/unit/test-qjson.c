@@ -4,6 +4,8 @@
  * qemu-io 'json:INPUT' for the parse errors ("Could not parse the JSON
  * options: MSG"), and qemu-storage-daemon's QMP, which echoes a
  * command's "id" through QEMU's JSON writer, for the serializations.
+ * Parsing is jansson's; the cases marked "differs from QEMU 7.2" assert
+ * our message instead (docs/architecture.md, Decisions).
  */
 #include "qemu/osdep.h"
 #include "qemu/qdict.h"
@@ -26,16 +28,25 @@ static const JSONCase json_cases[] = {
     { "{\"driver\":\"null-co\",\"a\":1,\"a\":2}", "JSON parse error, duplicate key", NULL },
     { "{\"a", "JSON parse error, stray '\"a'", NULL },
     { "{\"a\":@}", "JSON parse error, stray '@'", NULL },
-    { "{@", "JSON parse error, stray '@'", NULL },
-    { "{\"a\":01}", "JSON parse error, stray '01'", NULL },
-    { "{\"a\":-}", "JSON parse error, stray '-}'", NULL },
-    { "{\"a\":1.}", "JSON parse error, stray '1.}'", NULL },
-    { "{\"a\":1e}", "JSON parse error, stray '1e}'", NULL },
+    /* differs from QEMU 7.2: "stray '@'"; jansson reports the key position */
+    { "{@", "JSON parse error, string or '}' expected near '@'", NULL },
+    /* differs from QEMU 7.2: "stray '01'" (jansson stops at the 0) */
+    { "{\"a\":01}", "JSON parse error, stray '0'", NULL },
+    /* differs from QEMU 7.2: "stray '-}'" (QEMU includes the next byte) */
+    { "{\"a\":-}", "JSON parse error, stray '-'", NULL },
+    /* differs from QEMU 7.2: "stray '1.}'" */
+    { "{\"a\":1.}", "JSON parse error, stray '1.'", NULL },
+    /* differs from QEMU 7.2: "stray '1e}'" */
+    { "{\"a\":1e}", "JSON parse error, stray '1e'", NULL },
     { "{\"a\":\"\\x\"}", "JSON parse error, invalid escape sequence in string", NULL },
-    { "{\"a\":\"\\u12\"}", "JSON parse error, \\u12\" is not a valid Unicode character", NULL },
-    { "{\"a\":\"\\ud800\"}", "JSON parse error, \\ud800 is not a valid Unicode character", NULL },
-    { "{\"a\":\"\\ud800\\u0041\"}", "JSON parse error, \\ud800 is not a valid Unicode character", NULL },
-    { "{\"a\":\"\\udc00\"}", "JSON parse error, \\udc00 is not a valid Unicode character", NULL },
+    /* differs from QEMU 7.2: "\u12\" is not a valid Unicode character" */
+    { "{\"a\":\"\\u12\"}", "JSON parse error, invalid escape sequence in string", NULL },
+    /* differs from QEMU 7.2: "\ud800 is not a valid Unicode character"; jansson's text */
+    { "{\"a\":\"\\ud800\"}", "JSON parse error, invalid Unicode '\\uD800' near '\"\\ud800\"'", NULL },
+    /* differs from QEMU 7.2: "\ud800 is not a valid Unicode character"; jansson's text */
+    { "{\"a\":\"\\ud800\\u0041\"}", "JSON parse error, invalid Unicode '\\uD800\\u0041' near '\"\\ud800\\u0041\"'", NULL },
+    /* differs from QEMU 7.2: "\udc00 is not a valid Unicode character"; jansson's text */
+    { "{\"a\":\"\\udc00\"}", "JSON parse error, invalid Unicode '\\uDC00' near '\"\\udc00\"'", NULL },
     { "{\"a\" 1}", "JSON parse error, missing : in object pair", NULL },
     { "{1:2}", "JSON parse error, key is not a string in object", NULL },
     { "{\"a\":1]", "JSON parse error, expected separator in dict", NULL },
@@ -44,8 +55,14 @@ static const JSONCase json_cases[] = {
     { "{\"a\":[1 2]}", "JSON parse error, expected separator in list", NULL },
     { "{\"a\":tru}", "JSON parse error, invalid keyword 'tru'", NULL },
     { "{\"a\":1}}", "Expecting at most one JSON value", NULL },
-    { "{\"a\":\"\\uFFFF\"}", "JSON parse error, \\uFFFF is not a valid Unicode character", NULL },
-    { "{\"a\":\"\\uFDD0\"}", "JSON parse error, \\uFDD0 is not a valid Unicode character", NULL },
+    /*
+     * differs from QEMU 7.2: QEMU rejects noncharacters ("\uFFFF is not a
+     * valid Unicode character"); jansson accepts them and QEMU's writer,
+     * which we follow, prints them as U+FFFD
+     */
+    { "{\"a\":\"\\uFFFF\"}", NULL, "{\"a\": \"\\uFFFD\"}" },
+    /* differs from QEMU 7.2: accepted (noncharacter, see \uFFFF) */
+    { "{\"a\":\"\\uFDD0\"}", NULL, "{\"a\": \"\\uFFFD\"}" },
     { "{\"a\":1,}", "JSON parse error, expecting value", NULL },
     { "{,}", "JSON parse error, expecting value", NULL },
     { "{\"a\"}", "JSON parse error, missing : in object pair", NULL },
@@ -56,7 +73,8 @@ static const JSONCase json_cases[] = {
     { "{\"a\":[", "JSON parse error, premature EOI", NULL },
     { "{\"a\":\"b\"", "JSON parse error, premature EOI", NULL },
     { "nul", "JSON parse error, invalid keyword 'nul'", NULL },
-    { "TRUE", "JSON parse error, stray 'T'", NULL },
+    /* differs from QEMU 7.2: "stray 'T'" (jansson reads the whole word) */
+    { "TRUE", "JSON parse error, stray 'TRUE'", NULL },
     { "{\"a\":%d}", "JSON parse error, stray '%'", NULL },
     { "{\"a\":1}x", "Expecting at most one JSON value", NULL },
     { "x{\"a\":1}", "JSON parse error, invalid keyword 'x'", NULL },
@@ -65,16 +83,20 @@ static const JSONCase json_cases[] = {
     { "null", NULL, "null" },
     { "{\"a\":\"\\u0000\"}", NULL, "{\"a\": \"\\u0000\"}" },
     { "{\"a\":\"\\uD83D\\uDE00x\"}", NULL, "{\"a\": \"\\uD83D\\uDE00x\"}" },
-    { "{'a':'b\"c'}", NULL, "{\"a\": \"b\\\"c\"}" },
-    { "{'a':'b\\'c'}", NULL, "{\"a\": \"b'c\"}" },
-    { "{\"a\":\"\\'\"}", NULL, "{\"a\": \"'\"}" },
+    /* differs from QEMU 7.2: single-quoted strings are a QEMU extension */
+    { "{'a':'b\"c'}", "JSON parse error, string or '}' expected near '''", NULL },
+    /* differs from QEMU 7.2: as above */
+    { "{'a':'b\\'c'}", "JSON parse error, string or '}' expected near '''", NULL },
+    /* differs from QEMU 7.2: the \' escape is a QEMU extension */
+    { "{\"a\":\"\\'\"}", "JSON parse error, invalid escape sequence in string", NULL },
     { "{\"a\":-0}", NULL, "{\"a\": 0}" },
     { "{\"a\":0.5e-3}", NULL, "{\"a\": 0.00050000000000000001}" },
     { "{\"a\":1E+2}", NULL, "{\"a\": 100}" },
     { "{\"a\":-12.75}", NULL, "{\"a\": -12.75}" },
     { "{\"a\":9223372036854775807}", NULL, "{\"a\": 9223372036854775807}" },
     { "{\"a\":-9223372036854775808}", NULL, "{\"a\": -9223372036854775808}" },
-    { "{\"a\":-9223372036854775809}", NULL, "{\"a\": -9.2233720368547758e+18}" },
+    /* differs from QEMU 7.2: QEMU falls back to a double; jansson refuses */
+    { "{\"a\":-9223372036854775809}", "JSON parse error, too big negative integer near '-9223372036854775809'", NULL },
     { "{\"a\":[]}", NULL, "{\"a\": []}" },
     { "{\"a\":{}}", NULL, "{\"a\": {}}" },
     { "{\"a\":[[],{}]}", NULL, "{\"a\": [[], {}]}" },
@@ -85,7 +107,8 @@ static const JSONCase json_cases[] = {
     { "{\"a\":\"\303\251\"}", NULL, "{\"a\": \"\\u00E9\"}" },
     { "{\"a\":\"\\u00e9\\u20ac\"}", NULL, "{\"a\": \"\\u00E9\\u20AC\"}" },
     { "{\"a\":1e", "JSON parse error, stray '1e'", NULL },
-    { "{\"a\":\"x\\", "JSON parse error, stray '\"x\\'", NULL },
+    /* differs from QEMU 7.2: "stray '\"x\\'" */
+    { "{\"a\":\"x\\", "JSON parse error, invalid escape sequence in string", NULL },
     { "[}]", "JSON parse error, expecting value", NULL },
     { "{]}", "JSON parse error, expecting value", NULL },
     { "[1}", "JSON parse error, expected separator in list", NULL },
@@ -104,17 +127,25 @@ static const JSONCase json_cases[] = {
     { " {\"a\":1}", NULL, "{\"a\": 1}" },
     { "{\"a\":\"\177\"}", NULL, "{\"a\": \"\\u007F\"}" },
     { "{\"a\":\"\\u007f\"}", NULL, "{\"a\": \"\\u007F\"}" },
-    { "{\"a\": tRue}", "JSON parse error, stray 'R'", NULL },
+    /* differs from QEMU 7.2: "stray 'R'" (jansson reads the whole word) */
+    { "{\"a\": tRue}", "JSON parse error, stray 'tRue'", NULL },
     { "{\"a\":1}\012{\"b\":2}", "Expecting at most one JSON value", NULL },
     { "{\"a\":\"b\"}]", "Expecting at most one JSON value", NULL },
-    { "{\"a\":\"\\u12G4\"}", "JSON parse error, \\u12G4 is not a valid Unicode character", NULL },
-    { "{\"a\":\"\\uD800\\uZZZZ\"}", "JSON parse error, \\uD800 is not a valid Unicode character", NULL },
-    { "{\"a\":\"\\uDBFF\\uDFFF\"}", "JSON parse error, \\uDBFF\\uDFFF is not a valid Unicode character", NULL },
+    /* differs from QEMU 7.2: "\u12G4 is not a valid Unicode character" */
+    { "{\"a\":\"\\u12G4\"}", "JSON parse error, invalid escape sequence in string", NULL },
+    /* differs from QEMU 7.2: "\uD800 is not a valid Unicode character" */
+    { "{\"a\":\"\\uD800\\uZZZZ\"}", "JSON parse error, invalid escape sequence in string", NULL },
+    /* differs from QEMU 7.2: accepted (noncharacter U+10FFFF, see \uFFFF) */
+    { "{\"a\":\"\\uDBFF\\uDFFF\"}", NULL, "{\"a\": \"\\uFFFD\"}" },
     /* bytes that cannot be typed into the table generator */
     { "{\"a\":\"\xc3\"}", "JSON parse error, invalid UTF-8 sequence in string",
       NULL },
-    { "{\"a\":\"\xff\"}", "JSON parse error, stray '\"\xff'", NULL },
-    { "{\"a\":\"\x01\"}", "JSON parse error, stray '\"\x01'", NULL },
+    /* differs from QEMU 7.2: "stray '\"\xff'" */
+    { "{\"a\":\"\xff\"}", "JSON parse error, invalid UTF-8 sequence in string",
+      NULL },
+    /* differs from QEMU 7.2: "stray '\"\x01'"; jansson's text */
+    { "{\"a\":\"\x01\"}", "JSON parse error, control character 0x1 near '\"'",
+      NULL },
 };
 
 static void test_parse_table(void)
@@ -150,8 +181,9 @@ static void test_parse_types(void)
 {
     QObject *o;
 
-    o = qobject_from_json("{'i': 5, 's': '5', 'b': true, 'd': 1.5, "
-                          "'n': null, 'l': [], 'o': {}}", &error_abort);
+    o = qobject_from_json("{\"i\": 5, \"s\": \"5\", \"b\": true, "
+                          "\"d\": 1.5, \"n\": null, \"l\": [], \"o\": {}}",
+                          &error_abort);
     g_assert_true(qobject_is_dict(o));
     g_assert_cmpint(qdict_get_try_int(o, "i", 0), ==, 5);
     g_assert_cmpstr(qdict_get_try_str(o, "s"), ==, "5");
@@ -371,20 +403,91 @@ static void test_doubles(void)
     qobject_unref(o);
 }
 
-static void test_nesting_limit(void)
+static void assert_parse_error(const char *input, const char *msg)
+{
+    Error *err = NULL;
+
+    g_assert_null(qobject_from_json(input, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, msg);
+    error_free(err);
+}
+
+static char *nested(const char *open, const char *close, int depth)
 {
     GString *s = g_string_new(NULL);
-    Error *err = NULL;
     int i;
 
-    for (i = 0; i < 1025; i++) {
-        g_string_append_c(s, '[');
+    for (i = 0; i < depth; i++) {
+        g_string_append(s, open);
     }
-    g_assert_null(qobject_from_json(s->str, &err));
-    g_assert_cmpstr(error_get_pretty(err), ==,
-                    "JSON nesting depth limit exceeded");
-    error_free(err);
-    g_string_free(s, true);
+    for (i = 0; close && i < depth; i++) {
+        g_string_append(s, close);
+    }
+    return g_string_free(s, false);
+}
+
+/* QEMU allows 1024 levels; jansson 2048, so the limit is checked apart */
+static void test_nesting_limit(void)
+{
+    static const char msg[] = "JSON nesting depth limit exceeded";
+    g_autofree char *open1025 = nested("[", NULL, 1025);
+    g_autofree char *ok1024 = nested("[", "]", 1024);
+    g_autofree char *closed1025 = nested("[", "]", 1025);
+    g_autofree char *dict1100 = nested("{\"a\":", NULL, 1100);
+    g_autofree char *deep = nested("[", NULL, 100000);
+    g_autofree char *deep_closed = nested("{\"a\":[", "]}", 100000);
+    g_autofree char *in_str = g_strdup_printf("[\"%s\\\"\"]", closed1025);
+    QObject *o;
+
+    assert_parse_error(open1025, msg);
+    assert_parse_error(closed1025, msg);
+    assert_parse_error(dict1100, msg);
+    /* jansson gives up at its own limit: no deep recursion, no crash */
+    assert_parse_error(deep, msg);
+    assert_parse_error(deep_closed, msg);
+
+    o = qobject_from_json(ok1024, &error_abort);
+    g_assert_true(qobject_is_list(o));
+    qobject_unref(o);
+    /* brackets inside strings do not count */
+    o = qobject_from_json(in_str, &error_abort);
+    g_assert_true(qobject_is_list(o));
+    qobject_unref(o);
+}
+
+/* Inputs QEMU 7.2 accepts and jansson does not (documented differences) */
+static void test_jansson_differences(void)
+{
+    /* differs from QEMU 7.2: QEMU keeps it as an unsigned 64-bit number */
+    assert_parse_error("{\"a\":18446744073709551615}",
+                       "JSON parse error, too big integer near "
+                       "'18446744073709551615'");
+    /* differs from QEMU 7.2: QEMU stores inf */
+    assert_parse_error("{\"a\":1e400}",
+                       "JSON parse error, real number overflow near '1e400'");
+    /* differs from QEMU 7.2: QEMU accepts a key holding U+0000 */
+    assert_parse_error("{\"\\u0000\":1}",
+                       "JSON parse error, NUL byte in object key not "
+                       "supported near '\"\\u0000\"'");
+}
+
+/* Error mapping for inputs outside the table, checked against QEMU 7.2 */
+static void test_error_mapping(void)
+{
+    assert_parse_error("{\"a\":1", "JSON parse error, premature EOI");
+    assert_parse_error("{\"a\":", "JSON parse error, premature EOI");
+    assert_parse_error("[1,", "JSON parse error, premature EOI");
+    assert_parse_error("{\"a\"", "JSON parse error, premature EOI");
+    assert_parse_error("{\"a\":tr", "JSON parse error, invalid keyword 'tr'");
+    assert_parse_error("{\"a\":-", "JSON parse error, stray '-'");
+    assert_parse_error("{\"a\":\"b", "JSON parse error, stray '\"b'");
+    assert_parse_error("{\"a\":1} @", "Expecting at most one JSON value");
+    assert_parse_error("{\"a\" x}", "JSON parse error, missing : in object pair");
+    assert_parse_error("{\"a\":1 x}",
+                       "JSON parse error, expected separator in dict");
+    assert_parse_error("{true:1}",
+                       "JSON parse error, key is not a string in object");
+    assert_parse_error("\n\t\r ", "Expecting a JSON value");
 }
 
 int main(int argc, char **argv)
@@ -400,5 +503,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qjson/json-filename", test_json_filename);
     g_test_add_func("/qjson/doubles", test_doubles);
     g_test_add_func("/qjson/nesting-limit", test_nesting_limit);
+    g_test_add_func("/qjson/jansson-differences", test_jansson_differences);
+    g_test_add_func("/qjson/error-mapping", test_error_mapping);
     return g_test_run();
 }
