@@ -330,6 +330,54 @@ static bool check_secret(QDict *props, Error **errp)
 }
 
 /*
+ * QEMU's keyval syntax for --object: "key=value" elements, ",," for a
+ * comma in a value, and only the first element may omit "qom-type=".
+ */
+static QDict *object_parse_keyval(const char *str, Error **errp)
+{
+    QDict *props = qdict_new();
+    const char *p = str;
+    bool first = true;
+
+    while (*p) {
+        size_t len = strcspn(p, "=,");
+        g_autofree char *key = g_strndup(p, len);
+        GString *val = g_string_new(NULL);
+
+        if (p[len] == '=') {
+            p += len + 1;
+        } else if (first) {
+            g_free(key);
+            key = g_strdup("qom-type");
+        } else {
+            error_setg(errp, "Expected '=' after parameter '%s'", key);
+            g_string_free(val, true);
+            qobject_unref(props);
+            return NULL;
+        }
+        for (;;) {
+            size_t n = strcspn(p, ",");
+
+            g_string_append_len(val, p, n);
+            p += n;
+            if (p[0] == ',' && p[1] == ',') {
+                g_string_append_c(val, ',');
+                p += 2;
+                continue;
+            }
+            break;
+        }
+        if (*p == ',') {
+            p++;
+        }
+        qdict_put_str(props, key, val->str);
+        g_string_free(val, true);
+        first = false;
+    }
+    return props;
+}
+
+/*
  * --object: we have no object model; the definitions are validated as
  * QEMU would for the common mistakes and otherwise accepted.
  */
@@ -354,7 +402,7 @@ static void process_object(const char *str)
             error_setg(&local_err, "Invalid parameter type, expected: object");
         }
     } else {
-        props = keyval_parse_flat(str, "qom-type", &local_err);
+        props = object_parse_keyval(str, &local_err);
     }
     if (!props) {
         goto fail;
