@@ -411,6 +411,10 @@ static int coroutine_fn bdrv_co_do_pwritev(BlockDriverState *bs,
     if (ret < 0) {
         return ret;
     }
+    if (flags & BDRV_REQ_WRITE_COMPRESSED) {
+        /* No driver here stores compressed clusters. */
+        return -ENOTSUP;
+    }
     if (bytes == 0 && !(flags & BDRV_REQ_ZERO_WRITE)) {
         return 0;
     }

@@ -47,7 +47,7 @@ static int raw_apply_options(BlockDriverState *bs, BDRVRawState *s,
     }
     /* A size that is not a sector multiple would be rounded up. */
     if (has_size && !QEMU_IS_ALIGNED(size, BDRV_SECTOR_SIZE)) {
-        error_setg(errp, "Specified size is not multiple of %llu!",
+        error_setg(errp, "Specified size is not multiple of %llu",
                    BDRV_SECTOR_SIZE);
         return -EINVAL;
     }
@@ -257,6 +257,11 @@ static int raw_create(const char *filename, QDict *opts, Error **errp)
     return bdrv_create_file(filename, opts, errp);
 }
 
+static const QemuOptDesc raw_create_opts[] = {
+    { .name = "size", .type = QEMU_OPT_SIZE, .help = "Virtual disk size" },
+    { .name = NULL }
+};
+
 static const char *const raw_strong_runtime_opts[] = {
     "offset",
     "size",
@@ -278,6 +283,7 @@ static BlockDriver bdrv_raw = {
     .bdrv_co_truncate       = raw_co_truncate,
     .bdrv_getlength         = raw_getlength,
     .bdrv_create            = raw_create,
+    .create_opts            = raw_create_opts,
     .bdrv_child_perm        = bdrv_default_perms,
     .strong_runtime_opts    = raw_strong_runtime_opts,
 };
