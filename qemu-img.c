@@ -929,6 +929,217 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
+/* check: no driver of ours implements consistency checks */
+
+static int img_check(int argc, char **argv)
+{
+    static const struct option long_options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"format", required_argument, NULL, 'f'},
+        {"repair", required_argument, NULL, 'r'},
+        {"output", required_argument, NULL, OPTION_OUTPUT},
+        {"object", required_argument, NULL, OPTION_OBJECT},
+        {"image-opts", no_argument, NULL, OPTION_IMAGE_OPTS},
+        {"force-share", no_argument, NULL, 'U'},
+        {NULL, 0, NULL, 0}
+    };
+    const char *fmt = NULL, *output = NULL, *cache = BDRV_DEFAULT_CACHE;
+    bool image_opts = false, force_share = false, writethrough = false;
+    BlockBackend *blk;
+    int flags = 0, c;
+
+    for (;;) {
+        c = getopt_long(argc, argv, ":hf:r:T:qU", long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+        switch (c) {
+        case ':':
+        case '?':
+            img_bad_option(c, argv);
+        case 'h':
+            img_help();
+        case 'f':
+            fmt = optarg;
+            break;
+        case 'r':
+            flags |= BDRV_O_RDWR;
+            if (strcmp(optarg, "leaks") && strcmp(optarg, "all")) {
+                img_error_exit("Unknown option value for -r (expecting "
+                               "'leaks' or 'all'): %s", optarg);
+            }
+            break;
+        case OPTION_OUTPUT:
+            output = optarg;
+            break;
+        case 'T':
+            cache = optarg;
+            break;
+        case 'q':
+            break;
+        case 'U':
+            force_share = true;
+            break;
+        case OPTION_OBJECT:
+            break;
+        case OPTION_IMAGE_OPTS:
+            image_opts = true;
+            break;
+        }
+    }
+    if (optind != argc - 1) {
+        img_error_exit("Expecting one image file name");
+    }
+    if (output && img_parse_output_format(output) < 0) {
+        return 1;
+    }
+    if (bdrv_parse_cache_mode(cache, &flags, &writethrough) < 0) {
+        error_report("Invalid source cache option: %s", cache);
+        return 1;
+    }
+    blk = img_open(image_opts, argv[optind], fmt, flags, writethrough,
+                   force_share);
+    if (!blk) {
+        return 1;
+    }
+    blk_unref(blk);
+    error_report("This image format does not support checks");
+    return 63;
+}
+
+/* ------------------------------------------------------------------ */
+/* resize */
+
+static int img_resize(int argc, char **argv)
+{
+    static const struct option long_options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"object", required_argument, NULL, OPTION_OBJECT},
+        {"image-opts", no_argument, NULL, OPTION_IMAGE_OPTS},
+        {"preallocation", required_argument, NULL, OPTION_PREALLOCATION},
+        {"shrink", no_argument, NULL, OPTION_SHRINK},
+        {NULL, 0, NULL, 0}
+    };
+    static const char *const prealloc_modes[] = {
+        "off", "metadata", "falloc", "full", NULL
+    };
+    const char *fmt = NULL, *size, *filename, *prealloc = "off";
+    bool image_opts = false, quiet = false, shrink = false;
+    BlockBackend *blk = NULL;
+    Error *err = NULL;
+    uint64_t n;
+    int64_t current, total;
+    int relative = 0, c, i, ret = 1;
+
+    /* The size comes last and may be "-1M": keep it away from getopt. */
+    if (argc < 3) {
+        img_error_exit("Not enough arguments");
+    }
+    size = argv[--argc];
+
+    for (;;) {
+        c = getopt_long(argc, argv, ":f:hq", long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+        switch (c) {
+        case ':':
+        case '?':
+            img_bad_option(c, argv);
+        case 'h':
+            img_help();
+        case 'f':
+            fmt = optarg;
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case OPTION_OBJECT:
+            break;
+        case OPTION_IMAGE_OPTS:
+            image_opts = true;
+            break;
+        case OPTION_PREALLOCATION:
+            for (i = 0; prealloc_modes[i]; i++) {
+                if (!strcmp(optarg, prealloc_modes[i])) {
+                    break;
+                }
+            }
+            if (!prealloc_modes[i]) {
+                error_report("Invalid preallocation mode '%s'", optarg);
+                return 1;
+            }
+            prealloc = optarg;
+            break;
+        case OPTION_SHRINK:
+            shrink = true;
+            break;
+        }
+    }
+    if (optind != argc - 1) {
+        img_error_exit("Expecting image file name and size");
+    }
+    filename = argv[optind];
+
+    if (size[0] == '+' || size[0] == '-') {
+        relative = size[0] == '+' ? 1 : -1;
+        size++;
+    }
+    if (!qemu_parse_size("size", size, &n, &err)) {
+        error_report_err(err);
+        return 1;
+    }
+
+    blk = img_open(image_opts, filename, fmt, BDRV_O_RDWR | BDRV_O_RESIZE,
+                   false, false);
+    if (!blk) {
+        return 1;
+    }
+    current = blk_getlength(blk);
+    if (current < 0) {
+        error_report("Failed to inquire current image length: %s",
+                     strerror(-current));
+        goto out;
+    }
+    /* Unsigned arithmetic: wraps like QEMU's without undefined behaviour. */
+    total = relative ? (int64_t)((uint64_t)current + n * (uint64_t)relative)
+                     : (int64_t)n;
+    if (total <= 0) {
+        error_report("New image size must be positive");
+        goto out;
+    }
+    if (total <= current && strcmp(prealloc, "off")) {
+        error_report("Preallocation can only be used for growing images");
+        goto out;
+    }
+    if (total < current && !shrink) {
+        error_report("Use the --shrink option to perform a shrink operation.");
+        warn_report("Shrinking an image will delete all data beyond the "
+                    "shrunken image's end. Before performing such an "
+                    "operation, make sure there is no important data "
+                    "there.");
+        goto out;
+    }
+    if (strcmp(prealloc, "off")) {
+        /* blk_truncate() has no preallocation mode (yet). */
+        error_report("Unsupported preallocation mode: %s", prealloc);
+        goto out;
+    }
+    if (blk_truncate(blk, total, true, &err) < 0) {
+        error_report_err(err);
+        goto out;
+    }
+    if (!quiet) {
+        printf("Image resized.\n");
+    }
+    ret = 0;
+
+out:
+    blk_unref(blk);
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
 /* Commands we do not implement */
 
 static int img_unsupported(int argc, char **argv)
@@ -946,7 +1157,7 @@ static const ImgCmd img_cmds[] = {
     { "amend", img_unsupported },
     { "bench", img_bench },
     { "bitmap", img_unsupported },
-    { "check", img_unsupported },
+    { "check", img_check },
     { "commit", img_unsupported },
     { "compare", img_compare },
     { "convert", img_unsupported },
@@ -957,7 +1168,7 @@ static const ImgCmd img_cmds[] = {
     { "measure", img_unsupported },
     { "snapshot", img_unsupported },
     { "rebase", img_unsupported },
-    { "resize", img_unsupported },
+    { "resize", img_resize },
     { NULL, NULL },
 };
 
