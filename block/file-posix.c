@@ -570,6 +570,14 @@ static void raw_probe_alignment(BlockDriverState *bs, int fd, Error **errp)
     if (ioctl(fd, BLKSSZGET, &sector_size) >= 0) {
         req_align = sector_size;
     }
+    {
+        /* XFS_IOC_DIOINFO, declared here to spare the xfsprogs headers. */
+        struct { uint32_t d_mem, d_miniosz, d_maxiosz; } da;
+
+        if (ioctl(fd, _IOR('X', 30, da), &da) >= 0) {
+            req_align = da.d_miniosz;
+        }
+    }
     if (!req_align) {
         buf = qemu_memalign(max_align, max_align);
         for (size_t i = 0; i < ARRAY_SIZE(alignments); i++) {

@@ -28,7 +28,9 @@
 /* Idle workers leave after this long without work. */
 #define THREAD_POOL_IDLE_NS      (10 * 1000000000LL)
 /* How long the spinning worker polls for new work before sleeping. */
-#define THREAD_POOL_SPIN_NS      (50 * 1000)
+#ifndef THREAD_POOL_SPIN_NS
+#define THREAD_POOL_SPIN_NS      (20 * 1000)
+#endif
 
 #define atomic_load(p)     __atomic_load_n(p, __ATOMIC_SEQ_CST)
 #define atomic_inc(p)      __atomic_add_fetch(p, 1, __ATOMIC_SEQ_CST)
