@@ -7,6 +7,7 @@
 #include "qemu/main-loop.h"
 #include "block/thread-pool.h"
 #include "block/raw-aio.h"
+#include "block/block_int.h"
 
 typedef struct Work {
     int in;
@@ -361,12 +362,166 @@ static void test_uring_cleanup(void)
     g_assert_cmpint(main_loop_pending_count(), ==, base);
 }
 
+/* The file driver (block/file-posix.c) on top of both back ends. */
+
+static BlockDriverState *file_open(const char *path, int flags,
+                                   const char *locking, Error **errp)
+{
+    QDict *opts = qdict_new();
+
+    qdict_put_str(opts, "driver", "file");
+    qdict_put_str(opts, "filename", path);
+    if (locking) {
+        qdict_put_str(opts, "locking", locking);
+    }
+    return bdrv_open(NULL, NULL, opts, flags, errp);
+}
+
+static void test_file_locking(void)
+{
+    uint64_t cr = BLK_PERM_CONSISTENT_READ, w = BLK_PERM_WRITE;
+    Error *err = NULL;
+    char *path, *hint;
+    BlockDriverState *a, *b;
+    int fd = uring_tmpfile(&path);
+
+    close(fd);
+    /* Two plain writers share everything: no conflict. */
+    a = file_open(path, BDRV_O_RDWR, NULL, &error_abort);
+    b = file_open(path, BDRV_O_RDWR, NULL, &error_abort);
+    bdrv_unref(b);
+
+    /* A stops sharing write: a second writer is refused... */
+    g_assert_cmpint(a->drv->bdrv_check_perm(a, cr | w, cr, &error_abort),
+                    ==, 0);
+    a->drv->bdrv_set_perm(a, cr | w, cr);
+    b = file_open(path, BDRV_O_RDWR, NULL, &err);
+    g_assert_null(b);
+    g_assert_cmpstr(error_get_pretty(err), ==, "Failed to get \"write\" lock");
+    hint = g_strdup_printf("Is another process using the image [%s]?\n",
+                           path);
+    g_assert_cmpstr(error_get_hint(err), ==, hint);
+    g_free(hint);
+    error_free(err);
+    err = NULL;
+
+    /* ...a reader is not, but it cannot stop A from writing. */
+    b = file_open(path, 0, NULL, &error_abort);
+    g_assert_cmpint(b->drv->bdrv_check_perm(b, cr, cr, &err), <, 0);
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "Failed to get shared \"write\" lock");
+    error_free(err);
+    err = NULL;
+    b->drv->bdrv_abort_perm_update(b);
+    bdrv_unref(b);
+
+    /* locking=off does not look. */
+    b = file_open(path, BDRV_O_RDWR, "off", &error_abort);
+    bdrv_unref(b);
+
+    /* Once A shares again, writers are welcome. */
+    g_assert_cmpint(a->drv->bdrv_check_perm(a, cr | w, BLK_PERM_ALL,
+                                            &error_abort), ==, 0);
+    a->drv->bdrv_set_perm(a, cr | w, BLK_PERM_ALL);
+    b = file_open(path, BDRV_O_RDWR, NULL, &error_abort);
+    bdrv_unref(b);
+    bdrv_unref(a);
+    unlink(path);
+    g_free(path);
+}
+
+typedef struct ZeroJob {
+    BdrvChild *child;
+    int64_t offset, bytes;
+    BdrvRequestFlags flags;
+    int ret;
+} ZeroJob;
+
+static void coroutine_fn zero_job_co(void *opaque)
+{
+    ZeroJob *zj = opaque;
+
+    zj->ret = bdrv_co_pwrite_zeroes(zj->child, zj->offset, zj->bytes,
+                                    zj->flags);
+}
+
+static void test_file_status_and_zeroes(gconstpointer opaque)
+{
+    const char *aio = opaque;
+    BlockDriverState *bs;
+    ZeroJob zj;
+    BdrvChild child;
+    QDict *opts = qdict_new();
+    int64_t pnum, map;
+    BlockDriverState *file;
+    uint8_t buf[8192];
+    char *path;
+    int fd = uring_tmpfile(&path);
+    int ret;
+
+    g_assert_cmpint(ftruncate(fd, 1024 * 1024), ==, 0);
+    memset(buf, 0x42, sizeof(buf));
+    g_assert_cmpint(pwrite(fd, buf, 8192, 64 * 1024), ==, 8192);
+    close(fd);
+
+    qdict_put_str(opts, "driver", "file");
+    qdict_put_str(opts, "filename", path);
+    qdict_put_str(opts, "aio", aio);
+    bs = bdrv_open(NULL, NULL, opts, BDRV_O_RDWR, &error_abort);
+    g_assert_cmpint(bdrv_getlength(bs), ==, 1024 * 1024);
+
+    /* Hole, data, hole up to the end. */
+    ret = bdrv_block_status(bs, 0, 1024 * 1024, &pnum, &map, &file);
+    g_assert_cmpint(ret & (BDRV_BLOCK_DATA | BDRV_BLOCK_ZERO), ==,
+                    BDRV_BLOCK_ZERO);
+    g_assert_cmpint(pnum, ==, 64 * 1024);
+    ret = bdrv_block_status(bs, 64 * 1024, 1024 * 1024 - 64 * 1024, &pnum,
+                            &map, &file);
+    g_assert_cmpint(ret & (BDRV_BLOCK_DATA | BDRV_BLOCK_ZERO |
+                           BDRV_BLOCK_OFFSET_VALID), ==,
+                    BDRV_BLOCK_DATA | BDRV_BLOCK_OFFSET_VALID);
+    g_assert_cmpint(pnum, ==, 8192);
+    g_assert_cmpint(map, ==, 64 * 1024);
+    g_assert_true(file == bs);
+
+    /* Data through the driver, then read back. */
+    child = (BdrvChild) { .bs = bs };
+    memset(buf, 0, sizeof(buf));
+    g_assert_cmpint(bdrv_pread(&child, 64 * 1024, 8192, buf, 0), ==, 0);
+    g_assert_cmpint(buf[0], ==, 0x42);
+    g_assert_cmpint(buf[8191], ==, 0x42);
+    memset(buf, 0x17, sizeof(buf));
+    g_assert_cmpint(bdrv_pwrite(&child, 100, 5000, buf, 0), ==, 0);
+    memset(buf, 0, sizeof(buf));
+    g_assert_cmpint(bdrv_pread(&child, 100, 5000, buf, 0), ==, 0);
+    g_assert_cmpint(buf[0], ==, 0x17);
+    g_assert_cmpint(buf[4999], ==, 0x17);
+    g_assert_cmpint(bdrv_flush(bs), ==, 0);
+    g_assert_cmpint(bdrv_get_allocated_file_size(bs), >, 0);
+
+    /* Zeroing with unmap leaves a hole where the data was. */
+    zj = (ZeroJob) { .child = &child, .offset = 64 * 1024, .bytes = 8192,
+                     .flags = BDRV_REQ_MAY_UNMAP, .ret = 1 };
+    qemu_coroutine_enter(qemu_coroutine_create(zero_job_co, &zj));
+    AIO_WAIT_WHILE(zj.ret == 1);
+    g_assert_cmpint(zj.ret, ==, 0);
+    g_assert_cmpint(bdrv_pread(&child, 64 * 1024, 8192, buf, 0), ==, 0);
+    g_assert_true(buffer_is_zero(buf, 8192));
+    ret = bdrv_block_status(bs, 64 * 1024, 8192, &pnum, &map, &file);
+    g_assert_cmpint(ret & (BDRV_BLOCK_DATA | BDRV_BLOCK_ZERO), ==,
+                    BDRV_BLOCK_ZERO);
+
+    bdrv_unref(bs);
+    unlink(path);
+    g_free(path);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
 
     g_test_init(&argc, &argv, NULL);
-    qemu_init_main_loop();
+    bdrv_init();
     g_test_add_func("/thread-pool/aio-many", test_aio_many);
     g_test_add_func("/thread-pool/co-many", test_co_many);
     g_test_add_func("/thread-pool/co-error", test_co_error);
@@ -377,6 +532,11 @@ int main(int argc, char **argv)
     g_test_add_func("/io-uring/eof", test_uring_eof);
     g_test_add_func("/io-uring/errors", test_uring_errors);
     g_test_add_func("/io-uring/cleanup", test_uring_cleanup);
+    g_test_add_func("/file/locking", test_file_locking);
+    g_test_add_data_func("/file/threads/status", "threads",
+                         test_file_status_and_zeroes);
+    g_test_add_data_func("/file/io_uring/status", "io_uring",
+                         test_file_status_and_zeroes);
     ret = g_test_run();
     thread_pool_cleanup();
     luring_cleanup();
