@@ -246,6 +246,8 @@ static bool bdrv_assign_node_name(BlockDriverState *bs, const char *node_name,
         return false;
     }
     g_strlcpy(bs->node_name, node_name, sizeof(bs->node_name));
+    /* Visible from now on, so children cannot reuse or reference it. */
+    QTAILQ_INSERT_TAIL(&all_nodes, bs, node_list);
     return true;
 }
 
@@ -346,26 +348,61 @@ void bdrv_default_perms(BlockDriverState *bs, BdrvChild *c, unsigned role,
     }
 }
 
+/* Is @needle @haystack or below it? */
+static bool bdrv_is_descendant(BlockDriverState *haystack,
+                               BlockDriverState *needle)
+{
+    BdrvChild *c;
+
+    if (haystack == needle) {
+        return true;
+    }
+    QLIST_FOREACH(c, &haystack->children, next) {
+        if (bdrv_is_descendant(c->bs, needle)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 BdrvChild *bdrv_attach_child(BlockDriverState *parent,
                              BlockDriverState *child_bs,
                              const char *child_name,
                              const BdrvChildClass *child_class,
                              unsigned role, Error **errp)
 {
-    BdrvChild *c = g_new0(BdrvChild, 1);
+    BdrvChild *c;
     BdrvChild *last = NULL, *it;
+    uint64_t parent_perm;
 
+    if (parent->drv && bdrv_is_descendant(child_bs, parent)) {
+        error_setg(errp, "Making '%s' a %s child of '%s' would create a cycle",
+                   child_bs->node_name, child_name, parent->node_name);
+        return NULL;
+    }
+    c = g_new0(BdrvChild, 1);
     c->bs = child_bs;
     c->name = g_strdup(child_name);
     c->klass = child_class;
     c->role = role;
     c->opaque = parent;
-    if (parent && parent->drv && parent->drv->bdrv_child_perm) {
-        parent->drv->bdrv_child_perm(parent, c, role, BLK_PERM_ALL,
+    /*
+     * What the parent needs from the child, given what the parent itself
+     * can be asked for: a writable parent passes writes down.
+     */
+    parent_perm = BLK_PERM_CONSISTENT_READ |
+                  (bdrv_is_read_only(parent) ? 0 : BLK_PERM_WRITE);
+    if (parent->drv && parent->drv->bdrv_child_perm) {
+        parent->drv->bdrv_child_perm(parent, c, role, parent_perm,
                                      BLK_PERM_ALL, &c->perm, &c->shared_perm);
     } else {
         c->perm = BLK_PERM_CONSISTENT_READ;
         c->shared_perm = BLK_PERM_ALL;
+    }
+    if ((c->perm & BLK_PERM_WRITE) && bdrv_is_read_only(child_bs)) {
+        error_setg(errp, "Block node is read-only");
+        g_free(c);
+        return NULL;
     }
     /* Append, so children keep their order. */
     QLIST_FOREACH(it, &parent->children, next) {
@@ -921,7 +958,6 @@ static BlockDriverState *bdrv_open_inherit(const char *filename,
     qobject_unref(options);
     bs->explicit_options = orig_options;
     bs->options = qobject_ref(orig_options);
-    QTAILQ_INSERT_TAIL(&all_nodes, bs, node_list);
     bdrv_refresh_filename(bs);
     return bs;
 

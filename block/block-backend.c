@@ -37,9 +37,16 @@ static const BdrvChildClass child_root = {
     .parent_is_bds = false,
 };
 
-static BlockBackend *blk_attach(BlockDriverState *bs, Error **errp)
+static BlockBackend *blk_attach(BlockDriverState *bs, uint64_t perm,
+                               Error **errp)
 {
-    BlockBackend *blk = g_new0(BlockBackend, 1);
+    BlockBackend *blk;
+
+    if ((perm & BLK_PERM_WRITE) && bdrv_is_read_only(bs)) {
+        error_setg(errp, "Block node is read-only");
+        return NULL;
+    }
+    blk = g_new0(BlockBackend, 1);
 
     blk->refcnt = 1;
     blk->enable_write_cache = true;
@@ -53,8 +60,7 @@ static BlockBackend *blk_attach(BlockDriverState *bs, Error **errp)
         return NULL;
     }
     blk->root->opaque = blk;
-    blk->root->perm = BLK_PERM_CONSISTENT_READ |
-                      (bdrv_is_read_only(bs) ? 0 : BLK_PERM_WRITE);
+    blk->root->perm = perm;
     return blk;
 }
 
@@ -67,7 +73,9 @@ BlockBackend *blk_new_open(const char *filename, const char *reference,
     if (!bs) {
         return NULL;
     }
-    blk = blk_attach(bs, errp);
+    /* A backend opened for writing needs a writable root. */
+    blk = blk_attach(bs, BLK_PERM_CONSISTENT_READ |
+                     ((flags & BDRV_O_RDWR) ? BLK_PERM_WRITE : 0), errp);
     if (!blk) {
         bdrv_unref(bs);
     }
@@ -80,12 +88,11 @@ BlockBackend *blk_new_with_bs(BlockDriverState *bs, uint64_t perm,
     BlockBackend *blk;
 
     bdrv_ref(bs);
-    blk = blk_attach(bs, errp);
+    blk = blk_attach(bs, perm, errp);
     if (!blk) {
         bdrv_unref(bs);
         return NULL;
     }
-    blk->root->perm = perm;
     blk->root->shared_perm = shared_perm;
     return blk;
 }

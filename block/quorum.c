@@ -841,25 +841,6 @@ static int quorum_open(BlockDriverState *bs, QDict *options, int flags,
             goto fail;
         }
         s->num_children = i + 1;
-        /* QEMU's permission check: rewriting needs a writable child. */
-        if (s->rewrite_corrupted &&
-            bdrv_is_read_only(s->children[i]->bs)) {
-            error_setg(errp, "Block node is read-only");
-            ret = -EPERM;
-            goto fail;
-        }
-    }
-    /*
-     * A writable quorum passes WRITE down to every child.  QEMU's
-     * permission update refuses a read-only child once the writer
-     * attaches; block.c does not propagate permissions yet, so check here.
-     */
-    for (int i = 0; i < n && !bdrv_is_read_only(bs); i++) {
-        if (bdrv_is_read_only(s->children[i]->bs)) {
-            error_setg(errp, "Block node is read-only");
-            ret = -EPERM;
-            goto fail;
-        }
     }
     s->next_child_index = n;
     bs->supported_write_flags = BDRV_REQ_WRITE_UNCHANGED;

@@ -1,7 +1,7 @@
 /*
  * Coroutines on ucontext stacks with sigsetjmp/siglongjmp switching.
  *
- * makecontext/swapcontext are only used to start a new stack: swapcontext
+ * makecontext/setcontext are only used to start a new stack: swapcontext
  * saves the signal mask with a system call, which would cost a syscall per
  * switch.  Later switches use sigsetjmp(env, 0), which does not.
  * Terminated coroutines go back to a pool so that a request path that
@@ -126,7 +126,7 @@ static void co_trampoline(void)
 static Coroutine *coroutine_new(void)
 {
     Coroutine *co = g_new0(Coroutine, 1);
-    ucontext_t old_uc, uc;
+    ucontext_t uc;
     sigjmp_buf old_env;
     void *stack;
 
@@ -143,7 +143,7 @@ static Coroutine *coroutine_new(void)
     if (getcontext(&uc) == -1) {
         abort();
     }
-    uc.uc_link = &old_uc;
+    uc.uc_link = NULL;   /* the trampoline never returns */
     uc.uc_stack.ss_sp = co->stack;
     uc.uc_stack.ss_size = co->stack_size;
     uc.uc_stack.ss_flags = 0;
@@ -153,7 +153,11 @@ static Coroutine *coroutine_new(void)
     trampoline_co = co;
     if (!sigsetjmp(old_env, 0)) {
         start_switch(co_current(), co, CO_ENTER);
-        swapcontext(&old_uc, &uc);
+        /*
+         * setcontext rather than swapcontext: the trampoline jumps back
+         * with siglongjmp, and ASan only warns about swapcontext.
+         */
+        setcontext(&uc);
     }
     finish_switch(co_current());
     return co;
