@@ -740,6 +740,12 @@ static int bdrv_open_common(BlockDriverState *bs, BlockDriver *drv,
             flags |= BDRV_O_RDWR;
         }
     }
+    if (qemu_opt_get_bool(opts, BDRV_OPT_FORCE_SHARE, false) &&
+        (flags & BDRV_O_RDWR)) {
+        error_setg(errp, "force-share=on can only be used with read-only "
+                   "images");
+        return -EINVAL;
+    }
     if (qemu_opt_get_bool(opts, BDRV_OPT_AUTO_READ_ONLY, false)) {
         flags |= BDRV_O_AUTO_RDONLY;
     }
