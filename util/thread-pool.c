@@ -206,14 +206,19 @@ static void thread_pool_complete_one(ThreadPoolElement *req)
     }
 }
 
-/* Spin for new work if no one else does; true if some showed up. */
-static bool thread_pool_spin(void)
+/*
+ * Spin for new work if no one else does; true if some showed up.  Only
+ * after short requests: when a request takes longer than the spin, the
+ * next one is not worth burning a CPU for that the others could use.
+ */
+static bool thread_pool_spin(int64_t last_ns)
 {
     int expected = 0;
     int64_t deadline;
     bool found = false;
 
-    if (!__atomic_compare_exchange_n(&pool.spinners, &expected, 1, false,
+    if (last_ns > THREAD_POOL_SPIN_NS ||
+        !__atomic_compare_exchange_n(&pool.spinners, &expected, 1, false,
                                      __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
         return false;
     }
@@ -234,6 +239,8 @@ static bool thread_pool_spin(void)
 
 static void *thread_pool_worker(void *opaque)
 {
+    int64_t last_ns = 0;
+
     for (;;) {
         ThreadPoolElement *req;
         bool more;
@@ -243,11 +250,14 @@ static void *thread_pool_worker(void *opaque)
             if (more) {
                 thread_pool_kick();
             }
+            int64_t start = monotonic_ns();
+
             req->ret = req->func(req->arg);
+            last_ns = monotonic_ns() - start;
             thread_pool_complete_one(req);
             continue;
         }
-        if (thread_pool_spin()) {
+        if (thread_pool_spin(last_ns)) {
             if (__atomic_load_n(&pool.stopping, __ATOMIC_RELAXED)) {
                 break;
             }
