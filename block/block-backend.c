@@ -143,6 +143,28 @@ bool blk_enable_write_cache(BlockBackend *blk)
     return blk->enable_write_cache;
 }
 
+void blk_get_perm(BlockBackend *blk, uint64_t *perm, uint64_t *shared_perm)
+{
+    *perm = blk->root ? blk->root->perm : 0;
+    *shared_perm = blk->root ? blk->root->shared_perm : BLK_PERM_ALL;
+}
+
+int blk_set_perm(BlockBackend *blk, uint64_t perm, uint64_t shared_perm,
+                 Error **errp)
+{
+    if (!blk->root) {
+        return 0;
+    }
+    if ((perm & (BLK_PERM_WRITE | BLK_PERM_RESIZE)) &&
+        bdrv_is_read_only(blk->root->bs)) {
+        error_setg(errp, "Block node is read-only");
+        return -EPERM;
+    }
+    blk->root->perm = perm;
+    blk->root->shared_perm = shared_perm;
+    return 0;
+}
+
 int64_t blk_getlength(BlockBackend *blk)
 {
     if (!blk->root) {

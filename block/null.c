@@ -183,11 +183,19 @@ static const char *const null_strong_runtime_opts[] = {
     NULL
 };
 
+/* Nothing here depends on the open flags. */
+static int null_reopen_prepare(BlockDriverState *bs, int flags, QDict *opts,
+                              Error **errp)
+{
+    return 0;
+}
+
 static BlockDriver bdrv_null_co = {
     .format_name            = "null-co",
     .protocol_name          = "null-co",
     .instance_size          = sizeof(BDRVNullState),
     .bdrv_open              = null_co_open,
+    .bdrv_reopen_prepare    = null_reopen_prepare,
     .bdrv_parse_filename    = null_parse_filename,
     .bdrv_getlength         = null_getlength,
     .bdrv_get_allocated_file_size = null_allocated_file_size,
@@ -205,6 +213,7 @@ static BlockDriver bdrv_null_aio = {
     .protocol_name          = "null-aio",
     .instance_size          = sizeof(BDRVNullState),
     .bdrv_open              = null_aio_open,
+    .bdrv_reopen_prepare    = null_reopen_prepare,
     .bdrv_parse_filename    = null_parse_filename,
     .bdrv_getlength         = null_getlength,
     .bdrv_get_allocated_file_size = null_allocated_file_size,

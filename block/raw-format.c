@@ -268,12 +268,20 @@ static const char *const raw_strong_runtime_opts[] = {
     NULL
 };
 
+/* Nothing here depends on the open flags. */
+static int raw_reopen_prepare(BlockDriverState *bs, int flags, QDict *opts,
+                              Error **errp)
+{
+    return 0;
+}
+
 static BlockDriver bdrv_raw = {
     .format_name            = "raw",
     .instance_size          = sizeof(BDRVRawState),
     .is_format              = true,
     .bdrv_probe             = raw_probe,
     .bdrv_open              = raw_open,
+    .bdrv_reopen_prepare    = raw_reopen_prepare,
     .bdrv_refresh_limits    = raw_refresh_limits,
     .bdrv_co_preadv         = raw_co_preadv,
     .bdrv_co_pwritev        = raw_co_pwritev,

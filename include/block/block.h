@@ -226,6 +226,15 @@ int bdrv_create_file(const char *filename, QDict *opts, Error **errp);
 BlockDriver *bdrv_find_protocol(const char *filename, bool allow_protocol_prefix,
                                 Error **errp);
 
+/*
+ * Change a node's options at run time, as QEMU's bdrv_reopen: @opts
+ * (flat, consumed) may set read-only, cache.direct and cache.no-flush for
+ * the node and, with a "child." prefix, for its children; flags not set
+ * are inherited down the tree.  Any other option must keep its value
+ * ("Cannot change the option 'x'").
+ */
+int bdrv_reopen(BlockDriverState *bs, QDict *opts, Error **errp);
+
 /* Parse "none", "writeback", ... into BDRV_O_* flags and writethrough. */
 int bdrv_parse_cache_mode(const char *mode, int *flags, bool *writethrough);
 /* Parse "threads", "native", "io_uring". */

@@ -140,6 +140,17 @@ struct BlockDriver {
     int (*bdrv_debug_resume)(BlockDriverState *bs, const char *tag);
     bool (*bdrv_debug_is_suspended)(BlockDriverState *bs, const char *tag);
 
+    /*
+     * Reopen with new open flags (read-only, cache modes).  @opts holds
+     * this node's changed options; take the ones you handle out of it.
+     * prepare may fail; then exactly one of commit or abort follows.
+     * Drivers without prepare cannot be reopened.
+     */
+    int (*bdrv_reopen_prepare)(BlockDriverState *bs, int flags, QDict *opts,
+                               Error **errp);
+    void (*bdrv_reopen_commit)(BlockDriverState *bs);
+    void (*bdrv_reopen_abort)(BlockDriverState *bs);
+
     /* Run-time child changes (quorum). */
     void (*bdrv_add_child)(BlockDriverState *parent, BlockDriverState *child,
                            Error **errp);

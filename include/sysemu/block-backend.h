@@ -31,6 +31,12 @@ bool blk_is_writable(BlockBackend *blk);
 void blk_set_enable_write_cache(BlockBackend *blk, bool wce);
 bool blk_enable_write_cache(BlockBackend *blk);
 
+/* The permissions the backend holds on its root (BLK_PERM_*). */
+void blk_get_perm(BlockBackend *blk, uint64_t *perm, uint64_t *shared_perm);
+/* Change them; asking for WRITE on a read-only node fails. */
+int blk_set_perm(BlockBackend *blk, uint64_t perm, uint64_t shared_perm,
+                 Error **errp);
+
 int64_t blk_getlength(BlockBackend *blk);
 
 /* Synchronous requests; 0 or -errno.  Usable outside coroutines. */
