@@ -12,6 +12,7 @@
 #include "block/quorum-vote.h"
 #include "qapi/qapi-events-block.h"
 #include "qemu/option.h"
+#include "block/quorum.h"
 
 #define QUORUM_OPT_VOTE_THRESHOLD "vote-threshold"
 #define QUORUM_OPT_BLKVERIFY      "blkverify"
@@ -38,6 +39,8 @@ typedef struct BDRVQuorumState {
     QuorumReadPattern read_pattern;
     void *spare_buf;            /* bounce area of a finished read, reused */
     size_t spare_size;
+    GHashTable *stats;          /* BdrvChild * -> QuorumChildStats * */
+    uint64_t failures;          /* QUORUM_FAILURE raised */
 } BDRVQuorumState;
 
 typedef struct QuorumAIOCB QuorumAIOCB;
@@ -74,23 +77,127 @@ void quorum_set_hash_func(QuorumHashFunc *fn)
     quorum_hash = fn ? fn : quorum_hash_sha256;
 }
 
+/* ---------- Statistics (x-query-quorum) ---------- */
+
+typedef struct QuorumBadRange {
+    QuorumOpType type;
+    int err;                    /* errno, 0 for a lost vote */
+    int64_t sector_num;
+    int64_t sectors_count;
+} QuorumBadRange;
+
+/* Unthrottled: every event counts, even when rate limiting merged it. */
+typedef struct QuorumChildStats {
+    uint64_t errors[3];         /* by QuorumOpType */
+    uint64_t mismatches;
+    uint64_t repaired_bytes;
+    QuorumBadRange log[QUORUM_BAD_RANGE_LOG];   /* ring */
+    uint64_t nb_logged;
+} QuorumChildStats;
+
+static QuorumChildStats *quorum_child_stats(BDRVQuorumState *s,
+                                            BdrvChild *child)
+{
+    QuorumChildStats *st;
+
+    if (!s->stats) {
+        s->stats = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+    }
+    st = g_hash_table_lookup(s->stats, child);
+    if (!st) {
+        st = g_new0(QuorumChildStats, 1);
+        g_hash_table_insert(s->stats, child, st);
+    }
+    return st;
+}
+
+static void quorum_stats_record(BDRVQuorumState *s, BdrvChild *child,
+                                QuorumOpType type, int ret,
+                                int64_t sector_num, int64_t sectors_count)
+{
+    QuorumChildStats *st = quorum_child_stats(s, child);
+    QuorumBadRange *r = &st->log[st->nb_logged++ % QUORUM_BAD_RANGE_LOG];
+
+    if (ret < 0) {
+        st->errors[type]++;
+    } else {
+        st->mismatches++;
+    }
+    *r = (QuorumBadRange) { type, -ret, sector_num, sectors_count };
+}
+
+bool quorum_query_stats(BlockDriverState *bs, QDict **out, Error **errp)
+{
+    BDRVQuorumState *s = bs->opaque;
+    QList *children;
+
+    if (!bs->drv || strcmp(bs->drv->format_name, "quorum")) {
+        error_setg(errp, "Node '%s' is not a quorum node",
+                   bdrv_get_node_name(bs));
+        return false;
+    }
+    *out = qdict_new();
+    qdict_put_str(*out, "node-name", bdrv_get_node_name(bs));
+    qdict_put_int(*out, "vote-threshold", s->threshold);
+    qdict_put_int(*out, "failures", s->failures);
+    children = json_array();
+    for (int i = 0; i < s->num_children; i++) {
+        QuorumChildStats *st = quorum_child_stats(s, s->children[i]);
+        uint64_t first = st->nb_logged > QUORUM_BAD_RANGE_LOG ?
+                         st->nb_logged - QUORUM_BAD_RANGE_LOG : 0;
+        QDict *c = qdict_new();
+        QList *ranges = json_array();
+
+        qdict_put_str(c, "child", s->children[i]->name);
+        qdict_put_str(c, "node-name",
+                      bdrv_get_node_name(s->children[i]->bs));
+        qdict_put_int(c, "read-errors", st->errors[QUORUM_OP_TYPE_READ]);
+        qdict_put_int(c, "write-errors", st->errors[QUORUM_OP_TYPE_WRITE]);
+        qdict_put_int(c, "flush-errors", st->errors[QUORUM_OP_TYPE_FLUSH]);
+        qdict_put_int(c, "mismatches", st->mismatches);
+        qdict_put_int(c, "repaired-bytes", st->repaired_bytes);
+        for (uint64_t n = first; n < st->nb_logged; n++) {
+            QuorumBadRange *r = &st->log[n % QUORUM_BAD_RANGE_LOG];
+            QDict *d = qdict_new();
+
+            qdict_put_str(d, "type", QuorumOpType_str(r->type));
+            if (r->err) {
+                qdict_put_str(d, "error", strerror(r->err));
+            }
+            qdict_put_int(d, "sector-num", r->sector_num);
+            qdict_put_int(d, "sectors-count", r->sectors_count);
+            json_array_append_new(ranges, d);
+        }
+        qdict_put_obj(c, "bad-ranges", ranges);
+        qdict_put_int(c, "bad-ranges-dropped", first);
+        json_array_append_new(children, c);
+    }
+    qdict_put_obj(*out, "children", children);
+    return true;
+}
+
 /* ---------- Events ---------- */
 
-static void quorum_report_bad(QuorumOpType type, int64_t offset,
-                              int64_t bytes, const char *node_name, int ret)
+static void quorum_report_bad(BlockDriverState *bs, BdrvChild *child,
+                              QuorumOpType type, int64_t offset,
+                              int64_t bytes, int ret)
 {
     int64_t start = offset / BDRV_SECTOR_SIZE;
     int64_t end = DIV_ROUND_UP(offset + bytes, BDRV_SECTOR_SIZE);
 
+    quorum_stats_record(bs->opaque, child, type, ret, start, end - start);
     qapi_event_send_quorum_report_bad(type, ret < 0 ? strerror(-ret) : NULL,
-                                      node_name, start, end - start);
+                                      bdrv_get_node_name(child->bs), start,
+                                      end - start);
 }
 
 static void quorum_report_failure(QuorumAIOCB *acb)
 {
     int64_t start = acb->offset / BDRV_SECTOR_SIZE;
     int64_t end = DIV_ROUND_UP(acb->offset + acb->bytes, BDRV_SECTOR_SIZE);
+    BDRVQuorumState *s = acb->bs->opaque;
 
+    s->failures++;
     qapi_event_send_quorum_failure(bdrv_get_device_or_node_name(acb->bs),
                                    start, end - start);
 }
@@ -99,9 +206,9 @@ static void quorum_report_bad_child(QuorumAIOCB *acb, int i, int ret)
 {
     BDRVQuorumState *s = acb->bs->opaque;
 
-    quorum_report_bad(acb->is_read ? QUORUM_OP_TYPE_READ :
-                      QUORUM_OP_TYPE_WRITE, acb->offset, acb->bytes,
-                      bdrv_get_node_name(s->children[i]->bs), ret);
+    quorum_report_bad(acb->bs, s->children[i], acb->is_read ?
+                      QUORUM_OP_TYPE_READ : QUORUM_OP_TYPE_WRITE,
+                      acb->offset, acb->bytes, ret);
 }
 
 /* ---------- Requests ---------- */
@@ -219,8 +326,12 @@ static void coroutine_fn quorum_rewrite_entry(void *opaque)
      * Errors are ignored: this only tries to correct data that is already
      * known to be bad.  WRITE_UNCHANGED would be a lie here.
      */
-    bdrv_co_pwritev(s->children[req->idx], acb->offset, acb->bytes,
-                    acb->qiov, acb->flags & ~BDRV_REQ_WRITE_UNCHANGED);
+    if (bdrv_co_pwritev(s->children[req->idx], acb->offset, acb->bytes,
+                        acb->qiov, acb->flags & ~BDRV_REQ_WRITE_UNCHANGED)
+        == 0) {
+        quorum_child_stats(s, s->children[req->idx])->repaired_bytes +=
+            acb->bytes;
+    }
     if (--acb->rewrite_count == 0) {
         qemu_coroutine_enter_if_inactive(acb->co);
     }
@@ -284,9 +395,9 @@ static int coroutine_fn quorum_vote_versions(QuorumAIOCB *acb)
     for (int v = vote.nb_versions - 1; v >= 0; v--) {
         for (int i = n - 1; i >= 0 && v != winner; i--) {
             if (vote.version_of[i] == v) {
-                quorum_report_bad(QUORUM_OP_TYPE_READ, acb->offset,
-                                  acb->bytes,
-                                  bdrv_get_node_name(s->children[i]->bs), 0);
+                quorum_report_bad(acb->bs, s->children[i],
+                                  QUORUM_OP_TYPE_READ, acb->offset,
+                                  acb->bytes, 0);
                 acb->rewrite_count += s->rewrite_corrupted;
             }
         }
@@ -504,8 +615,7 @@ static int coroutine_fn quorum_co_flush(BlockDriverState *bs)
     for (int i = 0; i < n; i++) {
         rets[i] = bdrv_co_flush(s->children[i]->bs);
         if (rets[i]) {
-            quorum_report_bad(QUORUM_OP_TYPE_FLUSH, 0, 0,
-                              bdrv_get_node_name(s->children[i]->bs),
+            quorum_report_bad(bs, s->children[i], QUORUM_OP_TYPE_FLUSH, 0, 0,
                               rets[i]);
         } else {
             success_count++;
@@ -574,8 +684,8 @@ static int coroutine_fn quorum_co_block_status(BlockDriverState *bs,
                                        count, &bytes, NULL, NULL);
 
         if (ret < 0) {
-            quorum_report_bad(QUORUM_OP_TYPE_READ, offset, count,
-                              bdrv_get_node_name(s->children[i]->bs), ret);
+            quorum_report_bad(bs, s->children[i], QUORUM_OP_TYPE_READ,
+                              offset, count, ret);
             pnum_data = count;
             break;
         }
@@ -726,6 +836,9 @@ static void quorum_del_child(BlockDriverState *bs, BdrvChild *child,
     memmove(&s->children[i], &s->children[i + 1],
             (s->num_children - i - 1) * sizeof(BdrvChild *));
     s->num_children--;
+    if (s->stats) {
+        g_hash_table_remove(s->stats, child);
+    }
     bdrv_unref_child(bs, child);
     quorum_refresh_flags(bs);
     quorum_refresh_limits(bs, NULL);
@@ -867,6 +980,10 @@ static void quorum_close(BlockDriverState *bs)
     s->num_children = 0;
     qemu_vfree(s->spare_buf);
     s->spare_buf = NULL;
+    if (s->stats) {
+        g_hash_table_destroy(s->stats);
+        s->stats = NULL;
+    }
 }
 
 static const char *const quorum_strong_runtime_opts[] = {
