@@ -1,0 +1,265 @@
+/*
+ * Block commands of the QMP monitor: blockdev-add/-del,
+ * query-named-block-nodes, x-blockdev-change, x-query-quorum and the
+ * test-only x-test-io.  Arguments arrive validated and typed.
+ */
+#include "qemu/osdep.h"
+#include "block/block_int.h"
+#include "block/quorum.h"
+#include "monitor/monitor.h"
+#include "monitor/qapi-schema.h"
+
+/* Nodes created by blockdev-add: the monitor holds their reference. */
+static GPtrArray *monitor_nodes;
+
+static bool monitor_owns(BlockDriverState *bs)
+{
+    return monitor_nodes && g_ptr_array_find(monitor_nodes, bs, NULL);
+}
+
+/* @options: typed BlockdevOptions (consumed). */
+static bool blockdev_add_typed(QDict *options, Error **errp)
+{
+    BlockDriverState *bs;
+
+    qdict_flatten(options);
+    if (!qdict_get_try_str(options, "node-name")) {
+        qobject_unref(options);
+        error_setg(errp, "'node-name' must be specified for the root node");
+        return false;
+    }
+    /* QEMU's bds_tree_init() defaults, inherited by inline children. */
+    qdict_set_default_str(options, BDRV_OPT_CACHE_DIRECT, "off");
+    qdict_set_default_str(options, BDRV_OPT_CACHE_NO_FLUSH, "off");
+    qdict_set_default_str(options, BDRV_OPT_READ_ONLY, "off");
+    bs = bdrv_open(NULL, NULL, options, 0, errp);
+    if (!bs) {
+        return false;
+    }
+    if (!monitor_nodes) {
+        monitor_nodes = g_ptr_array_new();
+    }
+    g_ptr_array_add(monitor_nodes, bs);
+    return true;
+}
+
+void qmp_blockdev_add(QDict *args, QObject **ret, Error **errp)
+{
+    blockdev_add_typed(qobject_ref(args), errp);
+}
+
+bool qsd_blockdev_add_str(const char *str, Error **errp)
+{
+    const QAPICommandSchema *schema = qapi_find_command_schema("blockdev-add");
+    QObject *in, *typed;
+    bool keyval = str[0] != '{';
+
+    if (keyval) {
+        QDict *flat = keyval_parse_flat(str, "driver", errp);
+        if (!flat) {
+            return false;
+        }
+        in = qdict_crumple(flat, errp);
+        qobject_unref(flat);
+    } else {
+        in = qobject_from_json(str, errp);
+        if (in && !qobject_is_dict(in)) {
+            qobject_unref(in);
+            error_setg(errp, "Invalid JSON object given");
+            return false;
+        }
+    }
+    if (!in) {
+        return false;
+    }
+    typed = qapi_validate(schema->args, in, keyval, errp);
+    qobject_unref(in);
+    return typed && blockdev_add_typed(typed, errp);
+}
+
+void qmp_blockdev_del(QDict *args, QObject **ret, Error **errp)
+{
+    const char *name = qdict_get_str(args, "node-name");
+    BlockDriverState *bs = bdrv_find_node(name);
+
+    if (!bs) {
+        error_setg(errp, "Failed to find node with node-name='%s'", name);
+        return;
+    }
+    if (!monitor_owns(bs)) {
+        error_setg(errp, "Node %s is not owned by the monitor", name);
+        return;
+    }
+    if (bs->refcnt > 1 || bdrv_has_parents(bs)) {
+        error_setg(errp, "Block device %s is in use",
+                   bdrv_get_device_or_node_name(bs));
+        return;
+    }
+    g_ptr_array_remove(monitor_nodes, bs);
+    bdrv_unref(bs);
+}
+
+static bool driver_has_info(BlockDriverState *bs)
+{
+    /* Drivers with QEMU's bdrv_get_info report "dirty-flag". */
+    const char *drv = bdrv_get_format_name(bs);
+
+    return !g_strcmp0(drv, "file") || !g_strcmp0(drv, "host_device") ||
+           !g_strcmp0(drv, "raw");
+}
+
+static QDict *block_device_info(BlockDriverState *bs)
+{
+    QDict *info = qdict_new();
+    QDict *image = qdict_new();
+    QDict *cache = qdict_new();
+    const char *dz = bs->options ?
+        qdict_get_try_str(bs->options, "detect-zeroes") : NULL;
+    int64_t len = bdrv_getlength(bs);
+    int64_t alloc = bdrv_get_allocated_file_size(bs);
+    static const char *const zero_members[] = {
+        "backing_file_depth", "bps", "bps_rd", "bps_wr", "iops", "iops_rd",
+        "iops_wr", "write_threshold",
+    };
+
+    qdict_put_str(info, "file", bs->filename);
+    qdict_put_str(info, "node-name", bdrv_get_node_name(bs));
+    qdict_put_bool(info, "ro", bdrv_is_read_only(bs));
+    qdict_put_str(info, "drv", bdrv_get_format_name(bs));
+    qdict_put_bool(info, "encrypted", false);
+    qdict_put_str(info, "detect_zeroes", dz ? dz : "off");
+    for (size_t i = 0; i < ARRAY_SIZE(zero_members); i++) {
+        qdict_put_int(info, zero_members[i], 0);
+    }
+    qdict_put_int(image, "virtual-size", len < 0 ? 0 : len);
+    qdict_put_str(image, "filename", bs->filename);
+    qdict_put_str(image, "format", bdrv_get_format_name(bs));
+    if (alloc >= 0) {
+        qdict_put_int(image, "actual-size", alloc);
+    }
+    if (driver_has_info(bs)) {
+        qdict_put_bool(image, "dirty-flag", false);
+    }
+    qdict_put_obj(info, "image", image);
+    qdict_put_bool(cache, "no-flush", !!(bs->open_flags & BDRV_O_NO_FLUSH));
+    qdict_put_bool(cache, "direct", !!(bs->open_flags & BDRV_O_NOCACHE));
+    qdict_put_bool(cache, "writeback", true);
+    qdict_put_obj(info, "cache", cache);
+    return info;
+}
+
+void qmp_query_named_block_nodes(QDict *args, QObject **ret, Error **errp)
+{
+    QList *list = json_array();
+
+    /* Newest first, as QEMU. */
+    for (BlockDriverState *bs = bdrv_next_node(NULL); bs;
+         bs = bdrv_next_node(bs)) {
+        json_array_insert_new(list, 0, block_device_info(bs));
+    }
+    *ret = list;
+}
+
+static BdrvChild *find_child(BlockDriverState *parent, const char *name)
+{
+    BdrvChild *c;
+
+    QLIST_FOREACH(c, &parent->children, next) {
+        if (!strcmp(c->name, name)) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+void qmp_x_blockdev_change(QDict *args, QObject **ret, Error **errp)
+{
+    const char *parent = qdict_get_str(args, "parent");
+    const char *child = qdict_get_try_str(args, "child");
+    const char *node = qdict_get_try_str(args, "node");
+    BlockDriverState *parent_bs, *new_bs;
+    BdrvChild *c;
+
+    parent_bs = bdrv_lookup_bs(parent, parent, errp);
+    if (!parent_bs) {
+        return;
+    }
+    if (!child == !node) {
+        error_setg(errp, child ? "The parameters child and node are in "
+                   "conflict" : "Either child or node must be specified");
+        return;
+    }
+    if (child) {
+        c = find_child(parent_bs, child);
+        if (!c) {
+            error_setg(errp, "Node '%s' does not have child '%s'", parent,
+                       child);
+            return;
+        }
+        bdrv_del_child(parent_bs, c, errp);
+        return;
+    }
+    new_bs = bdrv_find_node(node);
+    if (!new_bs) {
+        error_setg(errp, "Node '%s' not found", node);
+        return;
+    }
+    bdrv_add_child(parent_bs, new_bs, errp);
+}
+
+void qmp_x_query_quorum(QDict *args, QObject **ret, Error **errp)
+{
+    const char *name = qdict_get_str(args, "node-name");
+    BlockDriverState *bs = bdrv_lookup_bs(name, name, errp);
+    QDict *stats;
+
+    if (bs && quorum_query_stats(bs, &stats, errp)) {
+        *ret = stats;
+    }
+}
+
+void qmp_x_test_io(QDict *args, QObject **ret, Error **errp)
+{
+    const char *name = qdict_get_str(args, "node-name");
+    const char *op = qdict_get_str(args, "op");
+    int64_t offset = qdict_get_try_int(args, "offset", 0);
+    int64_t length = qdict_get_try_int(args, "length", 512);
+    BlockDriverState *bs = bdrv_lookup_bs(name, name, errp);
+    BdrvChild tmp = { .bs = bs };
+    g_autofree uint8_t *buf = NULL;
+    int rc;
+
+    if (!bs) {
+        return;
+    }
+    if (offset < 0 || length < 0 || length > 16 * MiB) {
+        error_setg(errp, "offset and length must be >= 0, length <= 16M");
+        return;
+    }
+    if (!strcmp(op, "flush")) {
+        rc = bdrv_flush(bs);
+    } else if (!strcmp(op, "read")) {
+        buf = g_malloc(length);
+        rc = bdrv_pread(&tmp, offset, length, buf, 0);
+    } else {
+        buf = g_malloc(length);
+        memset(buf, qdict_get_try_int(args, "pattern", 0xab), length);
+        rc = bdrv_pwrite(&tmp, offset, length, buf, 0);
+    }
+    if (rc < 0) {
+        error_setg(errp, "%s failed: %s", op, strerror(-rc));
+    }
+}
+
+void blockdev_close_all(void)
+{
+    if (!monitor_nodes) {
+        return;
+    }
+    /* Newest first: a parent goes before the children it references. */
+    while (monitor_nodes->len) {
+        BlockDriverState *bs = g_ptr_array_steal_index(monitor_nodes,
+                                                        monitor_nodes->len - 1);
+        bdrv_unref(bs);
+    }
+}

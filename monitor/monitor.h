@@ -1,0 +1,53 @@
+/*
+ * QMP monitors of qemu-storage-daemon: protocol, dispatch, events.
+ */
+#ifndef MONITOR_MONITOR_H
+#define MONITOR_MONITOR_H
+
+#include "qemu/qdict.h"
+#include "chardev/char.h"
+
+/* --monitor [chardev=]ID[,mode=control][,pretty=on|off] */
+bool monitor_new_from_opts(QDict *opts, Error **errp);
+void monitor_cleanup(void);
+
+/* A command handler: @args is borrowed, *ret a new reference. */
+typedef void QmpCommandFunc(QDict *args, QObject **ret, Error **errp);
+
+typedef struct QmpCommand {
+    const char *name;
+    QmpCommandFunc *fn;
+    bool testing;           /* only with QSD_TEST_MODE=1 */
+} QmpCommand;
+
+/* Every command the daemon implements, NULL-terminated (qmp-cmds.c). */
+extern const QmpCommand qmp_command_table[];
+
+/* Set by quit and by SIGTERM/SIGINT; the main loop then shuts down. */
+extern bool qsd_exit_requested;
+/* QSD_TEST_MODE=1: test commands and a virtual event clock. */
+extern bool qsd_test_mode;
+
+/* Events: install the emitter (rate limiting, delivery). */
+void monitor_events_init(bool virtual_clock);
+/* Virtual clock only: move it forward, firing due timers in order. */
+void monitor_event_clock_step(int64_t ns);
+/* Send an event envelope to every monitor in command mode. */
+void monitor_broadcast_event(QDict *envelope);
+
+/* VersionInfo of this build. */
+QDict *qmp_version_info(void);
+
+/* blockdev.c */
+void qmp_blockdev_add(QDict *args, QObject **ret, Error **errp);
+void qmp_blockdev_del(QDict *args, QObject **ret, Error **errp);
+void qmp_query_named_block_nodes(QDict *args, QObject **ret, Error **errp);
+void qmp_x_blockdev_change(QDict *args, QObject **ret, Error **errp);
+void qmp_x_query_quorum(QDict *args, QObject **ret, Error **errp);
+void qmp_x_test_io(QDict *args, QObject **ret, Error **errp);
+/* --blockdev: @str is JSON ('{'...) or dotted keys. */
+bool qsd_blockdev_add_str(const char *str, Error **errp);
+/* Nodes created by blockdev-add hold a monitor reference. */
+void blockdev_close_all(void);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * The command table and the protocol-level commands.  Every entry has
+ * a schema in the qapi/ schema files; tests/qmp proves
+ * the two lists are the same.
+ */
+#include "qemu/osdep.h"
+#include "monitor/monitor.h"
+#include "monitor/qapi-schema.h"
+
+void qmp_qmp_capabilities(QDict *args, QObject **ret, Error **errp);
+
+static void qmp_query_version(QDict *args, QObject **ret, Error **errp)
+{
+    *ret = qmp_version_info();
+}
+
+static void qmp_query_commands(QDict *args, QObject **ret, Error **errp)
+{
+    QList *list = json_array();
+
+    /* QEMU lists the newest registration first. */
+    for (const QmpCommand *c = qmp_command_table; c->name; c++) {
+        QDict *info;
+
+        if (c->testing && !qsd_test_mode) {
+            continue;
+        }
+        info = qdict_new();
+        qdict_put_str(info, "name", c->name);
+        json_array_insert_new(list, 0, info);
+    }
+    *ret = list;
+}
+
+static void qmp_quit(QDict *args, QObject **ret, Error **errp)
+{
+    qsd_exit_requested = true;
+}
+
+static void qmp_x_test_clock_step(QDict *args, QObject **ret, Error **errp)
+{
+    int64_t ns = qdict_get_try_int(args, "ns", 0);
+
+    if (ns < 0) {
+        error_setg(errp, QERR_INVALID_PARAMETER_VALUE, "ns", "a value >= 0");
+        return;
+    }
+    monitor_event_clock_step(ns);
+}
+
+/* Registration order as QEMU's qsd (query-commands reverses it). */
+const QmpCommand qmp_command_table[] = {
+    { "query-named-block-nodes", qmp_query_named_block_nodes },
+    { "blockdev-add", qmp_blockdev_add },
+    { "blockdev-del", qmp_blockdev_del },
+    { "x-blockdev-change", qmp_x_blockdev_change },
+    { "x-query-quorum", qmp_x_query_quorum },
+    { "qmp_capabilities", qmp_qmp_capabilities },
+    { "query-version", qmp_query_version },
+    { "query-commands", qmp_query_commands },
+    { "quit", qmp_quit },
+    { "x-test-clock-step", qmp_x_test_clock_step, true },
+    { "x-test-io", qmp_x_test_io, true },
+    { NULL }
+};
