@@ -284,6 +284,13 @@ static void blkdebug_close(BlockDriverState *bs)
     s->config_file = NULL;
 }
 
+/* Nothing to change: options that differ are refused by the block layer. */
+static int blkdebug_reopen_prepare(BlockDriverState *bs, int flags,
+                                   QDict *opts, Error **errp)
+{
+    return 0;
+}
+
 static void blkdebug_refresh_limits(BlockDriverState *bs, Error **errp)
 {
     BDRVBlkdebugState *s = bs->opaque;
@@ -648,6 +655,7 @@ static BlockDriver bdrv_blkdebug = {
     .bdrv_parse_filename    = blkdebug_parse_filename,
     .bdrv_open              = blkdebug_open,
     .bdrv_close             = blkdebug_close,
+    .bdrv_reopen_prepare    = blkdebug_reopen_prepare,
     .bdrv_child_perm        = blkdebug_child_perm,
 
     .bdrv_getlength         = blkdebug_getlength,
