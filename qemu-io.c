@@ -489,7 +489,7 @@ static void trace_opt_parse(const char *str)
     if (enable && is_help_option(enable)) {
         exit(0);    /* the list of our trace events is empty */
     }
-    if (enable && *enable) {
+    if (enable) {
         trace_enable(enable, NULL, 0);
     }
 
@@ -505,7 +505,6 @@ static void trace_opt_parse(const char *str)
         }
         lines = g_strsplit(contents, "\n", -1);
         for (int i = 0; lines[i]; i++) {
-            g_strstrip(lines[i]);
             if (lines[i][0] && lines[i][0] != '#') {
                 trace_enable(lines[i], events, i + 1);
             }
