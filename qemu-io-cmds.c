@@ -1510,17 +1510,14 @@ static const QemuIOCommand reopen_cmd = {
     "\n",
 };
 
-/*
- * Option checks as QEMU.  The block layer cannot reopen a node yet, so
- * only a request that changes nothing but the write cache mode succeeds.
- */
 static int reopen_f(BlockBackend *blk, int argc, char **argv)
 {
     BlockDriverState *bs = blk_bs(blk);
     int flags = bs->open_flags;
     bool writethrough = !blk_enable_write_cache(blk);
     bool has_rw = false, has_cache = false;
-    g_autoptr(QObject) opts = qdict_new();
+    QDict *opts = qdict_new();
+    Error *local_err = NULL;
     int c;
 
     while ((c = getopt(argc, argv, "c:o:rw")) != -1) {
@@ -1528,52 +1525,77 @@ static int reopen_f(BlockBackend *blk, int argc, char **argv)
         case 'c':
             if (bdrv_parse_cache_mode(optarg, &flags, &writethrough) < 0) {
                 error_report("Invalid cache option: %s", optarg);
-                return -EINVAL;
+                goto fail;
             }
             has_cache = true;
             break;
         case 'o':
             if (!qemuio_merge_opts(opts, optarg)) {
-                return -EINVAL;
+                goto fail;
             }
             break;
         case 'r':
         case 'w':
             if (has_rw) {
                 error_report("Only one -r/-w option may be given");
-                return -EINVAL;
+                goto fail;
             }
             flags = c == 'r' ? flags & ~BDRV_O_RDWR : flags | BDRV_O_RDWR;
             has_rw = true;
             break;
         default:
             qemuio_command_usage(&reopen_cmd);
-            return -EINVAL;
+            goto fail;
         }
     }
     if (optind != argc) {
         qemuio_command_usage(&reopen_cmd);
-        return -EINVAL;
+        goto fail;
     }
 
-    if (qdict_haskey(opts, BDRV_OPT_READ_ONLY) && has_rw) {
-        error_report("Cannot set both -r/-w and '" BDRV_OPT_READ_ONLY "'");
-        return -EINVAL;
-    }
-    if ((qdict_haskey(opts, BDRV_OPT_CACHE_DIRECT) ||
-         qdict_haskey(opts, BDRV_OPT_CACHE_NO_FLUSH)) && has_cache) {
-        error_report("Cannot set both -c and the cache options");
-        return -EINVAL;
+    /*
+     * Going read-only: give up the write permission first, as QEMU does
+     * (even if the checks below then refuse the request).
+     */
+    if (!(flags & BDRV_O_RDWR)) {
+        uint64_t perm, shared;
+
+        bdrv_drain(bs);
+        blk_get_perm(blk, &perm, &shared);
+        blk_set_perm(blk, perm & ~(BLK_PERM_WRITE | BLK_PERM_WRITE_UNCHANGED),
+                     shared, &error_abort);
     }
 
-    if (qdict_size(opts) || flags != bs->open_flags) {
-        error_report("Block format '%s' used by node '%s' does not support "
-                     "reopening files", bdrv_get_format_name(bs),
-                     bdrv_get_node_name(bs));
+    if (qdict_haskey(opts, BDRV_OPT_READ_ONLY)) {
+        if (has_rw) {
+            error_report("Cannot set both -r/-w and '" BDRV_OPT_READ_ONLY "'");
+            goto fail;
+        }
+    } else {
+        qdict_put_bool(opts, BDRV_OPT_READ_ONLY, !(flags & BDRV_O_RDWR));
+    }
+    if (qdict_haskey(opts, BDRV_OPT_CACHE_DIRECT) ||
+        qdict_haskey(opts, BDRV_OPT_CACHE_NO_FLUSH)) {
+        if (has_cache) {
+            error_report("Cannot set both -c and the cache options");
+            goto fail;
+        }
+    } else {
+        qdict_put_bool(opts, BDRV_OPT_CACHE_DIRECT, flags & BDRV_O_NOCACHE);
+        qdict_put_bool(opts, BDRV_OPT_CACHE_NO_FLUSH, flags & BDRV_O_NO_FLUSH);
+    }
+
+    /* bdrv_reopen() consumes @opts */
+    if (bdrv_reopen(bs, opts, &local_err) < 0) {
+        error_report_err(local_err);
         return -EINVAL;
     }
     blk_set_enable_write_cache(blk, !writethrough);
     return 0;
+
+fail:
+    qobject_unref(opts);
+    return -EINVAL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1794,18 +1816,24 @@ static const QemuIOCommand help_cmd = {
 /* Dispatch */
 
 /*
- * A command that needs more than the backend holds: QEMU asks for the
- * permission, which fails on a read-only node.  Our BlockBackend takes
- * WRITE (and implicitly RESIZE) whenever its root is writable.
+ * A command that needs more than the backend holds asks for it, as QEMU:
+ * that fails on a read-only node.  The permission is kept afterwards.
  */
-static int check_perm(BlockBackend *blk, const QemuIOCommand *cmd)
+static int take_perm(BlockBackend *blk, uint64_t need)
 {
-    if ((cmd->perm & (BLK_PERM_WRITE | BLK_PERM_RESIZE)) &&
-        !blk_is_writable(blk)) {
-        error_report("Block node is read-only");
-        return -EPERM;
+    Error *local_err = NULL;
+    uint64_t perm, shared;
+    int ret;
+
+    blk_get_perm(blk, &perm, &shared);
+    if (!(need & ~perm)) {
+        return 0;
     }
-    return 0;
+    ret = blk_set_perm(blk, perm | need, shared, &local_err);
+    if (ret < 0) {
+        error_report_err(local_err);
+    }
+    return ret;
 }
 
 static int run_command(BlockBackend *blk, const QemuIOCommand *cmd, int argc,
@@ -1833,7 +1861,7 @@ static int run_command(BlockBackend *blk, const QemuIOCommand *cmd, int argc,
         return -EINVAL;
     }
     if (cmd->perm && blk) {
-        ret = check_perm(blk, cmd);
+        ret = take_perm(blk, cmd->perm);
         if (ret < 0) {
             return ret;
         }
