@@ -62,6 +62,13 @@ typedef struct BDRVRawState {
     bool page_cache_inconsistent; /* an fdatasync failed: data may be lost */
     bool is_device;             /* host_device driver */
     bool is_blk;                /* block device (else character device) */
+
+    /* Between reopen prepare and commit/abort. */
+    int reopen_fd;              /* new descriptor, or -1 to keep fd */
+    int reopen_open_flags;
+    int reopen_old_fl;          /* F_GETFL of fd before a fcntl switch */
+    bool reopen_drop_cache;
+    bool reopen_check_cache_dropped;
 } BDRVRawState;
 
 /* One blocking operation for the worker pool; lives on the caller's stack. */
@@ -539,6 +546,109 @@ static void raw_close(BlockDriverState *bs)
     if (s->fd >= 0) {
         close(s->fd);
         s->fd = -1;
+    }
+}
+
+/* ---------- Reopen ---------- */
+
+static void raw_refresh_limits(BlockDriverState *bs, Error **errp);
+
+static QemuOptDesc raw_reopen_opts_desc[] = {
+    { .name = "drop-cache", .type = QEMU_OPT_BOOL },
+    { .name = "x-check-cache-dropped", .type = QEMU_OPT_BOOL },
+    { .name = NULL }
+};
+
+static const QemuOptsList raw_reopen_opts = {
+    .name = "raw-reopen",
+    .desc = raw_reopen_opts_desc,
+};
+
+/*
+ * Only the cache options may change; whatever else is left in @opts is
+ * reported by block.c ("Cannot change the option 'aio'").
+ */
+static int raw_reopen_prepare(BlockDriverState *bs, int flags, QDict *opts,
+                              Error **errp)
+{
+    BDRVRawState *s = bs->opaque;
+    g_autoptr(QemuOpts) ropts = qemu_opts_create(&raw_reopen_opts);
+    const int fcntl_flags = O_DIRECT | O_APPEND | O_NONBLOCK;
+    int open_flags, fd;
+
+    if (opts && !qemu_opts_absorb_qdict(ropts, opts, errp)) {
+        return -EINVAL;
+    }
+    s->reopen_drop_cache = qemu_opt_get_bool(ropts, "drop-cache", true);
+    s->reopen_check_cache_dropped =
+        qemu_opt_get_bool(ropts, "x-check-cache-dropped", false);
+
+    open_flags = (flags & BDRV_O_RDWR) ? O_RDWR : O_RDONLY;
+    if (flags & BDRV_O_NOCACHE) {
+        open_flags |= O_DIRECT;
+    }
+    s->reopen_open_flags = open_flags;
+    s->reopen_fd = -1;
+    s->reopen_old_fl = -1;
+    if (open_flags == s->open_flags) {
+        return 0;
+    }
+    if ((open_flags & ~fcntl_flags) == (s->open_flags & ~fcntl_flags)) {
+        /* Same access mode: switch O_DIRECT in place, locks stay. */
+        int fl = fcntl(s->fd, F_GETFL);
+
+        if (fl >= 0 &&
+            fcntl(s->fd, F_SETFL, (fl & ~O_DIRECT) |
+                                  (open_flags & O_DIRECT)) == 0) {
+            s->reopen_old_fl = fl;
+            return 0;
+        }
+    }
+    fd = raw_open_fd(bs->filename, open_flags, 0644, "open", errp);
+    if (fd < 0) {
+        return fd;
+    }
+    /* The old descriptor still holds ours: just take the same bytes. */
+    if (s->use_lock &&
+        raw_apply_lock_bytes(NULL, fd, s->perm, ~s->shared_perm, false,
+                             errp) < 0) {
+        close(fd);
+        return -EINVAL;
+    }
+    s->reopen_fd = fd;
+    return 0;
+}
+
+static void raw_reopen_commit(BlockDriverState *bs)
+{
+    BDRVRawState *s = bs->opaque;
+
+    if (s->reopen_fd >= 0) {
+        /* The new description already holds the same lock bytes. */
+        close(s->fd);
+        s->fd = s->reopen_fd;
+        s->reopen_fd = -1;
+    }
+    s->reopen_old_fl = -1;
+    s->open_flags = s->reopen_open_flags;
+    s->drop_cache = s->reopen_drop_cache;
+    s->check_cache_dropped = s->reopen_check_cache_dropped;
+    s->needs_alignment = (s->open_flags & O_DIRECT) != 0;
+    /* O_DIRECT on or off changes the alignment the kernel wants. */
+    raw_refresh_limits(bs, NULL);
+}
+
+static void raw_reopen_abort(BlockDriverState *bs)
+{
+    BDRVRawState *s = bs->opaque;
+
+    if (s->reopen_fd >= 0) {
+        close(s->reopen_fd);
+        s->reopen_fd = -1;
+    }
+    if (s->reopen_old_fl >= 0) {
+        fcntl(s->fd, F_SETFL, s->reopen_old_fl);
+        s->reopen_old_fl = -1;
     }
 }
 
@@ -1322,6 +1432,9 @@ static BlockDriver bdrv_file = {
     .bdrv_check_perm        = raw_check_perm,
     .bdrv_set_perm          = raw_set_perm,
     .bdrv_abort_perm_update = raw_abort_perm_update,
+    .bdrv_reopen_prepare    = raw_reopen_prepare,
+    .bdrv_reopen_commit     = raw_reopen_commit,
+    .bdrv_reopen_abort      = raw_reopen_abort,
     .strong_runtime_opts    = raw_strong_runtime_opts,
     .supported_zero_flags   = BDRV_REQ_MAY_UNMAP | BDRV_REQ_NO_FALLBACK,
 };
@@ -1453,6 +1566,9 @@ static BlockDriver bdrv_host_device = {
     .bdrv_check_perm        = raw_check_perm,
     .bdrv_set_perm          = raw_set_perm,
     .bdrv_abort_perm_update = raw_abort_perm_update,
+    .bdrv_reopen_prepare    = raw_reopen_prepare,
+    .bdrv_reopen_commit     = raw_reopen_commit,
+    .bdrv_reopen_abort      = raw_reopen_abort,
     .strong_runtime_opts    = raw_strong_runtime_opts,
     .supported_zero_flags   = BDRV_REQ_MAY_UNMAP | BDRV_REQ_NO_FALLBACK,
 };

@@ -516,6 +516,62 @@ static void test_file_status_and_zeroes(gconstpointer opaque)
     g_free(path);
 }
 
+static void test_file_reopen(void)
+{
+    BlockDriverState *bs;
+    BdrvChild child;
+    QDict *opts;
+    Error *err = NULL;
+    uint8_t buf[4097];
+    char *path;
+    int fd = uring_tmpfile(&path);
+
+    g_assert_cmpint(ftruncate(fd, 64 * 1024), ==, 0);
+    close(fd);
+    bs = file_open(path, 0, NULL, &error_abort);
+    child = (BdrvChild) { .bs = bs };
+    memset(buf, 0x33, sizeof(buf));
+    g_assert_cmpint(bdrv_pwrite(&child, 0, 4096, buf, 0), <, 0);
+
+    /* Read-write and O_DIRECT at once: a new descriptor. */
+    opts = qdict_new();
+    qdict_put_str(opts, "read-only", "off");
+    qdict_put_str(opts, "cache.direct", "on");
+    g_assert_cmpint(bdrv_reopen(bs, opts, &error_abort), ==, 0);
+    g_assert_cmpint(bs->bl.request_alignment, >=, 512);
+    g_assert_cmpint(bs->bl.min_mem_alignment, >=, 512);
+    /* Misaligned on purpose: the driver bounces it. */
+    g_assert_cmpint(bdrv_pwrite(&child, 0, 4095, buf + 1, 0), ==, 0);
+    g_assert_cmpint(bdrv_pwrite(&child, 4095, 1, buf, 0), ==, 0);
+
+    /* Only the cache mode: switched in place. */
+    opts = qdict_new();
+    qdict_put_str(opts, "cache.direct", "off");
+    g_assert_cmpint(bdrv_reopen(bs, opts, &error_abort), ==, 0);
+    memset(buf, 0, sizeof(buf));
+    g_assert_cmpint(bdrv_pread(&child, 0, 4096, buf, 0), ==, 0);
+    g_assert_cmpint(buf[4095], ==, 0x33);
+
+    /* Options the driver cannot change stay put. */
+    opts = qdict_new();
+    qdict_put_str(opts, "aio", "io_uring");
+    g_assert_cmpint(bdrv_reopen(bs, opts, &err), <, 0);
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "Cannot change the option 'aio'");
+    error_free(err);
+    err = NULL;
+    opts = qdict_new();
+    qdict_put_str(opts, "drop-cache", "foo");
+    g_assert_cmpint(bdrv_reopen(bs, opts, &err), <, 0);
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "Parameter 'drop-cache' expects 'on' or 'off'");
+    error_free(err);
+
+    bdrv_unref(bs);
+    unlink(path);
+    g_free(path);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -533,6 +589,7 @@ int main(int argc, char **argv)
     g_test_add_func("/io-uring/errors", test_uring_errors);
     g_test_add_func("/io-uring/cleanup", test_uring_cleanup);
     g_test_add_func("/file/locking", test_file_locking);
+    g_test_add_func("/file/reopen", test_file_reopen);
     g_test_add_data_func("/file/threads/status", "threads",
                          test_file_status_and_zeroes);
     g_test_add_data_func("/file/io_uring/status", "io_uring",
