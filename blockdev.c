@@ -104,47 +104,83 @@ static bool driver_has_info(BlockDriverState *bs)
     /* Drivers with QEMU's bdrv_get_info report "dirty-flag". */
     const char *drv = bdrv_get_format_name(bs);
 
-    return !g_strcmp0(drv, "file") || !g_strcmp0(drv, "host_device") ||
-           !g_strcmp0(drv, "raw");
+    if (!g_strcmp0(drv, "raw")) {
+        /* raw asks its file for the info. */
+        return bs->file && driver_has_info(bs->file->bs);
+    }
+    return !g_strcmp0(drv, "file") || !g_strcmp0(drv, "host_device");
+}
+
+/* QEMU's bdrv_filter_bs(): the child a filter driver passes requests to. */
+static BlockDriverState *filtered_bs(BlockDriverState *bs)
+{
+    BdrvChild *c;
+
+    if (!bs->drv || !bs->drv->is_filter) {
+        return NULL;
+    }
+    QLIST_FOREACH(c, &bs->children, next) {
+        if (c->role & BDRV_CHILD_FILTERED) {
+            return c->bs;
+        }
+    }
+    return bs->file ? bs->file->bs : child_bs(QLIST_FIRST(&bs->children));
+}
+
+/* ImageInfo; a filter shows what it filters as "backing-image". */
+static QDict *image_info(BlockDriverState *bs)
+{
+    QDict *image = qdict_new();
+    BlockDriverState *below = filtered_bs(bs);
+    int64_t len = bdrv_getlength(bs);
+    int64_t alloc = bdrv_get_allocated_file_size(bs);
+
+    qdict_put_str(image, "filename", bs->filename);
+    qdict_put_str(image, "format", bdrv_get_format_name(bs));
+    if (driver_has_info(bs)) {
+        qdict_put_bool(image, "dirty-flag", false);
+    }
+    if (alloc >= 0) {
+        qdict_put_int(image, "actual-size", alloc);
+    }
+    qdict_put_int(image, "virtual-size", len < 0 ? 0 : len);
+    if (below) {
+        qdict_put_obj(image, "backing-image", image_info(below));
+    }
+    return image;
 }
 
 static QDict *block_device_info(BlockDriverState *bs)
 {
     QDict *info = qdict_new();
-    QDict *image = qdict_new();
     QDict *cache = qdict_new();
     const char *dz = bs->options ?
         qdict_get_try_str(bs->options, "detect-zeroes") : NULL;
-    int64_t len = bdrv_getlength(bs);
-    int64_t alloc = bdrv_get_allocated_file_size(bs);
-    static const char *const zero_members[] = {
-        "backing_file_depth", "bps", "bps_rd", "bps_wr", "iops", "iops_rd",
-        "iops_wr", "write_threshold",
+    int depth = 0;
+    static const char *const throttle_members[] = {
+        "bps", "bps_rd", "bps_wr", "iops", "iops_rd", "iops_wr",
     };
 
+    /* Insertion in QAPI member order: QEMU's bucket ties follow it. */
+    for (BlockDriverState *b = filtered_bs(bs); b; b = filtered_bs(b)) {
+        depth++;
+    }
     qdict_put_str(info, "file", bs->filename);
     qdict_put_str(info, "node-name", bdrv_get_node_name(bs));
     qdict_put_bool(info, "ro", bdrv_is_read_only(bs));
     qdict_put_str(info, "drv", bdrv_get_format_name(bs));
+    qdict_put_int(info, "backing_file_depth", depth);
     qdict_put_bool(info, "encrypted", false);
     qdict_put_str(info, "detect_zeroes", dz ? dz : "off");
-    for (size_t i = 0; i < ARRAY_SIZE(zero_members); i++) {
-        qdict_put_int(info, zero_members[i], 0);
+    for (size_t i = 0; i < ARRAY_SIZE(throttle_members); i++) {
+        qdict_put_int(info, throttle_members[i], 0);
     }
-    qdict_put_int(image, "virtual-size", len < 0 ? 0 : len);
-    qdict_put_str(image, "filename", bs->filename);
-    qdict_put_str(image, "format", bdrv_get_format_name(bs));
-    if (alloc >= 0) {
-        qdict_put_int(image, "actual-size", alloc);
-    }
-    if (driver_has_info(bs)) {
-        qdict_put_bool(image, "dirty-flag", false);
-    }
-    qdict_put_obj(info, "image", image);
-    qdict_put_bool(cache, "no-flush", !!(bs->open_flags & BDRV_O_NO_FLUSH));
-    qdict_put_bool(cache, "direct", !!(bs->open_flags & BDRV_O_NOCACHE));
+    qdict_put_obj(info, "image", image_info(bs));
     qdict_put_bool(cache, "writeback", true);
+    qdict_put_bool(cache, "direct", !!(bs->open_flags & BDRV_O_NOCACHE));
+    qdict_put_bool(cache, "no-flush", !!(bs->open_flags & BDRV_O_NO_FLUSH));
     qdict_put_obj(info, "cache", cache);
+    qdict_put_int(info, "write_threshold", 0);
     return info;
 }
 
@@ -155,6 +191,7 @@ void qmp_query_named_block_nodes(QDict *args, QObject **ret, Error **errp)
     /* Newest first, as QEMU. */
     for (BlockDriverState *bs = bdrv_next_node(NULL); bs;
          bs = bdrv_next_node(bs)) {
+        bdrv_refresh_filename(bs);  /* children may have changed */
         json_array_insert_new(list, 0, block_device_info(bs));
     }
     *ret = list;

@@ -111,6 +111,29 @@ static void append_sq_string(GString *out, const char *tok, size_t len)
     g_string_append_c(out, '"');
 }
 
+/*
+ * The streamer already enforced QEMU's nesting limit; qobject_from_json()
+ * refuses some shallower values (seen from depth 600 on), so parse
+ * those with jansson directly.
+ */
+static QObject *parse_value_err(GString *msg, Error **errp)
+{
+    Error *err = NULL;
+    QObject *obj = qobject_from_json(msg->str, &err);
+
+    if (!obj && !strcmp(error_get_pretty(err), "JSON nesting depth limit "
+                        "exceeded")) {
+        obj = json_loadb(msg->str, msg->len, JSON_DECODE_ANY |
+                         JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, NULL);
+        if (obj) {
+            error_free(err);
+            err = NULL;
+        }
+    }
+    error_propagate(errp, err);
+    return obj;
+}
+
 static void process_token(JSONStream *js, TokKind kind, const GString *tok)
 {
     Error *err = NULL;
@@ -156,7 +179,7 @@ static void process_token(JSONStream *js, TokKind kind, const GString *tok)
         js->bracket >= 0) {
         return;
     }
-    obj = qobject_from_json(js->msg->str, &err);
+    obj = parse_value_err(js->msg, &err);
     stream_reset(js);
     js->emit(js->opaque, obj, err);
 }
@@ -216,7 +239,8 @@ static TokType step(JSONStream *js, unsigned char c)
         return TOK_NONE;
     case LX_DQ_ESC:
     case LX_SQ_ESC:
-        if (!strchr("bfnrt/\\'\"u", c) || !c) {
+        /* Any escape lexes; the parser judges it, as in QEMU. */
+        if (c < 0x20 || c >= 0xfe) {
             return TOK_ERROR;
         }
         js->state = js->state == LX_DQ_ESC ? LX_DQ : LX_SQ;
@@ -232,8 +256,9 @@ static TokType step(JSONStream *js, unsigned char c)
         return TOK_NONE;
     case LX_ZERO:
     case LX_NONZERO:
-        if (js->state == LX_NONZERO && is_digit(c)) {
-            return TOK_NONE;
+        if (is_digit(c)) {
+            /* "01" is an error token in QEMU's lexer. */
+            return js->state == LX_NONZERO ? TOK_NONE : TOK_ERROR;
         } else if (c == '.') {
             js->state = LX_MANT;
         } else if (c == 'e' || c == 'E') {
@@ -366,7 +391,7 @@ void json_stream_flush(JSONStream *js)
     js->state = LX_START;
     if (js->ntokens) {
         Error *err = NULL;
-        QObject *obj = qobject_from_json(js->msg->str, &err);
+        QObject *obj = parse_value_err(js->msg, &err);
 
         stream_reset(js);
         js->emit(js->opaque, obj, err);

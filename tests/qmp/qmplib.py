@@ -1,0 +1,198 @@
+"""Start qemu-storage-daemon binaries and talk QMP to them (stdlib only)."""
+import json
+import os
+import re
+import socket
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OURS = os.environ.get('QSD', os.path.join(ROOT, 'build', 'qemu-storage-daemon'))
+QEMU = os.environ.get('QEMU_QSD', '/usr/bin/qemu-storage-daemon')
+
+
+class Skip(Exception):
+    pass
+
+
+class Daemon:
+    """One daemon with one unix-socket monitor (more with monitors=N)."""
+
+    def __init__(self, binary, args=(), monitors=1, test_mode=False,
+                 negotiate=True):
+        if not os.path.exists(binary):
+            raise Skip('%s not installed' % binary)
+        self.dir = tempfile.mkdtemp(prefix='qsd-test-')
+        self.socks = [os.path.join(self.dir, 'm%d.sock' % i)
+                      for i in range(monitors)]
+        argv = [binary]
+        for i, path in enumerate(self.socks):
+            argv += ['--chardev',
+                     'socket,id=mon%d,path=%s,server=on,wait=off' % (i, path),
+                     '--monitor', 'chardev=mon%d' % i]
+        argv += [a.replace('@DIR@', self.dir) for a in args]
+        env = dict(os.environ)
+        if test_mode:
+            env['QSD_TEST_MODE'] = '1'
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env=env)
+        self.conns = [self.connect(p, negotiate) for p in self.socks]
+        self.c = self.conns[0]
+
+    def connect(self, path, negotiate=True):
+        deadline = time.time() + 10
+        while True:
+            try:
+                conn = Conn(path)
+                break
+            except OSError:
+                if self.proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError('daemon did not start: %r' %
+                                       self.proc.stderr.read())
+                time.sleep(0.02)
+        conn.greeting = conn.recv()
+        if negotiate:
+            assert conn.cmd('qmp_capabilities') == {'return': {}}
+        return conn
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self):
+        for c in self.conns:
+            c.close()
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+        subprocess.call(['rm', '-rf', self.dir])
+        return self.proc.returncode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        self.stop()
+
+
+class Conn:
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(path)
+        self.buf = b''
+        self.events = []
+
+    def close(self):
+        self.sock.close()
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        self.sock.sendall(data)
+
+    def recv_line(self, timeout=10):
+        """One raw line (with its \\r\\n), or None on timeout."""
+        self.sock.settimeout(timeout)
+        while b'\r\n' not in self.buf:
+            try:
+                d = self.sock.recv(1 << 20)
+            except socket.timeout:
+                return None
+            if not d:
+                return None
+            self.buf += d
+        line, self.buf = self.buf.split(b'\r\n', 1)
+        return line + b'\r\n'
+
+    def recv(self, timeout=10):
+        line = self.recv_line(timeout)
+        return None if line is None else json.loads(line)
+
+    def reply(self, timeout=10):
+        """Next non-event message; events are kept in self.events."""
+        while True:
+            m = self.recv(timeout)
+            if m is None or 'event' not in m:
+                return m
+            self.events.append(m)
+
+    def cmd(self, name, args=None, **kw):
+        req = {'execute': name}
+        if args is not None:
+            req['arguments'] = args
+        req.update(kw)
+        self.send(json.dumps(req) + '\n')
+        return self.reply()
+
+    def quiet(self, timeout=0.2):
+        """Whatever arrives within @timeout, as raw lines."""
+        out = []
+        while True:
+            line = self.recv_line(timeout)
+            if line is None:
+                return out
+            out.append(line)
+
+
+def mask(line):
+    """Hide what legitimately differs: versions and generated node names."""
+    if isinstance(line, bytes):
+        line = line.decode('utf-8', 'replace')
+    line = re.sub(r'"version": \{"qemu": \{[^}]*\}, "package": "[^"]*"\}',
+                  '"version": VERSION', line)
+    line = re.sub(r'^\{"return": \{"qemu": \{[^}]*\}, "package": "[^"]*"\}',
+                  '{"return": VERSION', line)
+    line = re.sub(r'#block\d+', '#blockN', line)
+    return line
+
+
+def converse(binary, messages, args=(), negotiate=True, wait=0.3):
+    """Send each raw message, collect the masked lines answered to it."""
+    with Daemon(binary, args, negotiate=negotiate) as d:
+        out = [mask(d.c.greeting and json.dumps(d.c.greeting))]
+        for m in messages:
+            d.c.send(m)
+            out.append([mask(l) for l in d.c.quiet(wait)])
+        d.c.send('{"execute": "query-version"}\n')
+        out.append('alive' if d.c.quiet(5) else 'dead')
+        return out
+
+
+SYNC = '\n{"execute": "query-version", "id": "sync-end"}\n'
+
+
+def transcript(binary, text, args=(), negotiate=True, timeout=10):
+    """Send @text in one go, then a sync request; masked reply lines."""
+    with Daemon(binary, args, negotiate=negotiate) as d:
+        lines = [mask(json.dumps(d.c.greeting))]
+        d.c.send(text + SYNC)
+        while True:
+            line = d.c.recv_line(timeout)
+            if line is None:
+                lines.append('<no sync reply>')
+                break
+            lines.append(mask(line))
+            if b'"sync-end"' in line:
+                break
+        return lines
+
+
+def compare(text, args=(), negotiate=True):
+    """Ours and QEMU's transcripts must be identical."""
+    if not os.path.exists(QEMU):
+        raise Skip('no QEMU oracle')
+    theirs = transcript(QEMU, text, args, negotiate)
+    ours = transcript(OURS, text, args, negotiate)
+    if ours != theirs:
+        diff = ['  qemu: %s\n  ours: %s' % (t, o)
+                for t, o in zip(theirs, ours) if t != o]
+        if len(ours) != len(theirs):
+            diff.append('  %d lines vs %d' % (len(theirs), len(ours)))
+        raise AssertionError('differs from QEMU:\n' + '\n'.join(diff[:5]))
