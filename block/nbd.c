@@ -1,0 +1,1542 @@
+/*
+ * nbd: a client for NBD servers built on libnbd.
+ *
+ * Options as QEMU 7.2's BlockdevOptionsNbd (server.*, export, tls-creds,
+ * tls-hostname, x-dirty-bitmap, reconnect-delay, open-timeout) plus the
+ * legacy filenames "nbd:unix:PATH[:exportname=E]", "nbd:HOST:PORT[...]",
+ * "nbd[+tcp]://HOST[:PORT]/E" and "nbd+unix:///E?socket=PATH".
+ *
+ * Requests run asynchronously: each one is a coroutine that submits a
+ * libnbd aio command and yields; the event loop watches the libnbd socket
+ * in the direction libnbd asks for and feeds readiness back with
+ * nbd_aio_notify_read/write.  Completion callbacks only record the result;
+ * the coroutines are woken after libnbd returns, never from inside it.
+ *
+ * A lost connection fails the requests in flight with -EIO and starts
+ * reconnecting in the background (one attempt per second).  Requests that
+ * arrive meanwhile wait up to reconnect-delay seconds for the connection
+ * to come back (QEMU's semantics); without reconnect-delay they fail at
+ * once.
+ */
+#include "qemu/osdep.h"
+#include "block/block_int.h"
+#include "config-host.h"
+
+#ifdef CONFIG_LIBNBD
+
+#include <libnbd.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <linux/vm_sockets.h>
+
+#define NBD_DEFAULT_PORT       10809
+#define NBD_MAX_STRING_SIZE    4096
+#define NBD_MAX_BUFFER_SIZE    (32 * MiB)
+/* How often a lost connection is tried again. */
+#define NBD_RECONNECT_INTERVAL_NS  (1000LL * 1000 * 1000)
+/* Give up on one reconnection attempt after this long. */
+#define NBD_ATTEMPT_TIMEOUT_NS     (5000LL * 1000 * 1000)
+#define NBD_SERVER_MSG_PREFIX  "handshake: server error message: "
+#define EN_OPTSTR              ":exportname="
+
+typedef enum NBDAddrType {
+    NBD_ADDR_INET,
+    NBD_ADDR_UNIX,
+    NBD_ADDR_VSOCK,
+    NBD_ADDR_FD,
+} NBDAddrType;
+
+/* QEMU's SocketAddress, as far as a client uses it. */
+typedef struct NBDAddr {
+    NBDAddrType type;
+    char *path;                 /* unix */
+    bool abstract;
+    bool tight;
+    char *host;                 /* inet: host; vsock: cid; fd: str */
+    char *port;                 /* inet, vsock */
+    bool plain_inet;            /* no ipv4/ipv6/to: filename can show it */
+} NBDAddr;
+
+typedef enum NBDClientState {
+    NBD_CLIENT_CONNECTED,
+    NBD_CLIENT_CONNECTING_WAIT,     /* requests wait for the reconnect */
+    NBD_CLIENT_CONNECTING_NOWAIT,   /* requests fail at once */
+    NBD_CLIENT_QUIT,
+} NBDClientState;
+
+typedef enum NBDReqType {
+    NBD_REQ_READ,
+    NBD_REQ_WRITE,
+    NBD_REQ_ZERO,
+    NBD_REQ_TRIM,
+    NBD_REQ_FLUSH,
+    NBD_REQ_STATUS,
+} NBDReqType;
+
+typedef struct BDRVNBDState BDRVNBDState;
+
+/* One command; lives on the stack of the coroutine that waits for it. */
+typedef struct NBDReq {
+    BDRVNBDState *s;
+    Coroutine *co;
+    NBDReqType type;
+    void *buf;
+    uint64_t offset;
+    uint64_t bytes;
+    uint32_t flags;             /* LIBNBD_CMD_FLAG_* */
+    int ret;
+    bool done;
+    bool waiting;               /* yielded: needs a wake-up */
+    bool in_list;
+    /* block status: the first extent */
+    bool have_extent;
+    uint64_t extent_len;
+    uint32_t extent_flags;
+    QTAILQ_ENTRY(NBDReq) next;  /* s->inflight, then s->completed */
+} NBDReq;
+
+struct BDRVNBDState {
+    BlockDriverState *bs;
+    struct nbd_handle *nbd;     /* NULL while disconnected */
+    NBDClientState state;
+    int fd;                     /* registered with the event loop, or -1 */
+    unsigned fd_dir;            /* LIBNBD_AIO_DIRECTION_* registered */
+    bool connecting;            /* s->nbd is a reconnection attempt */
+
+    NBDAddr addr;
+    struct sockaddr_storage sa; /* resolved at open, reused to reconnect */
+    socklen_t sa_len;
+    char *export;
+    char *tls_creds;
+    char *tls_hostname;
+    char *x_dirty_bitmap;
+    char *meta_context;         /* what block status asks for */
+    uint64_t reconnect_delay;
+    uint64_t open_timeout;
+    char *server_msg;           /* last handshake error text of the server */
+
+    /* What the server offered at the first handshake. */
+    int64_t size;
+    bool can_flush, can_fua, can_trim, can_zero, can_fast_zero;
+    bool read_only;
+    bool base_allocation;
+    uint32_t min_block, max_block;
+
+    QTAILQ_HEAD(, NBDReq) inflight;
+    QTAILQ_HEAD(, NBDReq) completed;   /* done, owner not yet woken */
+    CoQueue reconnect_waiters;
+    QEMUTimer *reconnect_timer;        /* next attempt */
+    QEMUTimer *delay_timer;            /* reconnect-delay expiry */
+    QEMUTimer *attempt_timer;          /* a hung attempt is dropped */
+};
+
+static const QemuOptDesc nbd_runtime_opt_desc[] = {
+    { .name = "host", .type = QEMU_OPT_STRING, .help = "TCP host to connect to" },
+    { .name = "port", .type = QEMU_OPT_STRING, .help = "TCP port to connect to" },
+    { .name = "path", .type = QEMU_OPT_STRING,
+      .help = "Unix socket path to connect to" },
+    { .name = "export", .type = QEMU_OPT_STRING,
+      .help = "Name of the NBD export to open" },
+    { .name = "tls-creds", .type = QEMU_OPT_STRING,
+      .help = "ID of the TLS credentials to use" },
+    { .name = "tls-hostname", .type = QEMU_OPT_STRING,
+      .help = "Override hostname for validating TLS x509 certificate" },
+    { .name = "x-dirty-bitmap", .type = QEMU_OPT_STRING,
+      .help = "experimental: expose named dirty bitmap in place of "
+              "block status" },
+    { .name = "reconnect-delay", .type = QEMU_OPT_NUMBER,
+      .help = "seconds requests wait for a reconnect" },
+    { .name = "open-timeout", .type = QEMU_OPT_NUMBER,
+      .help = "seconds to retry the first connection" },
+    { .name = NULL }
+};
+
+static const QemuOptsList nbd_runtime_opts = {
+    .name = "nbd",
+    .desc = nbd_runtime_opt_desc,
+};
+
+static void nbd_update_fd(BDRVNBDState *s);
+static void nbd_after_io(BDRVNBDState *s);
+
+/* ---------- Filenames ---------- */
+
+static void nbd_put_inet(QDict *options, const char *host, const char *port)
+{
+    qdict_put_str(options, "server.type", "inet");
+    qdict_put_str(options, "server.host", host);
+    qdict_put_str(options, "server.port", port);
+}
+
+/* Decode %XX escapes as a URI parser does. */
+static char *nbd_uri_unescape(const char *s, size_t len)
+{
+    GString *out = g_string_sized_new(len);
+
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '%' && i + 2 < len && g_ascii_isxdigit(s[i + 1]) && g_ascii_isxdigit(s[i + 2])) {
+            g_string_append_c(out, (char)(g_ascii_xdigit_value(s[i + 1]) * 16 +
+                                          g_ascii_xdigit_value(s[i + 2])));
+            i += 2;
+        } else {
+            g_string_append_c(out, s[i]);
+        }
+    }
+    return g_string_free(out, false);
+}
+
+/* "nbd[+tcp|+unix]://[host[:port]][/export][?socket=path]" */
+static int nbd_parse_uri(const char *filename, QDict *options)
+{
+    const char *sep = strstr(filename, "://");
+    const char *auth, *path, *query, *end;
+    g_autofree char *scheme = g_strndup(filename, sep - filename);
+    g_autofree char *host = NULL;
+    g_autofree char *port = NULL;
+    g_autofree char *socket_path = NULL;
+    bool is_unix;
+
+    if (!strcmp(scheme, "nbd") || !strcmp(scheme, "nbd+tcp")) {
+        is_unix = false;
+    } else if (!strcmp(scheme, "nbd+unix")) {
+        is_unix = true;
+    } else {
+        return -EINVAL;
+    }
+
+    auth = sep + 3;
+    end = auth + strcspn(auth, "/?#");
+    if (end > auth) {
+        const char *colon;
+        if (*auth == '[') {
+            const char *rb = memchr(auth, ']', end - auth);
+            if (!rb) {
+                return -EINVAL;
+            }
+            host = g_strndup(auth + 1, rb - auth - 1);
+            colon = rb + 1 < end && rb[1] == ':' ? rb + 1 : NULL;
+        } else {
+            colon = memchr(auth, ':', end - auth);
+            host = g_strndup(auth, (colon ? colon : end) - auth);
+        }
+        if (colon) {
+            port = g_strndup(colon + 1, end - colon - 1);
+            for (const char *p = port; *p; p++) {
+                if (!g_ascii_isdigit(*p)) {
+                    return -EINVAL;
+                }
+            }
+            if (!*port) {
+                g_clear_pointer(&port, g_free);
+            }
+        }
+        if (host && !host[0]) {
+            g_clear_pointer(&host, g_free);
+        }
+    }
+
+    path = end;
+    query = path + strcspn(path, "?#");
+    if (*path == '/') {
+        path++;
+    }
+    if (query > path) {
+        g_autofree char *exp = nbd_uri_unescape(path, query - path);
+        qdict_put_str(options, "export", exp);
+    }
+
+    if (*query == '?') {
+        const char *q = query + 1;
+        size_t qlen = strcspn(q, "#");
+        g_autofree char *qs = g_strndup(q, qlen);
+        g_auto(GStrv) params = g_strsplit(qs, "&", -1);
+        int n = 0;
+
+        for (int i = 0; params[i]; i++) {
+            char *eq;
+            if (!params[i][0]) {
+                continue;
+            }
+            n++;
+            eq = strchr(params[i], '=');
+            if (eq && !strncmp(params[i], "socket", eq - params[i]) &&
+                eq - params[i] == 6) {
+                g_free(socket_path);
+                socket_path = nbd_uri_unescape(eq + 1, strlen(eq + 1));
+            }
+        }
+        if (n > 1 || (is_unix && !n) || (!is_unix && n)) {
+            return -EINVAL;
+        }
+    }
+
+    if (is_unix) {
+        if (host || port || !socket_path) {
+            return -EINVAL;
+        }
+        qdict_put_str(options, "server.type", "unix");
+        qdict_put_str(options, "server.path", socket_path);
+    } else {
+        g_autofree char *p = NULL;
+        if (!host) {
+            return -EINVAL;
+        }
+        p = port ? g_strdup(port) : g_strdup_printf("%d", NBD_DEFAULT_PORT);
+        nbd_put_inet(options, host, p);
+    }
+    return 0;
+}
+
+/* QEMU's inet_parse() for "host:port", "[v6]:port". */
+static bool nbd_inet_parse(const char *str, char **host, char **port,
+                           Error **errp)
+{
+    const char *colon;
+
+    if (str[0] == '[') {
+        const char *rb = strchr(str, ']');
+        if (!rb || rb[1] != ':' || !rb[2]) {
+            error_setg(errp, "error parsing IPv6 address '%s'", str);
+            return false;
+        }
+        *host = g_strndup(str + 1, rb - str - 1);
+        *port = g_strdup(rb + 2);
+        return true;
+    }
+    colon = strrchr(str, ':');
+    if (!colon || !colon[1]) {
+        error_setg(errp, "error parsing address '%s'", str);
+        return false;
+    }
+    *host = g_strndup(str, colon - str);
+    *port = g_strdup(colon + 1);
+    return true;
+}
+
+static void nbd_parse_filename(const char *filename, QDict *options,
+                               Error **errp)
+{
+    g_autofree char *file = NULL;
+    const char *key, *host_spec;
+    char *export_name;
+    QObject *val;
+
+    qdict_foreach(options, key, val) {
+        if (!strcmp(key, "host") || !strcmp(key, "port") ||
+            !strcmp(key, "path") || !strcmp(key, "export") ||
+            g_str_has_prefix(key, "server.")) {
+            error_setg(errp, "Option '%s' cannot be used with a file name",
+                       key);
+            return;
+        }
+    }
+
+    if (strstr(filename, "://")) {
+        if (nbd_parse_uri(filename, options) < 0) {
+            error_setg(errp, "No valid URL specified");
+        }
+        return;
+    }
+
+    file = g_strdup(filename);
+    export_name = strstr(file, EN_OPTSTR);
+    if (export_name) {
+        if (export_name[strlen(EN_OPTSTR)] == '\0') {
+            return;
+        }
+        *export_name = '\0';
+        qdict_put_str(options, "export", export_name + strlen(EN_OPTSTR));
+    }
+
+    if (!g_str_has_prefix(file, "nbd:")) {
+        error_setg(errp, "File name string for NBD must start with 'nbd:'");
+        return;
+    }
+    host_spec = file + 4;
+    if (!*host_spec) {
+        return;
+    }
+    if (g_str_has_prefix(host_spec, "unix:")) {
+        qdict_put_str(options, "server.type", "unix");
+        qdict_put_str(options, "server.path", host_spec + 5);
+    } else {
+        g_autofree char *host = NULL;
+        g_autofree char *port = NULL;
+        if (nbd_inet_parse(host_spec, &host, &port, errp)) {
+            nbd_put_inet(options, host, port);
+        }
+    }
+}
+
+static void nbd_refresh_filename(BlockDriverState *bs)
+{
+    BDRVNBDState *s = bs->opaque;
+    const char *path = NULL, *host = NULL;
+    size_t len = 0;
+
+    if (s->addr.type == NBD_ADDR_UNIX) {
+        path = s->addr.path;
+    } else if (s->addr.type == NBD_ADDR_INET && s->addr.plain_inet) {
+        host = s->addr.host;
+    }
+    if (path) {
+        len = snprintf(bs->exact_filename, sizeof(bs->exact_filename),
+                       s->export ? "nbd+unix:///%s?socket=%s"
+                                 : "nbd+unix://%s?socket=%s",
+                       s->export ? s->export : "", path);
+    } else if (host) {
+        len = snprintf(bs->exact_filename, sizeof(bs->exact_filename),
+                       s->export ? "nbd://%s:%s/%s" : "nbd://%s:%s%s",
+                       host, s->addr.port, s->export ? s->export : "");
+    }
+    if (len >= sizeof(bs->exact_filename)) {
+        bs->exact_filename[0] = '\0';
+    }
+}
+
+/* ---------- Options ---------- */
+
+/* Legacy top-level host/port/path become server.* as in QEMU. */
+static bool nbd_process_legacy_socket_options(QDict *options, QemuOpts *opts,
+                                              Error **errp)
+{
+    const char *path = qemu_opt_get(opts, "path");
+    const char *host = qemu_opt_get(opts, "host");
+    const char *port = qemu_opt_get(opts, "port");
+    const char *key;
+    QObject *val;
+
+    if (!path && !host && !port) {
+        return true;
+    }
+    qdict_foreach(options, key, val) {
+        if (g_str_has_prefix(key, "server.")) {
+            error_setg(errp, "Cannot use 'server' and path/host/port at the "
+                       "same time");
+            return false;
+        }
+    }
+    if (path && host) {
+        error_setg(errp, "path and host may not be used at the same time");
+        return false;
+    }
+    if (path) {
+        if (port) {
+            error_setg(errp, "port may not be used without host");
+            return false;
+        }
+        qdict_put_str(options, "server.type", "unix");
+        qdict_put_str(options, "server.path", path);
+    } else if (host) {
+        g_autofree char *def = g_strdup_printf("%d", NBD_DEFAULT_PORT);
+        nbd_put_inet(options, host, port ? port : def);
+    }
+    return true;
+}
+
+typedef struct NBDAddrMember {
+    const char *name;
+    bool required;
+    bool is_bool;
+} NBDAddrMember;
+
+/* Members of each SocketAddress variant, in QAPI schema order. */
+static const NBDAddrMember nbd_inet_members[] = {
+    { "host", true, false }, { "port", true, false },
+    { "numeric", false, true }, { "to", false, false },
+    { "ipv4", false, true }, { "ipv6", false, true },
+    { "keep-alive", false, true }, { "mptcp", false, true }, { NULL },
+};
+static const NBDAddrMember nbd_unix_members[] = {
+    { "path", true, false }, { "abstract", false, true },
+    { "tight", false, true }, { NULL },
+};
+static const NBDAddrMember nbd_vsock_members[] = {
+    { "cid", true, false }, { "port", true, false }, { NULL },
+};
+static const NBDAddrMember nbd_fd_members[] = {
+    { "str", true, false }, { NULL },
+};
+
+static char *nbd_addr_get(QDict *addr, const char *key)
+{
+    QObject *o = qdict_get(addr, key);
+
+    return o ? qobject_to_opt_string(o) : NULL;
+}
+
+/* Visit "server.*" like QEMU's flat SocketAddress input visitor. */
+static bool nbd_config(BDRVNBDState *s, QDict *options, Error **errp)
+{
+    g_autoptr(QObject) addr = NULL;
+    const NBDAddrMember *members;
+    g_autofree char *type = NULL;
+    const char *key;
+    QObject *val;
+    bool ok = false;
+
+    qdict_extract_subqdict(options, &addr, "server.");
+    if (!qdict_size(addr)) {
+        error_setg(errp, "NBD server address missing");
+        return false;
+    }
+    qdict_foreach(addr, key, val) {
+        const char *dot = strchr(key, '.');
+        if (dot) {
+            g_autofree char *head = g_strndup(key, dot - key);
+            if (qdict_haskey(addr, head)) {
+                error_setg(errp, "Cannot mix scalar and non-scalar keys");
+                return false;
+            }
+        }
+    }
+    type = nbd_addr_get(addr, "type");
+    if (!type) {
+        error_setg(errp, QERR_MISSING_PARAMETER, "type");
+        return false;
+    }
+    if (!strcmp(type, "inet")) {
+        s->addr.type = NBD_ADDR_INET;
+        members = nbd_inet_members;
+    } else if (!strcmp(type, "unix")) {
+        s->addr.type = NBD_ADDR_UNIX;
+        members = nbd_unix_members;
+    } else if (!strcmp(type, "vsock")) {
+        s->addr.type = NBD_ADDR_VSOCK;
+        members = nbd_vsock_members;
+    } else if (!strcmp(type, "fd")) {
+        s->addr.type = NBD_ADDR_FD;
+        members = nbd_fd_members;
+    } else {
+        error_setg(errp, "Parameter 'type' does not accept value '%s'", type);
+        return false;
+    }
+    qdict_del(addr, "type");
+
+    s->addr.tight = true;
+    s->addr.plain_inet = true;
+    for (const NBDAddrMember *m = members; m->name; m++) {
+        g_autofree char *v = nbd_addr_get(addr, m->name);
+        bool b = false;
+
+        if (!v) {
+            if (m->required) {
+                error_setg(errp, QERR_MISSING_PARAMETER, m->name);
+                goto out;
+            }
+            continue;
+        }
+        qdict_del(addr, m->name);
+        if (m->is_bool && !qemu_parse_bool(m->name, v, &b, errp)) {
+            goto out;
+        }
+        if (!strcmp(m->name, "path")) {
+            s->addr.path = g_steal_pointer(&v);
+        } else if (!strcmp(m->name, "host") || !strcmp(m->name, "cid") ||
+                   !strcmp(m->name, "str")) {
+            s->addr.host = g_steal_pointer(&v);
+        } else if (!strcmp(m->name, "port")) {
+            s->addr.port = g_steal_pointer(&v);
+        } else if (!strcmp(m->name, "abstract")) {
+            s->addr.abstract = b;
+        } else if (!strcmp(m->name, "tight")) {
+            s->addr.tight = b;
+        } else if (!strcmp(m->name, "to") || !strcmp(m->name, "ipv4") ||
+                   !strcmp(m->name, "ipv6")) {
+            s->addr.plain_inet = false;
+        }
+    }
+    qdict_foreach(addr, key, val) {
+        g_autofree char *head = g_strndup(key, strcspn(key, "."));
+        error_setg(errp, "Parameter '%s' is unexpected", head);
+        goto out;
+    }
+    ok = true;
+out:
+    return ok;
+}
+
+/*
+ * TODO(TLS): look the credentials up in the object registry that
+ * --object tls-creds-psk/x509 will fill (storage daemon work in
+ * progress) and hand them to libnbd (nbd_set_tls, nbd_set_tls_psk_file,
+ * nbd_set_tls_certificates).  Until that registry exists no id resolves,
+ * which is also what QEMU says for an unknown id.
+ */
+static bool nbd_check_tls_creds(const char *id, Error **errp)
+{
+    error_setg(errp, "No TLS credentials with id '%s'", id);
+    return false;
+}
+
+static int nbd_process_options(BDRVNBDState *s, QDict *options, Error **errp)
+{
+    g_autoptr(QemuOpts) opts = qemu_opts_create(&nbd_runtime_opts);
+    const char *v;
+
+    if (!qemu_opts_absorb_qdict(opts, options, errp)) {
+        return -EINVAL;
+    }
+    if (!nbd_process_legacy_socket_options(options, opts, errp)) {
+        return -EINVAL;
+    }
+    if (!nbd_config(s, options, errp)) {
+        return -EINVAL;
+    }
+
+    v = qemu_opt_get(opts, "export");
+    if (v && strlen(v) > NBD_MAX_STRING_SIZE) {
+        error_setg(errp, "export name too long to send to server");
+        return -EINVAL;
+    }
+    s->export = g_strdup(v);
+
+    v = qemu_opt_get(opts, "tls-creds");
+    if (v) {
+        s->tls_creds = g_strdup(v);
+        if (!nbd_check_tls_creds(v, errp)) {
+            return -EINVAL;
+        }
+        v = qemu_opt_get(opts, "tls-hostname");
+        s->tls_hostname = g_strdup(v ? v : s->addr.type == NBD_ADDR_INET ?
+                                   s->addr.host : NULL);
+    }
+
+    v = qemu_opt_get(opts, "x-dirty-bitmap");
+    if (v && strlen(v) > NBD_MAX_STRING_SIZE) {
+        error_setg(errp, "x-dirty-bitmap query too long to send to server");
+        return -EINVAL;
+    }
+    s->x_dirty_bitmap = g_strdup(v);
+    s->meta_context = v ? g_strdup_printf("qemu:dirty-bitmap:%s", v)
+                        : g_strdup("base:allocation");
+
+    s->reconnect_delay = qemu_opt_get_number(opts, "reconnect-delay", 0);
+    s->open_timeout = qemu_opt_get_number(opts, "open-timeout", 0);
+    return 0;
+}
+
+/* ---------- Connecting ---------- */
+
+static int nbd_debug_cb(void *opaque, const char *context, const char *msg)
+{
+    BDRVNBDState *s = opaque;
+
+    if (g_str_has_prefix(msg, NBD_SERVER_MSG_PREFIX)) {
+        g_free(s->server_msg);
+        s->server_msg = g_strdup(msg + strlen(NBD_SERVER_MSG_PREFIX));
+    }
+    return 0;
+}
+
+static struct nbd_handle *nbd_new_handle(BDRVNBDState *s, bool capture,
+                                         Error **errp)
+{
+    struct nbd_handle *h = nbd_create();
+
+    if (!h) {
+        error_setg(errp, "%s", nbd_get_error());
+        return NULL;
+    }
+    if (nbd_set_export_name(h, s->export ? s->export : "") < 0 ||
+        nbd_add_meta_context(h, s->meta_context) < 0) {
+        error_setg(errp, "%s", nbd_get_error());
+        nbd_close(h);
+        return NULL;
+    }
+    if (capture) {
+        /* The server's reason for a refusal only shows in debug output. */
+        nbd_set_debug_callback(h, (nbd_debug_callback) {
+                                   .callback = nbd_debug_cb, .user_data = s });
+        nbd_set_debug(h, true);
+    }
+    return h;
+}
+
+static int nbd_unix_sockaddr(BDRVNBDState *s, Error **errp)
+{
+    struct sockaddr_un *un = (struct sockaddr_un *)&s->sa;
+    size_t len = strlen(s->addr.path);
+    /* Room for the leading NUL of an abstract name or the trailing one. */
+    if (len + 1 > sizeof(un->sun_path)) {
+        error_setg(errp, "UNIX socket path '%s' is too long", s->addr.path);
+        error_append_hint(errp, "Path must be less than %zu bytes\n",
+                          sizeof(un->sun_path));
+        return -EINVAL;
+    }
+    memset(un, 0, sizeof(*un));
+    un->sun_family = AF_UNIX;
+    if (s->addr.abstract) {
+        memcpy(un->sun_path + 1, s->addr.path, len);
+        s->sa_len = s->addr.tight ? offsetof(struct sockaddr_un, sun_path) +
+                                    1 + len : sizeof(*un);
+    } else {
+        memcpy(un->sun_path, s->addr.path, len);
+        s->sa_len = sizeof(*un);
+    }
+    return 0;
+}
+
+static int nbd_connect_sa(const struct sockaddr *sa, socklen_t len)
+{
+    int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    if (fd < 0) {
+        return -errno;
+    }
+    if (connect(fd, sa, len) < 0) {
+        int err = errno;
+        close(fd);
+        return -err;
+    }
+    return fd;
+}
+
+/* Blocking connect for open(); remembers the address for reconnects. */
+static int nbd_socket_connect(BDRVNBDState *s, Error **errp)
+{
+    int fd;
+
+    switch (s->addr.type) {
+    case NBD_ADDR_UNIX:
+        fd = nbd_unix_sockaddr(s, errp);
+        if (fd < 0) {
+            return fd;
+        }
+        fd = nbd_connect_sa((struct sockaddr *)&s->sa, s->sa_len);
+        if (fd < 0) {
+            error_setg_errno(errp, -fd, "Failed to connect to '%s'",
+                             s->addr.path);
+        }
+        return fd;
+    case NBD_ADDR_INET: {
+        struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+                                  .ai_flags = AI_ADDRCONFIG };
+        struct addrinfo *res = NULL;
+        int rc = getaddrinfo(s->addr.host, s->addr.port, &hints, &res);
+
+        if (rc) {
+            error_setg(errp, "address resolution failed for %s:%s: %s",
+                       s->addr.host, s->addr.port, gai_strerror(rc));
+            return -EINVAL;
+        }
+        fd = -ECONNREFUSED;
+        for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+            fd = nbd_connect_sa(ai->ai_addr, ai->ai_addrlen);
+            if (fd >= 0) {
+                memcpy(&s->sa, ai->ai_addr, ai->ai_addrlen);
+                s->sa_len = ai->ai_addrlen;
+                break;
+            }
+        }
+        freeaddrinfo(res);
+        if (fd < 0) {
+            error_setg_errno(errp, -fd, "Failed to connect to '%s:%s'",
+                             s->addr.host, s->addr.port);
+        }
+        return fd;
+    }
+    case NBD_ADDR_VSOCK: {
+        struct sockaddr_vm *vm = (struct sockaddr_vm *)&s->sa;
+
+        memset(vm, 0, sizeof(*vm));
+        vm->svm_family = AF_VSOCK;
+        vm->svm_cid = strtoul(s->addr.host, NULL, 10);
+        vm->svm_port = strtoul(s->addr.port, NULL, 10);
+        s->sa_len = sizeof(*vm);
+        fd = nbd_connect_sa((struct sockaddr *)vm, s->sa_len);
+        if (fd < 0) {
+            error_setg_errno(errp, -fd, "Failed to connect to '%s:%s'",
+                             s->addr.host, s->addr.port);
+        }
+        return fd;
+    }
+    case NBD_ADDR_FD: {
+        char *end;
+        long n = strtol(s->addr.host, &end, 10);
+        struct stat st;
+
+        if (*end || end == s->addr.host || n < 0 || n > INT_MAX ||
+            fstat(n, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+            error_setg(errp, "File descriptor '%s' is not a socket",
+                       s->addr.host);
+            return -EINVAL;
+        }
+        s->sa_len = 0;          /* cannot be reconnected */
+        return dup(n);
+    }
+    }
+    return -EINVAL;
+}
+
+/* QEMU's text for a refused NBD_OPT_GO, with the server's reason. */
+static void nbd_handshake_error(BDRVNBDState *s, int err, Error **errp)
+{
+    switch (err) {
+    case ENOENT:
+        error_setg(errp, "Requested export not available");
+        break;
+    case EPERM:
+        error_setg(errp, "Denied by server for option 7 (go)");
+        break;
+    case ESHUTDOWN:
+        error_setg(errp, "Server shutting down before option 7 (go)");
+        break;
+    default:
+        error_setg(errp, "%s", nbd_get_error());
+        return;
+    }
+    if (s->server_msg) {
+        error_append_hint(errp, "server reported: %s\n", s->server_msg);
+    }
+}
+
+static int nbd_connect_once(BDRVNBDState *s, Error **errp)
+{
+    struct nbd_handle *h;
+    int fd, ret;
+
+    g_clear_pointer(&s->server_msg, g_free);
+    fd = nbd_socket_connect(s, errp);
+    if (fd < 0) {
+        return fd;
+    }
+    h = nbd_new_handle(s, true, errp);
+    if (!h) {
+        close(fd);
+        return -EIO;
+    }
+    /* libnbd owns @fd from here on. */
+    if (nbd_connect_socket(h, fd) < 0) {
+        int err = nbd_get_errno();
+        nbd_handshake_error(s, err, errp);
+        nbd_close(h);
+        return -(err ? err : EIO);
+    }
+    nbd_set_debug(h, false);
+
+    if (s->x_dirty_bitmap && nbd_can_meta_context(h, s->meta_context) != 1) {
+        error_setg_errno(errp, EINVAL, "Could not open image");
+        ret = -EINVAL;
+        goto fail;
+    }
+    s->size = nbd_get_size(h);
+    if (s->size < 0) {
+        error_setg(errp, "%s", nbd_get_error());
+        ret = -EIO;
+        goto fail;
+    }
+    s->read_only = nbd_is_read_only(h) == 1;
+    s->can_flush = nbd_can_flush(h) == 1;
+    s->can_fua = nbd_can_fua(h) == 1;
+    s->can_trim = nbd_can_trim(h) == 1;
+    s->can_zero = nbd_can_zero(h) == 1;
+    s->can_fast_zero = nbd_can_fast_zero(h) == 1;
+    s->base_allocation = nbd_can_meta_context(h, s->meta_context) == 1;
+    s->min_block = MAX(nbd_get_block_size(h, LIBNBD_SIZE_MINIMUM), 0);
+    s->max_block = MAX(nbd_get_block_size(h, LIBNBD_SIZE_MAXIMUM), 0);
+    s->nbd = h;
+    return 0;
+
+fail:
+    nbd_close(h);
+    return ret;
+}
+
+/* Stop watching the socket and drop the handle. */
+static void nbd_drop_handle(BDRVNBDState *s)
+{
+    struct nbd_handle *h = s->nbd;
+
+    if (s->fd >= 0) {
+        aio_set_fd_handler(s->fd, NULL, NULL, NULL);
+        s->fd = -1;
+        s->fd_dir = 0;
+    }
+    if (s->attempt_timer) {
+        timer_del(s->attempt_timer);
+    }
+    s->nbd = NULL;
+    s->connecting = false;
+    if (h) {
+        /* May run completion callbacks of commands still queued. */
+        nbd_close(h);
+    }
+}
+
+/* Complete @req; its coroutine is woken by nbd_wake_completed(). */
+static void nbd_req_finish(NBDReq *req, int ret)
+{
+    BDRVNBDState *s = req->s;
+
+    if (req->done) {
+        return;
+    }
+    req->done = true;
+    req->ret = ret;
+    if (req->in_list) {
+        QTAILQ_REMOVE(&s->inflight, req, next);
+        req->in_list = false;
+    }
+    if (req->waiting) {
+        QTAILQ_INSERT_TAIL(&s->completed, req, next);
+        req->in_list = true;
+    }
+}
+
+static void nbd_wake_completed(BDRVNBDState *s)
+{
+    NBDReq *req;
+
+    while ((req = QTAILQ_FIRST(&s->completed))) {
+        QTAILQ_REMOVE(&s->completed, req, next);
+        req->in_list = false;
+        req->waiting = false;
+        aio_co_wake(req->co);
+    }
+}
+
+static void nbd_schedule_reconnect(BDRVNBDState *s, int64_t delay_ns)
+{
+    if (s->state != NBD_CLIENT_QUIT && s->sa_len) {
+        timer_mod_ns(s->reconnect_timer, get_clock_ns() + delay_ns);
+    }
+}
+
+/* The server went away: fail what is in flight and start over. */
+static void nbd_connection_lost(BDRVNBDState *s)
+{
+    NBDReq *req, *next;
+
+    if (s->state != NBD_CLIENT_CONNECTED) {
+        return;
+    }
+    nbd_drop_handle(s);
+    QTAILQ_FOREACH_SAFE(req, &s->inflight, next, next) {
+        nbd_req_finish(req, -EIO);
+    }
+    if (s->reconnect_delay) {
+        s->state = NBD_CLIENT_CONNECTING_WAIT;
+        timer_mod_ns(s->delay_timer, get_clock_ns() +
+                     (int64_t)MIN(s->reconnect_delay, INT64_MAX / 2000000000) *
+                     1000000000LL);
+    } else {
+        s->state = NBD_CLIENT_CONNECTING_NOWAIT;
+    }
+    nbd_schedule_reconnect(s, 0);
+    nbd_wake_completed(s);
+}
+
+static void nbd_reconnected(BDRVNBDState *s)
+{
+    struct nbd_handle *h = s->nbd;
+
+    s->connecting = false;
+    timer_del(s->attempt_timer);
+    if (nbd_get_size(h) != s->size ||
+        (nbd_is_read_only(h) == 1 && !s->read_only)) {
+        /* Not the export we had: keep failing rather than mix data. */
+        nbd_drop_handle(s);
+        nbd_schedule_reconnect(s, NBD_RECONNECT_INTERVAL_NS);
+        return;
+    }
+    s->state = NBD_CLIENT_CONNECTED;
+    timer_del(s->delay_timer);
+    qemu_co_queue_restart_all(&s->reconnect_waiters);
+}
+
+static void nbd_reconnect_attempt(void *opaque)
+{
+    BDRVNBDState *s = opaque;
+    struct nbd_handle *h;
+
+    if (s->state == NBD_CLIENT_CONNECTED || s->state == NBD_CLIENT_QUIT ||
+        s->nbd) {
+        return;
+    }
+    h = nbd_new_handle(s, false, NULL);
+    if (!h) {
+        nbd_schedule_reconnect(s, NBD_RECONNECT_INTERVAL_NS);
+        return;
+    }
+    s->nbd = h;
+    s->connecting = true;
+    if (nbd_aio_connect(h, (struct sockaddr *)&s->sa, s->sa_len) < 0) {
+        nbd_drop_handle(s);
+        nbd_schedule_reconnect(s, NBD_RECONNECT_INTERVAL_NS);
+        return;
+    }
+    timer_mod_ns(s->attempt_timer, get_clock_ns() + NBD_ATTEMPT_TIMEOUT_NS);
+    nbd_after_io(s);
+}
+
+static void nbd_attempt_timeout(void *opaque)
+{
+    BDRVNBDState *s = opaque;
+
+    if (s->connecting) {
+        nbd_drop_handle(s);
+        nbd_schedule_reconnect(s, NBD_RECONNECT_INTERVAL_NS);
+    }
+}
+
+/* reconnect-delay has passed: waiting requests and new ones fail. */
+static void nbd_delay_expired(void *opaque)
+{
+    BDRVNBDState *s = opaque;
+
+    if (s->state == NBD_CLIENT_CONNECTING_WAIT) {
+        s->state = NBD_CLIENT_CONNECTING_NOWAIT;
+        qemu_co_queue_restart_all(&s->reconnect_waiters);
+    }
+}
+
+/* ---------- Event loop ---------- */
+
+static void nbd_fd_read(void *opaque)
+{
+    BDRVNBDState *s = opaque;
+
+    if (s->nbd) {
+        nbd_aio_notify_read(s->nbd);
+    }
+    nbd_after_io(s);
+}
+
+static void nbd_fd_write(void *opaque)
+{
+    BDRVNBDState *s = opaque;
+
+    if (s->nbd) {
+        nbd_aio_notify_write(s->nbd);
+    }
+    nbd_after_io(s);
+}
+
+/* Watch the socket in the direction libnbd wants. */
+static void nbd_update_fd(BDRVNBDState *s)
+{
+    int fd = s->nbd ? nbd_aio_get_fd(s->nbd) : -1;
+    unsigned dir = s->nbd ? nbd_aio_get_direction(s->nbd) : 0;
+
+    if (fd != s->fd) {
+        if (s->fd >= 0) {
+            aio_set_fd_handler(s->fd, NULL, NULL, NULL);
+        }
+        s->fd = fd;
+        s->fd_dir = 0;
+    }
+    if (fd < 0 || dir == s->fd_dir) {
+        return;
+    }
+    aio_set_fd_handler(fd, dir & LIBNBD_AIO_DIRECTION_READ ? nbd_fd_read : NULL,
+                       dir & LIBNBD_AIO_DIRECTION_WRITE ? nbd_fd_write : NULL,
+                       s);
+    s->fd_dir = dir;
+}
+
+/* After libnbd made progress: notice state changes, wake finished work. */
+static void nbd_after_io(BDRVNBDState *s)
+{
+    if (s->nbd) {
+        bool dead = nbd_aio_is_dead(s->nbd) == 1 ||
+                    nbd_aio_is_closed(s->nbd) == 1;
+
+        if (s->connecting) {
+            if (dead) {
+                nbd_drop_handle(s);
+                nbd_schedule_reconnect(s, NBD_RECONNECT_INTERVAL_NS);
+            } else if (nbd_aio_is_ready(s->nbd) == 1) {
+                nbd_reconnected(s);
+            }
+        } else if (dead) {
+            nbd_connection_lost(s);
+        }
+    }
+    nbd_update_fd(s);
+    nbd_wake_completed(s);
+}
+
+/* ---------- Requests ---------- */
+
+static int nbd_req_complete_cb(void *opaque, int *error)
+{
+    NBDReq *req = opaque;
+    int err = *error;
+
+    /* libnbd fails commands of a dead connection with ENOTCONN. */
+    if (err == ENOTCONN || err == ECONNRESET || err == EPIPE) {
+        err = EIO;
+    }
+    nbd_req_finish(req, -err);
+    return 1;
+}
+
+static int nbd_req_extent_cb(void *opaque, const char *metacontext,
+                             uint64_t offset, uint32_t *entries,
+                             size_t nr_entries, int *error)
+{
+    NBDReq *req = opaque;
+
+    if (req->have_extent || nr_entries < 2 ||
+        strcmp(metacontext, req->s->meta_context)) {
+        return 0;
+    }
+    req->have_extent = true;
+    req->extent_len = entries[0];
+    req->extent_flags = entries[1];
+    return 0;
+}
+
+/* Wait until connected; -EIO once reconnect-delay is over. */
+static int coroutine_fn nbd_co_wait_connected(BDRVNBDState *s)
+{
+    for (;;) {
+        switch (s->state) {
+        case NBD_CLIENT_CONNECTED:
+            return 0;
+        case NBD_CLIENT_CONNECTING_WAIT:
+            qemu_co_queue_wait(&s->reconnect_waiters);
+            break;
+        default:
+            return -EIO;
+        }
+    }
+}
+
+static int coroutine_fn nbd_co_request(BDRVNBDState *s, NBDReq *req)
+{
+    nbd_completion_callback cb = { .callback = nbd_req_complete_cb,
+                                   .user_data = req };
+    int64_t cookie = -1;
+    int ret;
+
+    ret = nbd_co_wait_connected(s);
+    if (ret < 0) {
+        return ret;
+    }
+    req->s = s;
+    req->co = qemu_coroutine_self();
+    req->done = req->waiting = false;
+    QTAILQ_INSERT_TAIL(&s->inflight, req, next);
+    req->in_list = true;
+
+    switch (req->type) {
+    case NBD_REQ_READ:
+        cookie = nbd_aio_pread(s->nbd, req->buf, req->bytes, req->offset,
+                               cb, 0);
+        break;
+    case NBD_REQ_WRITE:
+        cookie = nbd_aio_pwrite(s->nbd, req->buf, req->bytes, req->offset,
+                                cb, req->flags);
+        break;
+    case NBD_REQ_ZERO:
+        cookie = nbd_aio_zero(s->nbd, req->bytes, req->offset, cb,
+                              req->flags);
+        break;
+    case NBD_REQ_TRIM:
+        cookie = nbd_aio_trim(s->nbd, req->bytes, req->offset, cb,
+                              req->flags);
+        break;
+    case NBD_REQ_FLUSH:
+        cookie = nbd_aio_flush(s->nbd, cb, 0);
+        break;
+    case NBD_REQ_STATUS:
+        cookie = nbd_aio_block_status(s->nbd, req->bytes, req->offset,
+                                      (nbd_extent_callback) {
+                                          .callback = nbd_req_extent_cb,
+                                          .user_data = req },
+                                      cb, req->flags);
+        break;
+    }
+    if (cookie < 0 && !req->done) {
+        int err = nbd_get_errno();
+        bool dead = nbd_aio_is_dead(s->nbd) == 1 ||
+                    nbd_aio_is_closed(s->nbd) == 1;
+
+        nbd_req_finish(req, dead || !err ? -EIO : -err);
+    }
+    /* Submitting may have finished other requests or the connection. */
+    nbd_after_io(s);
+    while (!req->done) {
+        req->waiting = true;
+        qemu_coroutine_yield();
+    }
+    return req->ret;
+}
+
+static int coroutine_fn nbd_co_preadv(BlockDriverState *bs, int64_t offset,
+                                      int64_t bytes, QEMUIOVector *qiov,
+                                      BdrvRequestFlags flags)
+{
+    BDRVNBDState *s = bs->opaque;
+    NBDReq req = { .type = NBD_REQ_READ, .offset = offset };
+    int64_t slop = 0;
+    void *bounce = NULL;
+    int ret;
+
+    /* The block layer rounds an odd size up: the tail reads as zeroes. */
+    if (offset + bytes > s->size) {
+        slop = offset + bytes - MAX(offset, s->size);
+        qemu_iovec_memset(qiov, bytes - slop, 0, slop);
+    }
+    req.bytes = bytes - slop;
+    if (!req.bytes) {
+        return 0;
+    }
+    if (qiov->niov == 1) {
+        req.buf = qiov->iov[0].iov_base;
+    } else {
+        bounce = g_try_malloc(req.bytes);
+        if (!bounce) {
+            return -ENOMEM;
+        }
+        req.buf = bounce;
+    }
+    ret = nbd_co_request(s, &req);
+    if (bounce) {
+        if (ret == 0) {
+            qemu_iovec_from_buf(qiov, 0, bounce, req.bytes);
+        }
+        g_free(bounce);
+    }
+    return ret;
+}
+
+static int coroutine_fn nbd_co_pwritev(BlockDriverState *bs, int64_t offset,
+                                       int64_t bytes, QEMUIOVector *qiov,
+                                       BdrvRequestFlags flags)
+{
+    BDRVNBDState *s = bs->opaque;
+    NBDReq req = { .type = NBD_REQ_WRITE, .offset = offset, .bytes = bytes };
+    void *bounce = NULL;
+    int ret;
+
+    if (!bytes) {
+        return 0;
+    }
+    if (flags & BDRV_REQ_FUA) {
+        req.flags |= LIBNBD_CMD_FLAG_FUA;
+    }
+    if (qiov->niov == 1) {
+        req.buf = qiov->iov[0].iov_base;
+    } else {
+        bounce = g_try_malloc(bytes);
+        if (!bounce) {
+            return -ENOMEM;
+        }
+        qemu_iovec_to_buf(qiov, 0, bounce, bytes);
+        req.buf = bounce;
+    }
+    ret = nbd_co_request(s, &req);
+    g_free(bounce);
+    return ret;
+}
+
+/* Zero and trim lengths are 32-bit on the wire: split big ones. */
+static int coroutine_fn nbd_co_ranged(BDRVNBDState *s, NBDReqType type,
+                                      int64_t offset, int64_t bytes,
+                                      uint32_t flags)
+{
+    uint64_t max = QEMU_ALIGN_DOWN(UINT32_MAX, MAX(s->min_block, 1));
+    int ret = 0;
+
+    while (bytes > 0 && ret == 0) {
+        NBDReq req = { .type = type, .offset = offset, .flags = flags,
+                       .bytes = MIN((uint64_t)bytes, max) };
+
+        ret = nbd_co_request(s, &req);
+        offset += req.bytes;
+        bytes -= req.bytes;
+    }
+    return ret;
+}
+
+static int coroutine_fn nbd_co_pwrite_zeroes(BlockDriverState *bs,
+                                             int64_t offset, int64_t bytes,
+                                             BdrvRequestFlags flags)
+{
+    BDRVNBDState *s = bs->opaque;
+    uint32_t nflags = 0;
+
+    if (!s->can_zero) {
+        return -ENOTSUP;
+    }
+    if (flags & BDRV_REQ_FUA) {
+        nflags |= LIBNBD_CMD_FLAG_FUA;
+    }
+    if (!(flags & BDRV_REQ_MAY_UNMAP)) {
+        nflags |= LIBNBD_CMD_FLAG_NO_HOLE;
+    }
+    if (flags & BDRV_REQ_NO_FALLBACK) {
+        if (!s->can_fast_zero) {
+            return -ENOTSUP;
+        }
+        nflags |= LIBNBD_CMD_FLAG_FAST_ZERO;
+    }
+    return nbd_co_ranged(s, NBD_REQ_ZERO, offset, bytes, nflags);
+}
+
+static int coroutine_fn nbd_co_pdiscard(BlockDriverState *bs, int64_t offset,
+                                        int64_t bytes)
+{
+    BDRVNBDState *s = bs->opaque;
+
+    if (!s->can_trim || !bytes) {
+        return 0;
+    }
+    return nbd_co_ranged(s, NBD_REQ_TRIM, offset, bytes, 0);
+}
+
+static int coroutine_fn nbd_co_flush(BlockDriverState *bs)
+{
+    BDRVNBDState *s = bs->opaque;
+    NBDReq req = { .type = NBD_REQ_FLUSH };
+
+    if (!s->can_flush) {
+        return 0;
+    }
+    return nbd_co_request(s, &req);
+}
+
+static int coroutine_fn nbd_co_block_status(BlockDriverState *bs,
+                                            bool want_zero, int64_t offset,
+                                            int64_t bytes, int64_t *pnum,
+                                            int64_t *map,
+                                            BlockDriverState **file)
+{
+    BDRVNBDState *s = bs->opaque;
+    NBDReq req = { .type = NBD_REQ_STATUS, .offset = offset,
+                   .flags = LIBNBD_CMD_FLAG_REQ_ONE };
+    int ret;
+
+    if (!s->base_allocation) {
+        *pnum = bytes;
+        *map = offset;
+        *file = bs;
+        return BDRV_BLOCK_DATA | BDRV_BLOCK_OFFSET_VALID;
+    }
+    if (offset >= s->size) {
+        /* The rounded-up tail past an odd size. */
+        *pnum = bytes;
+        return BDRV_BLOCK_ZERO;
+    }
+    req.bytes = MIN(bytes, s->size - offset);
+    req.bytes = MIN(req.bytes, QEMU_ALIGN_DOWN(INT_MAX,
+                                               bs->bl.request_alignment));
+    ret = nbd_co_request(s, &req);
+    if (ret < 0) {
+        return ret;
+    }
+    if (!req.have_extent || !req.extent_len) {
+        return -EIO;
+    }
+    *pnum = MIN(req.extent_len, req.bytes);
+    *map = offset;
+    *file = bs;
+    return (req.extent_flags & LIBNBD_STATE_HOLE ? 0 : BDRV_BLOCK_DATA) |
+           (req.extent_flags & LIBNBD_STATE_ZERO ? BDRV_BLOCK_ZERO : 0) |
+           BDRV_BLOCK_OFFSET_VALID;
+}
+
+/* ---------- Open and close ---------- */
+
+static void nbd_free_state(BDRVNBDState *s)
+{
+    nbd_drop_handle(s);
+    g_clear_pointer(&s->reconnect_timer, timer_free);
+    g_clear_pointer(&s->delay_timer, timer_free);
+    g_clear_pointer(&s->attempt_timer, timer_free);
+    g_clear_pointer(&s->addr.path, g_free);
+    g_clear_pointer(&s->addr.host, g_free);
+    g_clear_pointer(&s->addr.port, g_free);
+    g_clear_pointer(&s->export, g_free);
+    g_clear_pointer(&s->tls_creds, g_free);
+    g_clear_pointer(&s->tls_hostname, g_free);
+    g_clear_pointer(&s->x_dirty_bitmap, g_free);
+    g_clear_pointer(&s->meta_context, g_free);
+    g_clear_pointer(&s->server_msg, g_free);
+}
+
+static int nbd_open(BlockDriverState *bs, QDict *options, int flags,
+                    Error **errp)
+{
+    BDRVNBDState *s = bs->opaque;
+    int64_t deadline;
+    int ret;
+
+    s->bs = bs;
+    s->fd = -1;
+    s->state = NBD_CLIENT_QUIT;
+    QTAILQ_INIT(&s->inflight);
+    QTAILQ_INIT(&s->completed);
+    qemu_co_queue_init(&s->reconnect_waiters);
+
+    ret = nbd_process_options(s, options, errp);
+    if (ret < 0) {
+        goto fail;
+    }
+
+    /* open-timeout: keep trying until it has passed. */
+    deadline = get_clock_ns() +
+               (int64_t)MIN(s->open_timeout, 1000000) * 1000000000LL;
+    for (;;) {
+        Error *local_err = NULL;
+        int64_t left;
+
+        ret = nbd_connect_once(s, &local_err);
+        if (ret == 0) {
+            break;
+        }
+        left = deadline - get_clock_ns();
+        if (!s->open_timeout || left <= 0) {
+            error_propagate(errp, local_err);
+            goto fail;
+        }
+        error_free(local_err);
+        g_usleep(MIN(left, 100 * 1000 * 1000LL) / 1000);
+    }
+
+    if (s->read_only && (flags & BDRV_O_RDWR)) {
+        if (!(flags & BDRV_O_AUTO_RDONLY)) {
+            error_setg_errno(errp, EACCES, "Could not open image");
+            ret = -EACCES;
+            goto fail;
+        }
+        bs->read_only = true;
+        bs->open_flags &= ~BDRV_O_RDWR;
+    }
+    if (s->can_fua) {
+        bs->supported_write_flags = BDRV_REQ_FUA;
+        bs->supported_zero_flags |= BDRV_REQ_FUA;
+    }
+    if (s->can_zero) {
+        bs->supported_zero_flags |= BDRV_REQ_MAY_UNMAP;
+        if (s->can_fast_zero) {
+            bs->supported_zero_flags |= BDRV_REQ_NO_FALLBACK;
+        }
+    }
+
+    s->reconnect_timer = timer_new_ns(nbd_reconnect_attempt, s);
+    s->delay_timer = timer_new_ns(nbd_delay_expired, s);
+    s->attempt_timer = timer_new_ns(nbd_attempt_timeout, s);
+    s->state = NBD_CLIENT_CONNECTED;
+    nbd_update_fd(s);
+    return 0;
+
+fail:
+    nbd_free_state(s);
+    return ret;
+}
+
+static void nbd_close_drv(BlockDriverState *bs)
+{
+    BDRVNBDState *s = bs->opaque;
+
+    if (s->nbd && !s->connecting && nbd_aio_is_ready(s->nbd) == 1) {
+        /* NBD_CMD_DISC: a polite goodbye; libnbd sends it right away. */
+        nbd_aio_disconnect(s->nbd, 0);
+    }
+    s->state = NBD_CLIENT_QUIT;
+    qemu_co_queue_restart_all(&s->reconnect_waiters);
+    nbd_free_state(s);
+}
+
+static void nbd_refresh_limits(BlockDriverState *bs, Error **errp)
+{
+    BDRVNBDState *s = bs->opaque;
+    uint32_t min = s->min_block;
+    uint32_t max = MIN_NON_ZERO((uint32_t)NBD_MAX_BUFFER_SIZE, s->max_block);
+
+    /*
+     * Without an advertised minimum: byte granularity when the size is
+     * odd or block status is on (its extents need not be aligned), else
+     * stay with sectors for old servers.
+     */
+    if (!min) {
+        min = (!QEMU_IS_ALIGNED(s->size, BDRV_SECTOR_SIZE) ||
+               s->base_allocation) ? 1 : BDRV_SECTOR_SIZE;
+    }
+    bs->bl.request_alignment = min;
+    bs->bl.max_pdiscard = QEMU_ALIGN_DOWN(INT_MAX, min);
+    bs->bl.max_pwrite_zeroes = max;
+    bs->bl.max_transfer = max;
+}
+
+static int64_t nbd_getlength(BlockDriverState *bs)
+{
+    BDRVNBDState *s = bs->opaque;
+
+    return s->size;
+}
+
+static int coroutine_fn nbd_co_truncate(BlockDriverState *bs, int64_t offset,
+                                        bool exact, Error **errp)
+{
+    BDRVNBDState *s = bs->opaque;
+
+    if (offset != s->size && exact) {
+        error_setg(errp, "Cannot resize NBD nodes");
+        return -ENOTSUP;
+    }
+    if (offset > s->size) {
+        error_setg(errp, "Cannot grow NBD nodes");
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static const char *const nbd_strong_runtime_opts[] = {
+    "path", "host", "port", "export", "tls-creds", "tls-hostname",
+    "server.type", "server.path", "server.abstract", "server.tight",
+    "server.host", "server.port", "server.numeric", "server.to",
+    "server.ipv4", "server.ipv6", "server.keep-alive", "server.mptcp",
+    "server.cid", "server.str",
+    NULL
+};
+
+#define NBD_DRIVER_COMMON                                   \
+    .format_name            = "nbd",                        \
+    .instance_size          = sizeof(BDRVNBDState),         \
+    .bdrv_parse_filename    = nbd_parse_filename,           \
+    .bdrv_open              = nbd_open,                     \
+    .bdrv_close             = nbd_close_drv,                \
+    .bdrv_co_preadv         = nbd_co_preadv,                \
+    .bdrv_co_pwritev        = nbd_co_pwritev,               \
+    .bdrv_co_pwrite_zeroes  = nbd_co_pwrite_zeroes,         \
+    .bdrv_co_pdiscard       = nbd_co_pdiscard,              \
+    .bdrv_co_flush_to_os    = nbd_co_flush,                 \
+    .bdrv_co_block_status   = nbd_co_block_status,          \
+    .bdrv_refresh_limits    = nbd_refresh_limits,           \
+    .bdrv_co_truncate       = nbd_co_truncate,              \
+    .bdrv_getlength         = nbd_getlength,                \
+    .bdrv_refresh_filename  = nbd_refresh_filename,         \
+    .strong_runtime_opts    = nbd_strong_runtime_opts
+
+static BlockDriver bdrv_nbd = {
+    NBD_DRIVER_COMMON,
+    .protocol_name = "nbd",
+};
+
+static BlockDriver bdrv_nbd_tcp = {
+    NBD_DRIVER_COMMON,
+    .protocol_name = "nbd+tcp",
+};
+
+static BlockDriver bdrv_nbd_unix = {
+    NBD_DRIVER_COMMON,
+    .protocol_name = "nbd+unix",
+};
+
+static void bdrv_nbd_init(void)
+{
+    bdrv_register(&bdrv_nbd);
+    bdrv_register(&bdrv_nbd_tcp);
+    bdrv_register(&bdrv_nbd_unix);
+}
+
+block_init(bdrv_nbd_init);
+
+#endif /* CONFIG_LIBNBD */
