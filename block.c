@@ -471,11 +471,8 @@ BdrvChild *bdrv_open_child(const char *filename, QDict *options,
     ref = qdict_get_try_str(options, bdref_key);
     if (ref) {
         reference = g_strdup(ref);
-    } else if (qdict_haskey(options, bdref_key)) {
-        error_setg(errp, "Invalid reference for '%s'", bdref_key);
-        qobject_unref(image_options);
-        return NULL;
     }
+    /* QEMU ignores a reference that is not a string. */
     qdict_del(options, bdref_key);
 
     if (!filename && !reference && !qdict_size(image_options)) {
@@ -718,6 +715,52 @@ static BlockDriver *bdrv_probe_format(BlockDriverState *file_bs, Error **errp)
     return best;
 }
 
+/*
+ * Limits every node starts from: byte granularity for requests, and the
+ * memory constraints of its children (a buffer good for the child must be
+ * good for us).  The driver then refines them.
+ */
+bool bdrv_refresh_limits(BlockDriverState *bs, Error **errp)
+{
+    BlockDriver *drv = bs->drv;
+    BdrvChild *c;
+    bool have_limits = false;
+
+    memset(&bs->bl, 0, sizeof(bs->bl));
+    bs->bl.request_alignment = 1;
+    QLIST_FOREACH(c, &bs->children, next) {
+        BlockLimits *cl = &c->bs->bl;
+
+        if (!(c->role & (BDRV_CHILD_DATA | BDRV_CHILD_FILTERED |
+                         BDRV_CHILD_METADATA))) {
+            continue;
+        }
+        bs->bl.max_transfer = MIN_NON_ZERO(bs->bl.max_transfer,
+                                           cl->max_transfer);
+        bs->bl.opt_mem_alignment = MAX(bs->bl.opt_mem_alignment,
+                                       cl->opt_mem_alignment);
+        bs->bl.min_mem_alignment = MAX(bs->bl.min_mem_alignment,
+                                       cl->min_mem_alignment);
+        bs->bl.max_iov = MIN_NON_ZERO(bs->bl.max_iov, cl->max_iov);
+        have_limits = true;
+    }
+    if (!have_limits) {
+        bs->bl.min_mem_alignment = 512;
+        bs->bl.opt_mem_alignment = qemu_real_host_page_size();
+        bs->bl.max_iov = IOV_MAX;
+    }
+    if (drv && drv->bdrv_refresh_limits) {
+        Error *local_err = NULL;
+
+        drv->bdrv_refresh_limits(bs, &local_err);
+        if (local_err) {
+            error_propagate(errp, local_err);
+            return false;
+        }
+    }
+    return true;
+}
+
 static int bdrv_open_common(BlockDriverState *bs, BlockDriver *drv,
                             QDict *options, int flags, Error **errp)
 {
@@ -786,14 +829,6 @@ static int bdrv_open_common(BlockDriverState *bs, BlockDriver *drv,
     bs->open_flags = flags;
     bs->read_only = !(flags & BDRV_O_RDWR);
     bs->opaque = g_malloc0(MAX(drv->instance_size, 1));
-    bs->bl.request_alignment = BDRV_SECTOR_SIZE;
-    bs->bl.opt_mem_alignment = qemu_real_host_page_size();
-    bs->bl.min_mem_alignment = 512;
-    bs->bl.max_iov = IOV_MAX;
-    if (drv->protocol_name && !drv->is_format) {
-        /* Byte-granular unless the driver says otherwise. */
-        bs->bl.request_alignment = 1;
-    }
     bs->supported_write_flags = drv->supported_write_flags;
     bs->supported_zero_flags = drv->supported_zero_flags;
 
@@ -801,14 +836,9 @@ static int bdrv_open_common(BlockDriverState *bs, BlockDriver *drv,
     if (ret < 0) {
         goto fail;
     }
-    if (drv->bdrv_refresh_limits) {
-        Error *local_err = NULL;
-        drv->bdrv_refresh_limits(bs, &local_err);
-        if (local_err) {
-            error_propagate(errp, local_err);
-            ret = -EINVAL;
-            goto fail_close;
-        }
+    if (!bdrv_refresh_limits(bs, errp)) {
+        ret = -EINVAL;
+        goto fail_close;
     }
     ret = bdrv_refresh_total_sectors(bs, -1);
     if (ret < 0) {
@@ -995,7 +1025,12 @@ static bool bdrv_is_strong_opt(BlockDriver *drv, const char *key)
         return false;
     }
     for (int i = 0; drv->strong_runtime_opts[i]; i++) {
-        if (!strcmp(drv->strong_runtime_opts[i], key)) {
+        const char *opt = drv->strong_runtime_opts[i];
+        size_t len = strlen(opt);
+
+        /* "inject-error." names a whole family of options. */
+        if (len && opt[len - 1] == '.' ? !strncmp(opt, key, len)
+                                       : !strcmp(opt, key)) {
             return true;
         }
     }
@@ -1351,9 +1386,7 @@ int bdrv_reopen(BlockDriverState *bs, QDict *opts, Error **errp)
         if (n->drv->bdrv_reopen_commit) {
             n->drv->bdrv_reopen_commit(n);
         }
-        if (n->drv->bdrv_refresh_limits) {
-            n->drv->bdrv_refresh_limits(n, NULL);
-        }
+        bdrv_refresh_limits(n, NULL);
         QLIST_FOREACH(c, &n->children, next) {
             uint64_t pperm = BLK_PERM_CONSISTENT_READ |
                              (n->read_only ? 0 : BLK_PERM_WRITE);

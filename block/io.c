@@ -225,57 +225,78 @@ static int coroutine_fn bdrv_co_do_zero_pwritev(BlockDriverState *bs,
                                                 int64_t offset, int64_t bytes,
                                                 BdrvRequestFlags flags);
 
-/* Write-zeroes through the driver, falling back to writing zero buffers. */
+/*
+ * Write-zeroes through the driver in pieces it accepts (alignment and
+ * maximum from bs->bl), falling back to writing zero buffers.
+ */
 static int coroutine_fn bdrv_driver_pwrite_zeroes(BlockDriverState *bs,
                                                   int64_t offset,
                                                   int64_t bytes,
                                                   BdrvRequestFlags flags)
 {
     BlockDriver *drv = bs->drv;
-    int ret = -ENOTSUP;
-    void *buf = NULL;
-    int64_t done = 0;
+    int64_t max_zeroes = MIN_NON_ZERO(bs->bl.max_pwrite_zeroes, INT64_MAX);
+    int64_t max_transfer = MIN_NON_ZERO(bs->bl.max_transfer, MAX_ZERO_BOUNCE);
+    uint32_t align = MAX(bs->bl.pwrite_zeroes_alignment,
+                         bs->bl.request_alignment);
+    int64_t head = offset % align;
+    int64_t tail = (offset + bytes) % align;
     bool need_flush = false;
+    void *buf = NULL;
+    int ret = 0;
 
     if (!(bs->supported_zero_flags & BDRV_REQ_FUA) && (flags & BDRV_REQ_FUA)) {
         flags &= ~BDRV_REQ_FUA;
         need_flush = true;
     }
-    if (drv->bdrv_co_pwrite_zeroes) {
-        ret = drv->bdrv_co_pwrite_zeroes(bs, offset, bytes,
-                                         flags & (bs->supported_zero_flags |
-                                                  BDRV_REQ_MAY_UNMAP |
-                                                  BDRV_REQ_NO_FALLBACK));
-    }
-    if (ret != -ENOTSUP) {
-        goto out;
-    }
-    if (flags & BDRV_REQ_NO_FALLBACK) {
-        goto out;
-    }
-    /* Emulate with explicit zero buffers. */
-    buf = qemu_try_blockalign(bs, MIN(bytes, MAX_ZERO_BOUNCE));
-    if (!buf) {
-        ret = -ENOMEM;
-        goto out;
-    }
-    memset(buf, 0, MIN(bytes, MAX_ZERO_BOUNCE));
-    ret = 0;
-    while (done < bytes) {
-        int64_t n = MIN(bytes - done, MAX_ZERO_BOUNCE);
-        QEMUIOVector qiov;
+    max_zeroes = MAX(QEMU_ALIGN_DOWN(max_zeroes, align), align);
+    while (bytes > 0 && ret == 0) {
+        int64_t num = bytes;
 
-        qemu_iovec_init_buf(&qiov, buf, n);
-        ret = drv->bdrv_co_pwritev(bs, offset + done, n, &qiov,
-                                   flags & bs->supported_write_flags &
-                                   BDRV_REQ_FUA);
-        if (ret < 0) {
-            break;
+        if (head) {
+            /* Unaligned head: a piece up to the next boundary. */
+            num = MIN(MIN(bytes, max_transfer), align - head);
+            head = (head + num) % align;
+        } else if (tail && num > align) {
+            /* Leave the unaligned tail for a piece of its own. */
+            num -= tail;
         }
-        done += n;
+        num = MIN(num, max_zeroes);
+
+        ret = -ENOTSUP;
+        if (drv->bdrv_co_pwrite_zeroes) {
+            ret = drv->bdrv_co_pwrite_zeroes(bs, offset, num,
+                                             flags & (bs->supported_zero_flags |
+                                                      BDRV_REQ_MAY_UNMAP |
+                                                      BDRV_REQ_NO_FALLBACK));
+        }
+        if (ret == -ENOTSUP && !(flags & BDRV_REQ_NO_FALLBACK)) {
+            int64_t done = 0;
+
+            if (!buf) {
+                buf = qemu_try_blockalign(bs, MIN(num, max_transfer));
+                if (!buf) {
+                    ret = -ENOMEM;
+                    break;
+                }
+                memset(buf, 0, MIN(num, max_transfer));
+            }
+            ret = 0;
+            while (done < num && ret == 0) {
+                int64_t n = MIN(num - done, max_transfer);
+                QEMUIOVector qiov;
+
+                qemu_iovec_init_buf(&qiov, buf, n);
+                ret = drv->bdrv_co_pwritev(bs, offset + done, n, &qiov,
+                                           flags & bs->supported_write_flags &
+                                           BDRV_REQ_FUA);
+                done += n;
+            }
+        }
+        offset += num;
+        bytes -= num;
     }
     qemu_vfree(buf);
-out:
     if (ret == 0 && need_flush) {
         ret = bdrv_co_flush(bs);
     }
@@ -362,12 +383,21 @@ static int coroutine_fn bdrv_co_pwritev_rmw(BlockDriverState *bs,
 
     qemu_iovec_init_buf(&bqiov, buf, align);
     if (head) {
+        /* Head and tail in one block: one read, both sets of events. */
+        bool merged = (offset + bytes) % align && alen == align;
+
         bdrv_debug_event(bs, BLKDBG_PWRITEV_RMW_HEAD);
+        if (merged) {
+            bdrv_debug_event(bs, BLKDBG_PWRITEV_RMW_TAIL);
+        }
         ret = bdrv_aligned_preadv(bs, aoff, align, &bqiov, 0);
         if (ret < 0) {
             goto out;
         }
         bdrv_debug_event(bs, BLKDBG_PWRITEV_RMW_AFTER_HEAD);
+        if (merged) {
+            bdrv_debug_event(bs, BLKDBG_PWRITEV_RMW_AFTER_TAIL);
+        }
     }
     if ((offset + bytes) % align && (aend - align > aoff || !head)) {
         qemu_iovec_init_buf(&bqiov, buf + alen - align, align);
@@ -501,6 +531,52 @@ int coroutine_fn bdrv_co_pwrite_zeroes(BdrvChild *child, int64_t offset,
                               flags | BDRV_REQ_ZERO_WRITE);
 }
 
+/*
+ * Discard in pieces the driver accepts: unaligned head and tail pieces on
+ * their own, the middle in aligned chunks no larger than max_pdiscard.
+ * Pieces the driver cannot discard are simply kept (-ENOTSUP is fine).
+ */
+static int coroutine_fn bdrv_co_pdiscard_pieces(BlockDriverState *bs,
+                                                int64_t offset, int64_t bytes)
+{
+    uint32_t ralign = bs->bl.request_alignment;
+    uint32_t align = MAX(bs->bl.pdiscard_alignment, ralign);
+    int64_t max_pdiscard = MIN_NON_ZERO(bs->bl.max_pdiscard, INT64_MAX);
+    int64_t head = offset % align;
+    int64_t tail = (offset + bytes) % align;
+
+    max_pdiscard = MAX(QEMU_ALIGN_DOWN(max_pdiscard, align), align);
+    while (bytes > 0) {
+        int64_t num = bytes;
+        int ret;
+
+        if (head) {
+            num = MIN(bytes, align - head);
+            if (!QEMU_IS_ALIGNED(num, ralign)) {
+                num %= ralign;
+            }
+            head = (head + num) % align;
+        } else if (tail) {
+            if (num > align) {
+                num -= tail;
+            } else if (!QEMU_IS_ALIGNED(tail, ralign) && tail > ralign) {
+                tail %= ralign;
+                num -= tail;
+            }
+        }
+        num = MIN(num, max_pdiscard);
+        if (QEMU_IS_ALIGNED(offset, ralign) && QEMU_IS_ALIGNED(num, ralign)) {
+            ret = bs->drv->bdrv_co_pdiscard(bs, offset, num);
+            if (ret < 0 && ret != -ENOTSUP) {
+                return ret;
+            }
+        }
+        offset += num;
+        bytes -= num;
+    }
+    return 0;
+}
+
 int coroutine_fn bdrv_co_pdiscard(BdrvChild *child, int64_t offset,
                                   int64_t bytes)
 {
@@ -523,10 +599,10 @@ int coroutine_fn bdrv_co_pdiscard(BdrvChild *child, int64_t offset,
         return 0;
     }
     bdrv_inc_in_flight(bs);
-    ret = bs->drv->bdrv_co_pdiscard(bs, offset, bytes);
+    ret = bdrv_co_pdiscard_pieces(bs, offset, bytes);
     bs->write_gen++;
     bdrv_dec_in_flight(bs);
-    return ret == -ENOTSUP ? 0 : ret;
+    return ret;
 }
 
 /* ---------- Flush ---------- */
@@ -638,13 +714,30 @@ int coroutine_fn bdrv_co_block_status(BlockDriverState *bs, bool want_zero,
         goto out;
     }
 
-    bdrv_inc_in_flight(bs);
-    ret = bs->drv->bdrv_co_block_status(bs, want_zero, offset, bytes, pnum,
-                                        &local_map, &local_file);
-    bdrv_dec_in_flight(bs);
-    if (ret < 0) {
-        *pnum = 0;
-        return ret;
+    {
+        /* Ask the driver about whole aligned blocks only. */
+        uint32_t align = bs->bl.request_alignment ? bs->bl.request_alignment : 1;
+        int64_t aligned_offset = QEMU_ALIGN_DOWN(offset, align);
+        int64_t aligned_bytes = QEMU_ALIGN_UP(offset + bytes, align) -
+                                aligned_offset;
+
+        bdrv_inc_in_flight(bs);
+        ret = bs->drv->bdrv_co_block_status(bs, want_zero, aligned_offset,
+                                            aligned_bytes, pnum, &local_map,
+                                            &local_file);
+        bdrv_dec_in_flight(bs);
+        if (ret < 0) {
+            *pnum = 0;
+            return ret;
+        }
+        assert(*pnum > 0 && *pnum <= aligned_bytes);
+        *pnum -= offset - aligned_offset;
+        if (*pnum > bytes) {
+            *pnum = bytes;
+        }
+        if (ret & BDRV_BLOCK_OFFSET_VALID) {
+            local_map += offset - aligned_offset;
+        }
     }
     assert(*pnum > 0 && *pnum <= bytes);
     if (ret & BDRV_BLOCK_RAW) {

@@ -96,12 +96,12 @@ static int raw_open(BlockDriverState *bs, QDict *options, int flags,
 
 static void raw_refresh_limits(BlockDriverState *bs, Error **errp)
 {
-    BlockDriverState *file = bs->file->bs;
-
-    /* The child's limits apply unchanged; the layer pads for us. */
-    bs->bl = file->bl;
-    if (bs->bl.request_alignment < 1) {
-        bs->bl.request_alignment = 1;
+    if (bs->probed) {
+        /*
+         * Sub-sector writes to a probed image go through read-modify-write
+         * so that block 0 can be checked as a whole.
+         */
+        bs->bl.request_alignment = BDRV_SECTOR_SIZE;
     }
 }
 
