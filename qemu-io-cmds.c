@@ -10,7 +10,6 @@
  */
 #include "qemu/osdep.h"
 #include <getopt.h>
-#include <signal.h>
 #include <time.h>
 #include "qemu-io.h"
 #include "qemu/cutils.h"
@@ -1485,120 +1484,6 @@ static const QemuIOCommand map_cmd = {
 };
 
 /* ------------------------------------------------------------------ */
-/* reopen */
-
-static int reopen_f(BlockBackend *blk, int argc, char **argv);
-
-static const QemuIOCommand reopen_cmd = {
-    .name = "reopen",
-    .cfunc = reopen_f,
-    .argmin = 0,
-    .argmax = -1,
-    .args = "[(-r|-w)] [-c cache] [-o options]",
-    .oneline = "reopens an image with new options",
-    .help =
-    "\n"
-    " Changes the open options of an already opened image\n"
-    "\n"
-    " Example:\n"
-    " 'reopen -o lazy-refcounts=on' - activates lazy refcount writeback on a qcow2 image\n"
-    "\n"
-    " -r, -- Reopen the image read-only\n"
-    " -w, -- Reopen the image read-write\n"
-    " -c, -- Change the cache mode to the given value\n"
-    " -o, -- Changes block driver options (cf. 'open' command)\n"
-    "\n",
-};
-
-static int reopen_f(BlockBackend *blk, int argc, char **argv)
-{
-    BlockDriverState *bs = blk_bs(blk);
-    int flags = bs->open_flags;
-    bool writethrough = !blk_enable_write_cache(blk);
-    bool has_rw = false, has_cache = false;
-    QDict *opts = qdict_new();
-    Error *local_err = NULL;
-    int c;
-
-    while ((c = getopt(argc, argv, "c:o:rw")) != -1) {
-        switch (c) {
-        case 'c':
-            if (bdrv_parse_cache_mode(optarg, &flags, &writethrough) < 0) {
-                error_report("Invalid cache option: %s", optarg);
-                goto fail;
-            }
-            has_cache = true;
-            break;
-        case 'o':
-            if (!qemuio_merge_opts(opts, optarg)) {
-                goto fail;
-            }
-            break;
-        case 'r':
-        case 'w':
-            if (has_rw) {
-                error_report("Only one -r/-w option may be given");
-                goto fail;
-            }
-            flags = c == 'r' ? flags & ~BDRV_O_RDWR : flags | BDRV_O_RDWR;
-            has_rw = true;
-            break;
-        default:
-            qemuio_command_usage(&reopen_cmd);
-            goto fail;
-        }
-    }
-    if (optind != argc) {
-        qemuio_command_usage(&reopen_cmd);
-        goto fail;
-    }
-
-    /*
-     * Going read-only: give up the write permission first, as QEMU does
-     * (even if the checks below then refuse the request).
-     */
-    if (!(flags & BDRV_O_RDWR)) {
-        uint64_t perm, shared;
-
-        bdrv_drain(bs);
-        blk_get_perm(blk, &perm, &shared);
-        blk_set_perm(blk, perm & ~(BLK_PERM_WRITE | BLK_PERM_WRITE_UNCHANGED),
-                     shared, &error_abort);
-    }
-
-    if (qdict_haskey(opts, BDRV_OPT_READ_ONLY)) {
-        if (has_rw) {
-            error_report("Cannot set both -r/-w and '" BDRV_OPT_READ_ONLY "'");
-            goto fail;
-        }
-    } else {
-        qdict_put_bool(opts, BDRV_OPT_READ_ONLY, !(flags & BDRV_O_RDWR));
-    }
-    if (qdict_haskey(opts, BDRV_OPT_CACHE_DIRECT) ||
-        qdict_haskey(opts, BDRV_OPT_CACHE_NO_FLUSH)) {
-        if (has_cache) {
-            error_report("Cannot set both -c and the cache options");
-            goto fail;
-        }
-    } else {
-        qdict_put_bool(opts, BDRV_OPT_CACHE_DIRECT, flags & BDRV_O_NOCACHE);
-        qdict_put_bool(opts, BDRV_OPT_CACHE_NO_FLUSH, flags & BDRV_O_NO_FLUSH);
-    }
-
-    /* bdrv_reopen() consumes @opts */
-    if (bdrv_reopen(bs, opts, &local_err) < 0) {
-        error_report_err(local_err);
-        return -EINVAL;
-    }
-    blk_set_enable_write_cache(blk, !writethrough);
-    return 0;
-
-fail:
-    qobject_unref(opts);
-    return -EINVAL;
-}
-
-/* ------------------------------------------------------------------ */
 /* blkdebug controls */
 
 static int break_f(BlockBackend *blk, int argc, char **argv)
@@ -1677,95 +1562,7 @@ static const QemuIOCommand wait_break_cmd = {
 };
 
 /* ------------------------------------------------------------------ */
-/* abort, sigraise, sleep, help */
-
-static int abort_f(BlockBackend *blk, int argc, char **argv)
-{
-    abort();
-}
-
-static const QemuIOCommand abort_cmd = {
-    .name = "abort",
-    .cfunc = abort_f,
-    .flags = QEMUIO_CMD_NOFILE_OK,
-    .oneline = "simulate a program crash using abort(3)",
-};
-
-static int sigraise_f(BlockBackend *blk, int argc, char **argv)
-{
-    int64_t sig = cvtnum(argv[1]);
-
-    if (sig < 0) {
-        print_cvtnum_err(sig, argv[1]);
-        return sig;
-    } else if (sig > NSIG) {
-        printf("signal argument '%s' is too large to be a valid signal\n",
-               argv[1]);
-        return -EINVAL;
-    }
-    /* the signal may end the process: get the output out first */
-    fflush(stdout);
-    fflush(stderr);
-    raise(sig);
-    return 0;
-}
-
-static const QemuIOCommand sigraise_cmd = {
-    .name = "sigraise",
-    .cfunc = sigraise_f,
-    .argmin = 1,
-    .argmax = 1,
-    .flags = QEMUIO_CMD_NOFILE_OK,
-    .args = "signal",
-    .oneline = "raises a signal",
-    .help =
-    "\n"
-    " raises the given signal\n"
-    "\n"
-    " Example:\n"
-    " 'sigraise 15' - raises SIGTERM\n"
-    "\n"
-    " Invokes raise(signal), where \"signal\" is the mandatory integer argument\n"
-    " given to sigraise.\n"
-    "\n",
-};
-
-static void sleep_cb(void *opaque)
-{
-    *(bool *)opaque = true;
-}
-
-static int sleep_f(BlockBackend *blk, int argc, char **argv)
-{
-    bool expired = false;
-    QEMUTimer *timer;
-    char *end;
-    long ms;
-
-    ms = strtol(argv[1], &end, 0);
-    if (ms < 0 || *end) {
-        printf("%s is not a valid number\n", argv[1]);
-        return -EINVAL;
-    }
-
-    /* The loop keeps running meanwhile: AIO completions print. */
-    timer = timer_new_ns(sleep_cb, &expired);
-    timer_mod_ns(timer, get_clock_ns() + (int64_t)ms * 1000000);
-    while (!expired) {
-        main_loop_wait(true);
-    }
-    timer_free(timer);
-    return 0;
-}
-
-static const QemuIOCommand sleep_cmd = {
-    .name = "sleep",
-    .cfunc = sleep_f,
-    .argmin = 1,
-    .argmax = 1,
-    .flags = QEMUIO_CMD_NOFILE_OK,
-    .oneline = "waits for the given value in milliseconds",
-};
+/* help */
 
 static void help_oneline(const char *name, const QemuIOCommand *cmd)
 {
@@ -1904,8 +1701,8 @@ static void __attribute__((constructor)) qemuio_init_commands(void)
         &help_cmd, &read_cmd, &readv_cmd, &write_cmd, &writev_cmd,
         &aio_read_cmd, &aio_write_cmd, &aio_flush_cmd, &flush_cmd,
         &truncate_cmd, &length_cmd, &info_cmd, &discard_cmd, &alloc_cmd,
-        &map_cmd, &reopen_cmd, &break_cmd, &remove_break_cmd, &resume_cmd,
-        &wait_break_cmd, &abort_cmd, &sleep_cmd, &sigraise_cmd,
+        &map_cmd, &break_cmd, &remove_break_cmd, &resume_cmd,
+        &wait_break_cmd,
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {

@@ -1,9 +1,10 @@
 /*
  * qemu-io: exercise the block layer from the command line.
  *
- * Command line, option handling, the open/close/quit commands and the
- * command loop, with QEMU 7.2's qemu-io output: messages, streams and
- * exit status.  The commands themselves live in qemu-io-cmds.c.
+ * Command line, option handling, the command loop, and the commands about
+ * the image and the process (open, close, reopen, quit, sleep, sigraise,
+ * abort), with QEMU 7.2's qemu-io output: messages, streams and exit
+ * status.  The I/O and inspection commands live in qemu-io-cmds.c.
  *
  * Deliberate difference: -V prints our own version and copyright lines.
  */
@@ -31,7 +32,7 @@ static GPtrArray *cmdline;     /* -c commands, in order */
  * lists do ("open -o", "reopen -o"): an "id" is refused, later keys
  * replace earlier ones.  Prints the complaint.
  */
-bool qemuio_merge_opts(QDict *opts, const char *str)
+static bool qemuio_merge_opts(QDict *opts, const char *str)
 {
     Error *local_err = NULL;
     QDict *d;
@@ -263,6 +264,211 @@ static const QemuIOCommand quit_cmd = {
     .argmax = -1,
     .flags = QEMUIO_CMD_GLOBAL,
     .oneline = "exit the program",
+};
+
+/* ------------------------------------------------------------------ */
+/* reopen */
+
+static int reopen_f(BlockBackend *blk, int argc, char **argv);
+
+static const QemuIOCommand reopen_cmd = {
+    .name = "reopen",
+    .cfunc = reopen_f,
+    .argmin = 0,
+    .argmax = -1,
+    .args = "[(-r|-w)] [-c cache] [-o options]",
+    .oneline = "reopens an image with new options",
+    .help =
+    "\n"
+    " Changes the open options of an already opened image\n"
+    "\n"
+    " Example:\n"
+    " 'reopen -o lazy-refcounts=on' - activates lazy refcount writeback on a qcow2 image\n"
+    "\n"
+    " -r, -- Reopen the image read-only\n"
+    " -w, -- Reopen the image read-write\n"
+    " -c, -- Change the cache mode to the given value\n"
+    " -o, -- Changes block driver options (cf. 'open' command)\n"
+    "\n",
+};
+
+static int reopen_f(BlockBackend *blk, int argc, char **argv)
+{
+    BlockDriverState *bs = blk_bs(blk);
+    int flags = bs->open_flags;
+    bool writethrough = !blk_enable_write_cache(blk);
+    bool has_rw = false, has_cache = false;
+    QDict *opts = qdict_new();
+    Error *local_err = NULL;
+    int c;
+
+    while ((c = getopt(argc, argv, "c:o:rw")) != -1) {
+        switch (c) {
+        case 'c':
+            if (bdrv_parse_cache_mode(optarg, &flags, &writethrough) < 0) {
+                error_report("Invalid cache option: %s", optarg);
+                goto fail;
+            }
+            has_cache = true;
+            break;
+        case 'o':
+            if (!qemuio_merge_opts(opts, optarg)) {
+                goto fail;
+            }
+            break;
+        case 'r':
+        case 'w':
+            if (has_rw) {
+                error_report("Only one -r/-w option may be given");
+                goto fail;
+            }
+            flags = c == 'r' ? flags & ~BDRV_O_RDWR : flags | BDRV_O_RDWR;
+            has_rw = true;
+            break;
+        default:
+            qemuio_command_usage(&reopen_cmd);
+            goto fail;
+        }
+    }
+    if (optind != argc) {
+        qemuio_command_usage(&reopen_cmd);
+        goto fail;
+    }
+
+    /*
+     * Going read-only: give up the write permission first, as QEMU does
+     * (even if the checks below then refuse the request).
+     */
+    if (!(flags & BDRV_O_RDWR)) {
+        uint64_t perm, shared;
+
+        bdrv_drain(bs);
+        blk_get_perm(blk, &perm, &shared);
+        blk_set_perm(blk, perm & ~(BLK_PERM_WRITE | BLK_PERM_WRITE_UNCHANGED),
+                     shared, &error_abort);
+    }
+
+    if (qdict_haskey(opts, BDRV_OPT_READ_ONLY)) {
+        if (has_rw) {
+            error_report("Cannot set both -r/-w and '" BDRV_OPT_READ_ONLY "'");
+            goto fail;
+        }
+    } else {
+        qdict_put_bool(opts, BDRV_OPT_READ_ONLY, !(flags & BDRV_O_RDWR));
+    }
+    if (qdict_haskey(opts, BDRV_OPT_CACHE_DIRECT) ||
+        qdict_haskey(opts, BDRV_OPT_CACHE_NO_FLUSH)) {
+        if (has_cache) {
+            error_report("Cannot set both -c and the cache options");
+            goto fail;
+        }
+    } else {
+        qdict_put_bool(opts, BDRV_OPT_CACHE_DIRECT, flags & BDRV_O_NOCACHE);
+        qdict_put_bool(opts, BDRV_OPT_CACHE_NO_FLUSH, flags & BDRV_O_NO_FLUSH);
+    }
+
+    /* bdrv_reopen() consumes @opts */
+    if (bdrv_reopen(bs, opts, &local_err) < 0) {
+        error_report_err(local_err);
+        return -EINVAL;
+    }
+    blk_set_enable_write_cache(blk, !writethrough);
+    return 0;
+
+fail:
+    qobject_unref(opts);
+    return -EINVAL;
+}
+
+/* ------------------------------------------------------------------ */
+/* abort, sigraise, sleep */
+
+static int abort_f(BlockBackend *blk, int argc, char **argv)
+{
+    abort();
+}
+
+static const QemuIOCommand abort_cmd = {
+    .name = "abort",
+    .cfunc = abort_f,
+    .flags = QEMUIO_CMD_NOFILE_OK,
+    .oneline = "simulate a program crash using abort(3)",
+};
+
+static int sigraise_f(BlockBackend *blk, int argc, char **argv)
+{
+    int64_t sig = cvtnum(argv[1]);
+
+    if (sig < 0) {
+        print_cvtnum_err(sig, argv[1]);
+        return sig;
+    } else if (sig > NSIG) {
+        printf("signal argument '%s' is too large to be a valid signal\n",
+               argv[1]);
+        return -EINVAL;
+    }
+    /* the signal may end the process: get the output out first */
+    fflush(stdout);
+    fflush(stderr);
+    raise(sig);
+    return 0;
+}
+
+static const QemuIOCommand sigraise_cmd = {
+    .name = "sigraise",
+    .cfunc = sigraise_f,
+    .argmin = 1,
+    .argmax = 1,
+    .flags = QEMUIO_CMD_NOFILE_OK,
+    .args = "signal",
+    .oneline = "raises a signal",
+    .help =
+    "\n"
+    " raises the given signal\n"
+    "\n"
+    " Example:\n"
+    " 'sigraise 15' - raises SIGTERM\n"
+    "\n"
+    " Invokes raise(signal), where \"signal\" is the mandatory integer argument\n"
+    " given to sigraise.\n"
+    "\n",
+};
+
+static void sleep_cb(void *opaque)
+{
+    *(bool *)opaque = true;
+}
+
+static int sleep_f(BlockBackend *blk, int argc, char **argv)
+{
+    bool expired = false;
+    QEMUTimer *timer;
+    char *end;
+    long ms;
+
+    ms = strtol(argv[1], &end, 0);
+    if (ms < 0 || *end) {
+        printf("%s is not a valid number\n", argv[1]);
+        return -EINVAL;
+    }
+
+    /* The loop keeps running meanwhile: AIO completions print. */
+    timer = timer_new_ns(sleep_cb, &expired);
+    timer_mod_ns(timer, get_clock_ns() + (int64_t)ms * 1000000);
+    while (!expired) {
+        main_loop_wait(true);
+    }
+    timer_free(timer);
+    return 0;
+}
+
+static const QemuIOCommand sleep_cmd = {
+    .name = "sleep",
+    .cfunc = sleep_f,
+    .argmin = 1,
+    .argmax = 1,
+    .flags = QEMUIO_CMD_NOFILE_OK,
+    .oneline = "waits for the given value in milliseconds",
 };
 
 /* ------------------------------------------------------------------ */
@@ -765,6 +971,10 @@ int main(int argc, char **argv)
     qemuio_add_command(&quit_cmd);
     qemuio_add_command(&open_cmd);
     qemuio_add_command(&close_cmd);
+    qemuio_add_command(&reopen_cmd);
+    qemuio_add_command(&abort_cmd);
+    qemuio_add_command(&sleep_cmd);
+    qemuio_add_command(&sigraise_cmd);
 
     if (!readonly) {
         flags |= BDRV_O_RDWR;

@@ -36,11 +36,5 @@ void qemuio_add_command(const QemuIOCommand *cmd);
 void qemuio_command_usage(const QemuIOCommand *cmd);
 /* Split @line on spaces and run it against @blk (may be NULL). */
 int qemuio_command(BlockBackend *blk, const char *line);
-/*
- * Merge an option string into @opts as QEMU's merging option lists do
- * ("open -o", "reopen -o"): "id" is refused, later keys win.  Prints the
- * complaint and returns false on error.
- */
-bool qemuio_merge_opts(QDict *opts, const char *str);
 
 #endif
