@@ -1,0 +1,151 @@
+/*
+ * NBD server internals shared by the files under nbd/: the export and
+ * client structures, non-blocking socket I/O for coroutines, and the
+ * big-endian helpers of the wire format.
+ */
+#ifndef NBD_INTERNAL_H
+#define NBD_INTERNAL_H
+
+#include "qemu/osdep.h"
+#include "qemu/coroutine.h"
+#include "qemu/main-loop.h"
+#include "qemu/queue.h"
+#include "block/nbd.h"
+
+/* Requests one connection may have in flight before we stop reading. */
+#define NBD_MAX_REQUESTS        16
+/* Option payloads we read into memory; larger ones get ERR_TOO_BIG. */
+#define NBD_MAX_OPT_PAYLOAD     (1024 * 1024)
+/* A client must finish the handshake within this time. */
+#define NBD_HANDSHAKE_TIMEOUT_NS (10 * 1000000000LL)
+/* Request buffers up to this size are kept for reuse. */
+#define NBD_POOL_BUF_MAX        (2 * 1024 * 1024)
+/* Most extents in one base:allocation reply (1 MiB of descriptors). */
+#define NBD_MAX_BLOCK_STATUS_EXTENTS (1024 * 1024 / 8)
+/* Context id we hand out for base:allocation. */
+#define NBD_META_ID_BASE_ALLOCATION 0
+
+struct NBDExport {
+    char *id;
+    char *name;
+    char *description;
+    char *node_name;
+    BlockBackend *blk;
+    bool writable;
+    bool shutting_down;
+    bool deleted;            /* out of the export list */
+    int refcnt;              /* the list's reference + one per client */
+    uint16_t eflags;         /* transmission flags (without SEND_DF) */
+    QTAILQ_HEAD(, NBDClient) clients;
+    QTAILQ_ENTRY(NBDExport) next;
+};
+
+typedef struct NBDRequest {
+    NBDClient *client;
+    uint16_t flags;
+    uint16_t type;
+    uint64_t handle;
+    uint64_t offset;
+    uint32_t len;
+    uint32_t error;          /* NBD_E*: set when the request was refused */
+    const char *errmsg;      /* static text for that refusal */
+    void *buf;               /* pooled payload / result buffer */
+    size_t buf_size;
+    struct NBDRequest *next_free;
+} NBDRequest;
+
+struct NBDClient {
+    int fd;
+    int refcnt;              /* main coroutine + one per request */
+    bool dead;               /* socket shut down: all I/O fails */
+    bool closing;            /* no more requests are read */
+    bool in_transmission;
+    /* Negotiated state. */
+    bool fixed_newstyle;
+    bool no_zeroes;
+    bool structured_reply;
+    bool meta_base_allocation;
+    char *meta_export;       /* export SET_META_CONTEXT was for */
+    NBDExport *exp;
+    /* Coroutines waiting for something; at most one each. */
+    Coroutine *main_co;
+    Coroutine *recv_co;      /* waits for the socket to become readable */
+    Coroutine *send_co;      /* waits for the socket to become writable */
+    Coroutine *slot_co;      /* main co waiting for a free request slot */
+    Coroutine *drain_co;     /* main co waiting for requests to finish */
+    CoMutex send_lock;       /* one reply on the wire at a time */
+    unsigned nb_requests;
+    NBDRequest *free_reqs;
+    unsigned nb_free_reqs;
+    QEMUTimer *handshake_timer;
+    QTAILQ_ENTRY(NBDClient) next;      /* all clients */
+    QTAILQ_ENTRY(NBDClient) exp_next;  /* clients of exp */
+};
+
+/* ---- server.c ---- */
+void nbd_client_close(NBDClient *client);
+void nbd_client_ref(NBDClient *client);
+void nbd_client_unref(NBDClient *client);
+/* Exports visible to new clients (not shutting down). */
+NBDExport *nbd_export_lookup_visible(const char *name);
+NBDExport *nbd_export_first_visible(void);
+NBDExport *nbd_export_next_visible(NBDExport *exp);
+/* Bind @client to @exp for transmission (takes an export reference). */
+void nbd_client_attach_export(NBDClient *client, NBDExport *exp);
+
+/* Full read/write; 0 or -errno (-EPIPE on EOF or a closed client). */
+int coroutine_fn nbd_co_recv(NBDClient *client, void *buf, size_t len);
+int coroutine_fn nbd_co_sendv(NBDClient *client, struct iovec *iov, int niov);
+int coroutine_fn nbd_co_send(NBDClient *client, const void *buf, size_t len);
+/* Read and throw away @len bytes. */
+int coroutine_fn nbd_co_drop(NBDClient *client, uint64_t len);
+
+/* ---- server-negotiate.c ---- */
+/*
+ * Run the handshake and option haggling.  Returns 1 when the client
+ * entered transmission (client->exp set), 0 when it ended the session
+ * cleanly, -errno on a protocol violation or I/O error.
+ */
+int coroutine_fn nbd_negotiate(NBDClient *client);
+
+/* ---- server-cmds.c ---- */
+/* The transmission phase: read requests until DISC, EOF or an error. */
+void coroutine_fn nbd_transmission(NBDClient *client);
+
+/* ---- big-endian helpers ---- */
+static inline void stw_be(void *p, uint16_t v)
+{
+    uint8_t *b = p;
+    b[0] = v >> 8;
+    b[1] = v;
+}
+static inline void stl_be(void *p, uint32_t v)
+{
+    uint8_t *b = p;
+    b[0] = v >> 24;
+    b[1] = v >> 16;
+    b[2] = v >> 8;
+    b[3] = v;
+}
+static inline void stq_be(void *p, uint64_t v)
+{
+    stl_be(p, v >> 32);
+    stl_be((uint8_t *)p + 4, (uint32_t)v);
+}
+static inline uint16_t ldw_be(const void *p)
+{
+    const uint8_t *b = p;
+    return (uint16_t)(b[0] << 8 | b[1]);
+}
+static inline uint32_t ldl_be(const void *p)
+{
+    const uint8_t *b = p;
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+           (uint32_t)b[2] << 8 | b[3];
+}
+static inline uint64_t ldq_be(const void *p)
+{
+    return (uint64_t)ldl_be(p) << 32 | ldl_be((const uint8_t *)p + 4);
+}
+
+#endif

@@ -1,0 +1,746 @@
+/*
+ * NBD server: the listening socket, exports, client lifetimes and the
+ * non-blocking socket I/O every client coroutine uses.
+ *
+ * Everything runs on the event loop thread.  A client is a main
+ * coroutine (handshake, then reading requests) plus one coroutine per
+ * request in flight; a coroutine that would block on the socket parks
+ * itself in recv_co / send_co and the fd handler wakes it.
+ */
+#include "qemu/osdep.h"
+#include "nbd/nbd-internal.h"
+#include "block/block_int.h"
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+struct NBDServer {
+    int listen_fd;           /* -1 for the private server of add_client_fd */
+    bool accepting;          /* listen_fd registered with the loop */
+    int max_connections;     /* 0: unlimited */
+    char *unix_path;         /* unlinked on stop */
+    char *tls_creds;
+};
+
+static NBDServer *nbd_server;
+static QTAILQ_HEAD(, NBDClient) clients = QTAILQ_HEAD_INITIALIZER(clients);
+static int nb_clients;
+static QTAILQ_HEAD(, NBDExport) exports = QTAILQ_HEAD_INITIALIZER(exports);
+static NBDExportDeletedFunc *export_deleted_fn;
+static void *export_deleted_opaque;
+
+static void nbd_accept(void *opaque);
+static void nbd_export_unref(NBDExport *exp, bool sync);
+
+/* ---------- Socket I/O ---------- */
+
+static void nbd_client_fd_ready(void *opaque);
+
+static void nbd_client_update_fd(NBDClient *client)
+{
+    if (client->fd < 0) {
+        return;
+    }
+    aio_set_fd_handler(client->fd,
+                       client->recv_co ? nbd_client_fd_ready : NULL,
+                       client->send_co ? nbd_client_fd_ready : NULL,
+                       client);
+}
+
+static void nbd_client_fd_ready(void *opaque)
+{
+    NBDClient *client = opaque;
+    Coroutine *recv_co = client->recv_co;
+    Coroutine *send_co = client->send_co;
+
+    /* A spurious wake-up only makes the coroutine retry its syscall. */
+    client->recv_co = NULL;
+    client->send_co = NULL;
+    nbd_client_update_fd(client);
+    nbd_client_ref(client);
+    if (recv_co) {
+        aio_co_wake(recv_co);
+    }
+    if (send_co) {
+        aio_co_wake(send_co);
+    }
+    nbd_client_unref(client);
+}
+
+int coroutine_fn nbd_co_recv(NBDClient *client, void *buf, size_t len)
+{
+    uint8_t *p = buf;
+
+    while (len > 0) {
+        ssize_t n;
+
+        if (client->dead) {
+            return -EPIPE;
+        }
+        n = recv(client->fd, p, len, MSG_DONTWAIT);
+        if (n > 0) {
+            p += n;
+            len -= n;
+        } else if (n == 0) {
+            return -EPIPE;              /* the peer went away */
+        } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            assert(!client->recv_co);
+            client->recv_co = qemu_coroutine_self();
+            nbd_client_update_fd(client);
+            qemu_coroutine_yield();
+        } else if (errno != EINTR) {
+            return -errno;
+        }
+    }
+    return 0;
+}
+
+int coroutine_fn nbd_co_sendv(NBDClient *client, struct iovec *iov, int niov)
+{
+    while (niov > 0) {
+        struct msghdr msg = { .msg_iov = iov, .msg_iovlen = niov };
+        ssize_t n;
+
+        if (client->dead) {
+            return -EPIPE;
+        }
+        n = sendmsg(client->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n >= 0) {
+            /* Skip what went out; the caller's iov array is scratch. */
+            while (niov > 0 && (size_t)n >= iov->iov_len) {
+                n -= iov->iov_len;
+                iov++;
+                niov--;
+            }
+            if (niov > 0) {
+                iov->iov_base = (uint8_t *)iov->iov_base + n;
+                iov->iov_len -= n;
+            }
+        } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            assert(!client->send_co);
+            client->send_co = qemu_coroutine_self();
+            nbd_client_update_fd(client);
+            qemu_coroutine_yield();
+        } else if (errno != EINTR) {
+            return -errno;
+        }
+    }
+    return 0;
+}
+
+int coroutine_fn nbd_co_send(NBDClient *client, const void *buf, size_t len)
+{
+    struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+
+    return nbd_co_sendv(client, &iov, 1);
+}
+
+int coroutine_fn nbd_co_drop(NBDClient *client, uint64_t len)
+{
+    uint8_t scratch[4096];
+
+    while (len > 0) {
+        size_t chunk = MIN(len, sizeof(scratch));
+        int ret = nbd_co_recv(client, scratch, chunk);
+
+        if (ret < 0) {
+            return ret;
+        }
+        len -= chunk;
+    }
+    return 0;
+}
+
+/* ---------- Clients ---------- */
+
+static void nbd_wake_bh(void *opaque)
+{
+    aio_co_wake(opaque);
+}
+
+/* Wake a parked coroutine from a bottom half: never re-entrantly. */
+static void nbd_wake_later(Coroutine **pco)
+{
+    Coroutine *co = *pco;
+
+    if (co) {
+        *pco = NULL;
+        aio_bh_schedule_oneshot(nbd_wake_bh, co);
+    }
+}
+
+/*
+ * Hard disconnect: the socket is shut down and every parked coroutine
+ * wakes up to find its I/O failing.  Requests already in the block
+ * layer finish and drop their replies.
+ */
+void nbd_client_close(NBDClient *client)
+{
+    if (client->dead) {
+        return;
+    }
+    client->dead = true;
+    client->closing = true;
+    if (client->fd >= 0) {
+        shutdown(client->fd, SHUT_RDWR);
+    }
+    if (client->handshake_timer) {
+        timer_del(client->handshake_timer);
+    }
+    nbd_wake_later(&client->recv_co);
+    nbd_wake_later(&client->send_co);
+    nbd_wake_later(&client->slot_co);
+    nbd_wake_later(&client->drain_co);
+    nbd_client_update_fd(client);
+}
+
+void nbd_client_ref(NBDClient *client)
+{
+    client->refcnt++;
+}
+
+static void nbd_server_update_accept(void);
+
+void nbd_client_unref(NBDClient *client)
+{
+    NBDRequest *req;
+
+    assert(client->refcnt > 0);
+    if (--client->refcnt > 0) {
+        return;
+    }
+    assert(client->nb_requests == 0);
+    if (client->fd >= 0) {
+        aio_set_fd_handler(client->fd, NULL, NULL, NULL);
+        close(client->fd);
+    }
+    timer_free(client->handshake_timer);
+    while ((req = client->free_reqs)) {
+        client->free_reqs = req->next_free;
+        qemu_vfree(req->buf);
+        g_free(req);
+    }
+    QTAILQ_REMOVE(&clients, client, next);
+    nb_clients--;
+    if (client->exp) {
+        NBDExport *exp = client->exp;
+
+        QTAILQ_REMOVE(&exp->clients, client, exp_next);
+        nbd_export_unref(exp, false);
+    }
+    g_free(client->meta_export);
+    g_free(client);
+    nbd_server_update_accept();
+}
+
+void nbd_client_attach_export(NBDClient *client, NBDExport *exp)
+{
+    assert(!client->exp);
+    client->exp = exp;
+    exp->refcnt++;
+    QTAILQ_INSERT_TAIL(&exp->clients, client, exp_next);
+}
+
+static void nbd_handshake_timeout(void *opaque)
+{
+    nbd_client_close(opaque);
+}
+
+static void coroutine_fn nbd_client_co_main(void *opaque)
+{
+    NBDClient *client = opaque;
+    int ret;
+
+    ret = nbd_negotiate(client);
+    timer_del(client->handshake_timer);
+    if (ret > 0) {
+        client->in_transmission = true;
+        nbd_transmission(client);
+    }
+    nbd_client_close(client);
+    client->main_co = NULL;
+    nbd_client_unref(client);
+}
+
+void nbd_server_add_client_fd(int fd)
+{
+    NBDClient *client = g_new0(NBDClient, 1);
+    int flags = fcntl(fd, F_GETFL);
+
+    if (flags >= 0) {
+        fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    }
+    client->fd = fd;
+    client->refcnt = 1;
+    qemu_co_mutex_init(&client->send_lock);
+    QTAILQ_INSERT_TAIL(&clients, client, next);
+    nb_clients++;
+    client->handshake_timer = timer_new_ns(nbd_handshake_timeout, client);
+    timer_mod_ns(client->handshake_timer,
+                 get_clock_ns() + NBD_HANDSHAKE_TIMEOUT_NS);
+    client->main_co = qemu_coroutine_create(nbd_client_co_main, client);
+    qemu_coroutine_enter(client->main_co);
+}
+
+int nbd_server_client_count(void)
+{
+    return nb_clients;
+}
+
+/* ---------- Listening ---------- */
+
+static void nbd_server_update_accept(void)
+{
+    NBDServer *s = nbd_server;
+    bool want;
+
+    if (!s || s->listen_fd < 0) {
+        return;
+    }
+    want = s->max_connections <= 0 || nb_clients < s->max_connections;
+    if (want != s->accepting) {
+        aio_set_fd_handler(s->listen_fd, want ? nbd_accept : NULL, NULL, s);
+        s->accepting = want;
+    }
+}
+
+static void nbd_accept(void *opaque)
+{
+    NBDServer *s = opaque;
+    int fd, one = 1;
+
+    fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0) {
+        return;     /* EAGAIN, or the client gave up already */
+    }
+    /* Replies are written whole; do not let Nagle delay them. */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    nbd_server_add_client_fd(fd);
+    nbd_server_update_accept();
+}
+
+static int nbd_listen_unix(const char *path, Error **errp)
+{
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (!path || !*path) {
+        error_setg(errp, QERR_MISSING_PARAMETER, "path");
+        return -1;
+    }
+    if (strlen(path) >= sizeof(sun.sun_path)) {
+        error_setg(errp, "UNIX socket path '%s' is too long", path);
+        return -1;
+    }
+    strcpy(sun.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "Failed to create Unix socket");
+        return -1;
+    }
+    /* A stale socket file from an earlier run would make bind fail. */
+    if (unlink(path) < 0 && errno != ENOENT) {
+        error_setg_errno(errp, errno, "Failed to unlink socket %s", path);
+        goto fail;
+    }
+    if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+        error_setg_errno(errp, errno, "Failed to bind socket to %s", path);
+        goto fail;
+    }
+    if (listen(fd, SOMAXCONN) < 0) {
+        error_setg_errno(errp, errno, "Failed to listen on socket");
+        goto fail;
+    }
+    return fd;
+fail:
+    close(fd);
+    return -1;
+}
+
+static int nbd_listen_inet(const char *host, const char *port, Error **errp)
+{
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC,
+        .ai_socktype = SOCK_STREAM,
+        .ai_flags = AI_PASSIVE,
+    };
+    struct addrinfo *res = NULL, *ai;
+    char portbuf[16];
+    int fd = -1, rc, saved_errno = 0, one = 1;
+
+    if (!port || !*port) {
+        snprintf(portbuf, sizeof(portbuf), "%d", NBD_DEFAULT_PORT);
+        port = portbuf;
+    }
+    if (host && !*host) {
+        host = NULL;
+    }
+    rc = getaddrinfo(host, port, &hints, &res);
+    if (rc != 0) {
+        error_setg(errp, "address resolution failed for %s:%s: %s",
+                   host ? host : "", port, gai_strerror(rc));
+        return -1;
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        fd = socket(ai->ai_family,
+                    ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                    ai->ai_protocol);
+        if (fd < 0) {
+            saved_errno = errno;
+            continue;
+        }
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+            listen(fd, SOMAXCONN) == 0) {
+            break;
+        }
+        saved_errno = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        error_setg_errno(errp, saved_errno, "Failed to bind socket");
+    }
+    return fd;
+}
+
+static bool nbd_check_tls_creds(const char *tls_creds, Error **errp)
+{
+    if (tls_creds) {
+        /* The object layer (tls-creds-*) does not exist yet. */
+        error_setg(errp, "No TLS credentials with id '%s'", tls_creds);
+        return false;
+    }
+    return true;
+}
+
+NBDServer *nbd_server_start_fd(int listen_fd, int max_connections,
+                               const char *tls_creds, Error **errp)
+{
+    NBDServer *s;
+
+    if (nbd_server) {
+        error_setg(errp, "NBD server already running");
+        return NULL;
+    }
+    if (!nbd_check_tls_creds(tls_creds, errp)) {
+        return NULL;
+    }
+    if (listen_fd >= 0 &&
+        fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK) < 0) {
+        error_setg_errno(errp, errno, "Failed to set socket non-blocking");
+        return NULL;
+    }
+    s = g_new0(NBDServer, 1);
+    s->listen_fd = listen_fd;
+    s->max_connections = max_connections;
+    s->tls_creds = g_strdup(tls_creds);
+    nbd_server = s;
+    nbd_server_update_accept();
+    return s;
+}
+
+NBDServer *nbd_server_start(const char *addr_type, const char *host_or_path,
+                            const char *port, int max_connections,
+                            const char *tls_creds, Error **errp)
+{
+    NBDServer *s;
+    int fd;
+
+    if (nbd_server) {
+        error_setg(errp, "NBD server already running");
+        return NULL;
+    }
+    if (max_connections < 0) {
+        error_setg(errp, QERR_INVALID_PARAMETER_VALUE, "max-connections",
+                   "a non-negative value");
+        return NULL;
+    }
+    if (!nbd_check_tls_creds(tls_creds, errp)) {
+        return NULL;
+    }
+    if (addr_type && !strcmp(addr_type, "unix")) {
+        fd = nbd_listen_unix(host_or_path, errp);
+    } else if (addr_type && !strcmp(addr_type, "inet")) {
+        fd = nbd_listen_inet(host_or_path, port, errp);
+    } else {
+        error_setg(errp, QERR_INVALID_PARAMETER_VALUE, "type",
+                   "'unix' or 'inet'");
+        return NULL;
+    }
+    if (fd < 0) {
+        return NULL;
+    }
+    s = nbd_server_start_fd(fd, max_connections, tls_creds, errp);
+    if (!s) {
+        close(fd);
+        return NULL;
+    }
+    if (!strcmp(addr_type, "unix")) {
+        s->unix_path = g_strdup(host_or_path);
+    }
+    return s;
+}
+
+bool nbd_server_is_running(void)
+{
+    return nbd_server != NULL;
+}
+
+void nbd_server_stop(Error **errp)
+{
+    NBDServer *s = nbd_server;
+    NBDExport *exp, *next_exp;
+    NBDClient *client, *next_client;
+
+    if (!s) {
+        error_setg(errp, "NBD server not running");
+        return;
+    }
+    if (s->accepting) {
+        aio_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
+    }
+    if (s->listen_fd >= 0) {
+        close(s->listen_fd);
+    }
+    if (s->unix_path) {
+        unlink(s->unix_path);
+    }
+    nbd_server = NULL;
+    QTAILQ_FOREACH_SAFE(exp, &exports, next, next_exp) {
+        if (!exp->shutting_down) {
+            nbd_export_del(exp->id, NBD_EXPORT_DEL_HARD, &error_abort);
+        }
+    }
+    /* Clients still haggling over options. */
+    QTAILQ_FOREACH_SAFE(client, &clients, next, next_client) {
+        nbd_client_close(client);
+    }
+    g_free(s->unix_path);
+    g_free(s->tls_creds);
+    g_free(s);
+}
+
+/* ---------- Exports ---------- */
+
+void nbd_set_export_deleted_notifier(NBDExportDeletedFunc *fn, void *opaque)
+{
+    export_deleted_fn = fn;
+    export_deleted_opaque = opaque;
+}
+
+NBDExport *nbd_export_find_id(const char *id)
+{
+    NBDExport *exp;
+
+    QTAILQ_FOREACH(exp, &exports, next) {
+        if (!strcmp(exp->id, id)) {
+            return exp;
+        }
+    }
+    return NULL;
+}
+
+NBDExport *nbd_export_find_name(const char *name)
+{
+    NBDExport *exp;
+
+    QTAILQ_FOREACH(exp, &exports, next) {
+        if (!strcmp(exp->name, name)) {
+            return exp;
+        }
+    }
+    return NULL;
+}
+
+NBDExport *nbd_export_lookup_visible(const char *name)
+{
+    NBDExport *exp = nbd_export_find_name(name);
+
+    return exp && !exp->shutting_down ? exp : NULL;
+}
+
+NBDExport *nbd_export_next_visible(NBDExport *exp)
+{
+    do {
+        exp = exp ? QTAILQ_NEXT(exp, next) : QTAILQ_FIRST(&exports);
+    } while (exp && exp->shutting_down);
+    return exp;
+}
+
+NBDExport *nbd_export_first_visible(void)
+{
+    return nbd_export_next_visible(NULL);
+}
+
+NBDExport *nbd_export_next(NBDExport *exp)
+{
+    return exp ? QTAILQ_NEXT(exp, next) : QTAILQ_FIRST(&exports);
+}
+
+const char *nbd_export_id(NBDExport *exp)
+{
+    return exp->id;
+}
+
+const char *nbd_export_name(NBDExport *exp)
+{
+    return exp->name;
+}
+
+const char *nbd_export_node_name(NBDExport *exp)
+{
+    return exp->node_name;
+}
+
+bool nbd_export_shutting_down(NBDExport *exp)
+{
+    return exp->shutting_down;
+}
+
+int nbd_export_client_count(NBDExport *exp)
+{
+    NBDClient *client;
+    int n = 0;
+
+    QTAILQ_FOREACH(client, &exp->clients, exp_next) {
+        n++;
+    }
+    return n;
+}
+
+NBDExport *nbd_export_add(BlockDriverState *bs, const NBDExportOptions *opts,
+                          Error **errp)
+{
+    const char *node_name = bdrv_get_node_name(bs);
+    const char *id = opts->id ? opts->id : node_name;
+    const char *name = opts->name ? opts->name : node_name;
+    uint64_t perm = BLK_PERM_CONSISTENT_READ;
+    BlockBackend *blk;
+    NBDExport *exp;
+
+    if (!nbd_server) {
+        error_setg(errp, "NBD server not running");
+        return NULL;
+    }
+    if (nbd_export_find_id(id)) {
+        error_setg(errp, "Block export id '%s' is already in use", id);
+        return NULL;
+    }
+    if (strlen(name) > NBD_MAX_STRING_SIZE) {
+        error_setg(errp, "export name '%s' too long", name);
+        return NULL;
+    }
+    if (opts->description &&
+        strlen(opts->description) > NBD_MAX_STRING_SIZE) {
+        error_setg(errp, "description '%s' too long", opts->description);
+        return NULL;
+    }
+    if (nbd_export_find_name(name)) {
+        error_setg(errp, "NBD server already has export named '%s'", name);
+        return NULL;
+    }
+    if (opts->writable) {
+        if (bdrv_is_read_only(bs)) {
+            error_setg(errp, "Cannot export read-only node as writable");
+            return NULL;
+        }
+        perm |= BLK_PERM_WRITE;
+    }
+    blk = blk_new_with_bs(bs, perm, BLK_PERM_ALL, errp);
+    if (!blk) {
+        return NULL;
+    }
+    blk_set_enable_write_cache(blk, !opts->writethrough);
+
+    exp = g_new0(NBDExport, 1);
+    exp->id = g_strdup(id);
+    exp->name = g_strdup(name);
+    exp->description = g_strdup(opts->description);
+    exp->node_name = g_strdup(node_name);
+    exp->blk = blk;
+    exp->writable = opts->writable;
+    exp->refcnt = 1;
+    QTAILQ_INIT(&exp->clients);
+    /*
+     * Every connection shares this one backend in this one process, so
+     * a flush on any connection covers writes completed on all of them:
+     * multi-conn is safe for writable exports too.  CACHE is accepted
+     * as the hint it is.
+     */
+    exp->eflags = NBD_FLAG_HAS_FLAGS | NBD_FLAG_SEND_FLUSH |
+                  NBD_FLAG_CAN_MULTI_CONN | NBD_FLAG_SEND_CACHE;
+    if (opts->writable) {
+        exp->eflags |= NBD_FLAG_SEND_FUA | NBD_FLAG_SEND_TRIM |
+                       NBD_FLAG_SEND_WRITE_ZEROES | NBD_FLAG_SEND_FAST_ZERO;
+    } else {
+        exp->eflags |= NBD_FLAG_READ_ONLY;
+    }
+    /* Newest first, as query-block-exports lists them. */
+    QTAILQ_INSERT_HEAD(&exports, exp, next);
+    return exp;
+}
+
+static void nbd_export_delete(NBDExport *exp)
+{
+    char *id = exp->id;
+
+    assert(QTAILQ_EMPTY(&exp->clients));
+    QTAILQ_REMOVE(&exports, exp, next);
+    blk_unref(exp->blk);
+    g_free(exp->name);
+    g_free(exp->description);
+    g_free(exp->node_name);
+    g_free(exp);
+    if (export_deleted_fn) {
+        export_deleted_fn(id, export_deleted_opaque);
+    }
+    g_free(id);
+}
+
+static void nbd_export_delete_bh(void *opaque)
+{
+    nbd_export_delete(opaque);
+}
+
+/*
+ * @sync: called from the control path, where the backend may be
+ * released (and drained) right away; otherwise we may be inside a
+ * request coroutine and leave that to a bottom half.
+ */
+static void nbd_export_unref(NBDExport *exp, bool sync)
+{
+    assert(exp->refcnt > 0);
+    if (--exp->refcnt > 0) {
+        return;
+    }
+    if (sync) {
+        nbd_export_delete(exp);
+    } else {
+        aio_bh_schedule_oneshot(nbd_export_delete_bh, exp);
+    }
+}
+
+void nbd_export_del(const char *id, NBDExportDelMode mode, Error **errp)
+{
+    NBDExport *exp = nbd_export_find_id(id);
+    NBDClient *client, *next;
+
+    if (!exp || exp->shutting_down) {
+        error_setg(errp, "Export '%s' is not found", id);
+        return;
+    }
+    if (mode == NBD_EXPORT_DEL_SAFE && !QTAILQ_EMPTY(&exp->clients)) {
+        error_setg(errp, "export '%s' still in use", id);
+        error_append_hint(errp, "Use mode='hard' to force client disconnect\n");
+        return;
+    }
+    exp->shutting_down = true;
+    QTAILQ_FOREACH_SAFE(client, &exp->clients, exp_next, next) {
+        nbd_client_close(client);
+    }
+    nbd_export_unref(exp, true);
+}
