@@ -80,7 +80,23 @@ BlockDriver *bdrv_find_protocol(const char *filename,
         proto = filename_protocol(filename);
     }
     if (!proto) {
-        BlockDriver *drv = bdrv_find_format("file");
+        BlockDriver *drv;
+        int best = 0;
+
+        /* Device nodes (/dev/...) belong to a device driver, as QEMU. */
+        for (BlockDriver *d = first_drv; d; d = d->next_driver) {
+            if (d->bdrv_probe_device) {
+                int score = d->bdrv_probe_device(filename);
+                if (score > best) {
+                    best = score;
+                    drv = d;
+                }
+            }
+        }
+        if (best) {
+            return drv;
+        }
+        drv = bdrv_find_format("file");
         if (!drv) {
             error_setg(errp, "Unknown protocol 'file'");
         }
@@ -348,6 +364,27 @@ void bdrv_default_perms(BlockDriverState *bs, BdrvChild *c, unsigned role,
     }
 }
 
+bool bdrv_check_write_perm(BlockDriverState *bs, uint64_t perm, Error **errp)
+{
+    uint32_t align = MAX(bs->bl.request_alignment, 1);
+
+    if (!(perm & (BLK_PERM_WRITE | BLK_PERM_WRITE_UNCHANGED))) {
+        return true;
+    }
+    if ((perm & BLK_PERM_WRITE) && bdrv_is_read_only(bs)) {
+        error_setg(errp, "Block node is read-only");
+        return false;
+    }
+    /* A write could not extend the image to a whole block. */
+    if (!(perm & BLK_PERM_RESIZE) &&
+        (bs->total_sectors * BDRV_SECTOR_SIZE) % align) {
+        error_setg(errp, "Cannot get 'write' permission without 'resize': "
+                   "Image size is not a multiple of request alignment");
+        return false;
+    }
+    return true;
+}
+
 /* Is @needle @haystack or below it? */
 static bool bdrv_is_descendant(BlockDriverState *haystack,
                                BlockDriverState *needle)
@@ -399,8 +436,7 @@ BdrvChild *bdrv_attach_child(BlockDriverState *parent,
         c->perm = BLK_PERM_CONSISTENT_READ;
         c->shared_perm = BLK_PERM_ALL;
     }
-    if ((c->perm & BLK_PERM_WRITE) && bdrv_is_read_only(child_bs)) {
-        error_setg(errp, "Block node is read-only");
+    if (!bdrv_check_write_perm(child_bs, c->perm, errp)) {
         g_free(c);
         return NULL;
     }
@@ -488,7 +524,8 @@ BdrvChild *bdrv_open_child(const char *filename, QDict *options,
      * The primary child of a format is opened as a protocol node; data
      * children of other drivers (quorum) are probed like top-level nodes.
      */
-    flags = parent->open_flags & ~(BDRV_O_PROTOCOL | BDRV_O_SNAPSHOT);
+    flags = parent->open_flags & ~(BDRV_O_PROTOCOL | BDRV_O_SNAPSHOT |
+                                   BDRV_O_COPY_ON_READ);
     if (role & BDRV_CHILD_PRIMARY) {
         flags |= BDRV_O_PROTOCOL;
     }
@@ -783,6 +820,16 @@ static int bdrv_open_common(BlockDriverState *bs, BlockDriver *drv,
             flags |= BDRV_O_RDWR;
         }
     }
+    if ((flags & BDRV_O_COPY_ON_READ) && !(flags & BDRV_O_RDWR)) {
+        error_setg(errp, "Can't use copy-on-read on read-only device");
+        return -EINVAL;
+    }
+    if (flags & BDRV_O_SNAPSHOT) {
+        /* Never write into an image the user asked to protect. */
+        error_setg(errp, "snapshot=on (qemu-io -s) is not supported: no "
+                   "temporary overlay format is available");
+        return -ENOTSUP;
+    }
     if (qemu_opt_get_bool(opts, BDRV_OPT_FORCE_SHARE, false) &&
         (flags & BDRV_O_RDWR)) {
         error_setg(errp, "force-share=on can only be used with read-only "
@@ -936,7 +983,8 @@ static BlockDriverState *bdrv_open_inherit(const char *filename,
                 bdrv_inherit_options(file_opts, options);
                 file_bs = bdrv_open_inherit(fname, NULL, file_opts,
                                             (flags | BDRV_O_PROTOCOL) &
-                                            ~BDRV_O_SNAPSHOT,
+                                            ~(BDRV_O_SNAPSHOT |
+                                              BDRV_O_COPY_ON_READ),
                                             bs, &local_err);
                 if (!file_bs) {
                     error_propagate(errp, local_err);
@@ -1323,6 +1371,16 @@ static bool bdrv_reopen_queue(GArray *queue, BlockDriverState *bs,
     return true;
 }
 
+static bool reopen_queue_contains(GArray *queue, void *bs)
+{
+    for (guint i = 0; i < queue->len; i++) {
+        if (g_array_index(queue, ReopenEntry, i).bs == bs) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* An option that is not reopened must keep the value it has. */
 static bool bdrv_reopen_check_unchanged(BlockDriverState *bs, QDict *opts,
                                         Error **errp)
@@ -1365,6 +1423,20 @@ int bdrv_reopen(BlockDriverState *bs, QDict *opts, Error **errp)
                        "support reopening files", n->drv->format_name,
                        n->node_name);
             goto abort;
+        }
+        if (!(e->new_flags & BDRV_O_RDWR) && !bdrv_is_read_only(n)) {
+            BdrvChild *p;
+
+            /* Parents outside this reopen must not be writing. */
+            QLIST_FOREACH(p, &n->parents, next_parent) {
+                if ((p->perm & BLK_PERM_WRITE) &&
+                    !reopen_queue_contains(queue, p->opaque)) {
+                    error_setg(errp, "Read-only block node '%s' cannot "
+                               "support read-write users", n->node_name);
+                    ret = -EPERM;
+                    goto abort;
+                }
+            }
         }
         ret = n->drv->bdrv_reopen_prepare(n, e->new_flags, e->opts, errp);
         if (ret < 0) {

@@ -42,8 +42,7 @@ static BlockBackend *blk_attach(BlockDriverState *bs, uint64_t perm,
 {
     BlockBackend *blk;
 
-    if ((perm & BLK_PERM_WRITE) && bdrv_is_read_only(bs)) {
-        error_setg(errp, "Block node is read-only");
+    if (!bdrv_check_write_perm(bs, perm, errp)) {
         return NULL;
     }
     blk = g_new0(BlockBackend, 1);
@@ -155,9 +154,11 @@ int blk_set_perm(BlockBackend *blk, uint64_t perm, uint64_t shared_perm,
     if (!blk->root) {
         return 0;
     }
-    if ((perm & (BLK_PERM_WRITE | BLK_PERM_RESIZE)) &&
-        bdrv_is_read_only(blk->root->bs)) {
+    if ((perm & BLK_PERM_RESIZE) && bdrv_is_read_only(blk->root->bs)) {
         error_setg(errp, "Block node is read-only");
+        return -EPERM;
+    }
+    if (!bdrv_check_write_perm(blk->root->bs, perm, errp)) {
         return -EPERM;
     }
     blk->root->perm = perm;

@@ -133,7 +133,9 @@ static int coroutine_fn bdrv_aligned_preadv(BlockDriverState *bs,
         qemu_iovec_memset(qiov, 0, 0, bytes);
         return 0;
     }
-    readable = MIN(bytes, total - offset);
+    /* Whole blocks past the end are read; the driver pads with zeroes. */
+    readable = MIN(bytes, QEMU_ALIGN_UP(total - offset,
+                                        MAX(bs->bl.request_alignment, 1)));
     if (!max_transfer) {
         max_transfer = BDRV_REQUEST_MAX_BYTES;
     }

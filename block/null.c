@@ -64,8 +64,7 @@ static int null_open_common(BlockDriverState *bs, QDict *options, bool aio,
     s->read_zeroes = qemu_opt_get_bool(opts, NULL_OPT_ZEROES, false);
     s->aio = aio;
     bs->supported_write_flags = BDRV_REQ_FUA;
-    bs->supported_zero_flags = BDRV_REQ_FUA | BDRV_REQ_MAY_UNMAP |
-                               BDRV_REQ_NO_FALLBACK;
+    /* No write-zeroes of its own: as QEMU, NO_FALLBACK zeroing fails. */
     return 0;
 }
 
@@ -122,13 +121,6 @@ static int coroutine_fn null_co_preadv(BlockDriverState *bs, int64_t offset,
 static int coroutine_fn null_co_pwritev(BlockDriverState *bs, int64_t offset,
                                         int64_t bytes, QEMUIOVector *qiov,
                                         BdrvRequestFlags flags)
-{
-    return null_complete(bs);
-}
-
-static int coroutine_fn null_co_pwrite_zeroes(BlockDriverState *bs,
-                                              int64_t offset, int64_t bytes,
-                                              BdrvRequestFlags flags)
 {
     return null_complete(bs);
 }
@@ -201,7 +193,6 @@ static BlockDriver bdrv_null_co = {
     .bdrv_get_allocated_file_size = null_allocated_file_size,
     .bdrv_co_preadv         = null_co_preadv,
     .bdrv_co_pwritev        = null_co_pwritev,
-    .bdrv_co_pwrite_zeroes  = null_co_pwrite_zeroes,
     .bdrv_co_flush_to_disk  = null_co_flush,
     .bdrv_co_block_status   = null_co_block_status,
     .bdrv_refresh_filename  = null_refresh_filename,
@@ -219,7 +210,6 @@ static BlockDriver bdrv_null_aio = {
     .bdrv_get_allocated_file_size = null_allocated_file_size,
     .bdrv_co_preadv         = null_co_preadv,
     .bdrv_co_pwritev        = null_co_pwritev,
-    .bdrv_co_pwrite_zeroes  = null_co_pwrite_zeroes,
     .bdrv_co_flush_to_disk  = null_co_flush,
     .bdrv_co_block_status   = null_co_block_status,
     .bdrv_refresh_filename  = null_refresh_filename,

@@ -99,7 +99,8 @@ void qemu_bh_schedule(QEMUBH *bh)
 {
     if (!bh->scheduled) {
         bh->scheduled = true;
-        QTAILQ_INSERT_TAIL(&bh_list, bh, next);
+        /* Newest first, as QEMU: completions show in the same order. */
+        QTAILQ_INSERT_HEAD(&bh_list, bh, next);
     }
 }
 
