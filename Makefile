@@ -20,7 +20,7 @@ check-sanitizers: deps
 	@[ -f $(SAN_DIR)/build.ninja ] || ./configure --builddir=$(SAN_DIR) --enable-werror --enable-sanitizers
 	ninja -C $(SAN_DIR)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	    tests/check-all.sh --build-dir $(SAN_DIR) --no-diff
+	    tests/check-all.sh --build-dir $(SAN_DIR)
 
 demo: deps all
 	@scripts/demo.sh $(BUILD_DIR)

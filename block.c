@@ -437,6 +437,7 @@ BdrvChild *bdrv_attach_child(BlockDriverState *parent,
         c->shared_perm = BLK_PERM_ALL;
     }
     if (!bdrv_check_write_perm(child_bs, c->perm, errp)) {
+        g_free(c->name);
         g_free(c);
         return NULL;
     }

@@ -35,6 +35,7 @@ struct BenchData {
     int flush_interval;
     bool drain_on_flush;
     bool in_flush;
+    bool failed;            /* a request failed: drain, then exit 1 */
     int64_t offset;         /* of the next request */
     uint8_t *buf;
     BenchSlot *slots;
@@ -65,9 +66,19 @@ static void bench_cb(void *opaque, int ret)
 {
     BenchData *b = opaque;
 
-    if (ret < 0) {
-        error_report("Failed request: %s", strerror(-ret));
-        exit(EXIT_FAILURE);
+    if (ret < 0 || b->failed) {
+        /*
+         * As QEMU: report the first failure and give up; unlike QEMU, let
+         * the requests in flight finish before returning.
+         */
+        if (!b->failed) {
+            error_report("Failed request: %s", strerror(-ret));
+            b->failed = true;
+        }
+        if (b->in_flight > 0) {
+            b->in_flight--;
+        }
+        return;
     }
 
     if (b->in_flush) {
@@ -326,8 +337,12 @@ int img_bench(int argc, char **argv)
 
     t0 = get_clock_ns();
     bench_cb(&data, 0);
-    while (data.n > 0) {
+    while (data.n > 0 && !(data.failed && data.in_flight == 0)) {
         main_loop_wait(true);
+    }
+    if (data.failed) {
+        ret = 1;
+        goto out;
     }
     t1 = get_clock_ns();
     printf("Run completed in %3.3f seconds.\n", (t1 - t0) / 1e9);

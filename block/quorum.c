@@ -337,6 +337,14 @@ static void coroutine_fn quorum_rewrite_entry(void *opaque)
     }
 }
 
+static void quorum_blkverify_exit(void *opaque)
+{
+    fflush(stdout);
+    fflush(stderr);
+    /* As QEMU's exit(1), minus teardown of requests still in flight. */
+    _exit(1);
+}
+
 /* Equality of two reads; in blkverify mode a mismatch ends the process. */
 static bool quorum_compare(QuorumAIOCB *acb, QEMUIOVector *a,
                            QEMUIOVector *b)
@@ -349,7 +357,13 @@ static bool quorum_compare(QuorumAIOCB *acb, QEMUIOVector *a,
                 " contents mismatch at offset %" PRIu64 "\n",
                 (uint64_t)acb->offset, (uint64_t)acb->bytes,
                 (uint64_t)(acb->offset + offset));
-        exit(1);
+        /*
+         * End the process from the event loop, not from this coroutine's
+         * stack; the request never completes.
+         */
+        aio_bh_schedule_oneshot(quorum_blkverify_exit, NULL);
+        qemu_coroutine_yield();
+        abort();                /* not reached */
     }
     return offset < 0;
 }

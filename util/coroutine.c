@@ -54,6 +54,7 @@ static Coroutine *pool;
 static unsigned pool_size;
 static sigjmp_buf *trampoline_return;
 static Coroutine *trampoline_co;
+static Coroutine *trampoline_creator;   /* whose stack we jump back to */
 
 static inline Coroutine *co_current(void)
 {
@@ -72,6 +73,10 @@ static void start_switch(Coroutine *from, Coroutine *to, int action)
     if (to == &leader) {
         bottom = leader.stack;
         size = leader.stack_size;
+    }
+    if (action == CO_TERMINATE) {
+        /* Its fake stack dies now; a pooled reuse starts afresh. */
+        from->fake_stack = NULL;
     }
     __sanitizer_start_switch_fiber(action == CO_TERMINATE ? NULL :
                                    &from->fake_stack, bottom, size);
@@ -113,7 +118,7 @@ static void co_trampoline(void)
     finish_switch(self);
     /* Save a jump target and go back to qemu_coroutine_new(). */
     if (!sigsetjmp(self->env, 0)) {
-        start_switch(self, &leader, CO_YIELD);
+        start_switch(self, trampoline_creator, CO_YIELD);
         siglongjmp(*trampoline_return, 1);
     }
     finish_switch(self);
@@ -151,6 +156,7 @@ static Coroutine *coroutine_new(void)
 
     trampoline_return = &old_env;
     trampoline_co = co;
+    trampoline_creator = co_current();
     if (!sigsetjmp(old_env, 0)) {
         start_switch(co_current(), co, CO_ENTER);
         /*
