@@ -11,7 +11,7 @@
  * or a plain raw filename).  Once listening it prints "ready" on stdout.
  * Commands on stdin, one per line, answer "ok" or "error: MSG":
  *   del ID [hard]    delete an export (block-export-del)
- *   add NAME OPTS [rw]
+ *   add NAME OPTS [rw|ro [ID]]   (ID defaults to NAME)
  *   clients          print the number of connected clients
  *   exports          print "ID NAME NODE shutting-down" per export
  *   stop             nbd_server_stop()
@@ -35,9 +35,10 @@ static void export_deleted(const char *id, void *opaque)
     fflush(stdout);
 }
 
-static NBDExport *add_export(const char *name, const char *spec,
-                             bool writable, bool writethrough,
-                             const char *desc, Error **errp)
+static NBDExport *add_export(const char *id, const char *name,
+                             const char *spec, bool writable,
+                             bool writethrough, const char *desc,
+                             Error **errp)
 {
     NBDExportOptions opts = {
         .name = name, .description = desc,
@@ -66,7 +67,7 @@ static NBDExport *add_export(const char *name, const char *spec,
     if (!bs) {
         return NULL;
     }
-    opts.id = name;
+    opts.id = id ? id : name;
     exp = nbd_export_add(bs, &opts, errp);
     bdrv_unref(bs);     /* the export holds the graph now */
     return exp;
@@ -85,8 +86,8 @@ static void run_command(char *line)
         nbd_export_del(argv[1], argc > 2 && !strcmp(argv[2], "hard") ?
                        NBD_EXPORT_DEL_HARD : NBD_EXPORT_DEL_SAFE, &err);
     } else if (!strcmp(argv[0], "add") && argc >= 3) {
-        add_export(argv[1], argv[2], argc > 3 && !strcmp(argv[3], "rw"),
-                   false, NULL, &err);
+        add_export(argc > 4 ? argv[4] : NULL, argv[1], argv[2],
+                   argc > 3 && !strcmp(argv[3], "rw"), false, NULL, &err);
     } else if (!strcmp(argv[0], "clients")) {
         printf("%d\n", nbd_server_client_count());
     } else if (!strcmp(argv[0], "exports")) {
@@ -228,7 +229,8 @@ int main(int argc, char **argv)
         char **e = g_ptr_array_index(specs, i);
         g_autofree char *defname = g_strdup_printf("disk%u", i);
 
-        if (!add_export(e[1] ? e[1] : (i ? defname : ""), e[0], *e[3] == 'w',
+        if (!add_export(NULL, e[1] ? e[1] : (i ? defname : ""), e[0],
+                        *e[3] == 'w',
                         *e[4] == 't', e[2], &err)) {
             error_report_err(err);
             return 1;
