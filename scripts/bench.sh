@@ -48,6 +48,21 @@ fstype=$(stat -f -c %T "$dir" 2>/dev/null)
 dd if=/dev/zero of="$img" bs=1M count=256 status=none 2>/dev/null ||
     { echo "bench: cannot create $img" >&2; exit 0; }
 
+# Three replicas for the quorum rows (64 MiB each, written, on tmpfs).
+for q in 0 1 2; do
+    dd if=/dev/zero of="$dir/q$q.raw" bs=1M count=64 status=none 2>/dev/null ||
+        { echo "bench: cannot create $dir/q$q.raw" >&2; exit 0; }
+done
+qfile="driver=quorum,vote-threshold=2"
+qnull="driver=quorum,vote-threshold=2"
+for q in 0 1 2; do
+    qfile="$qfile,children.$q.driver=raw,children.$q.file.driver=file"
+    qfile="$qfile,children.$q.file.filename=$dir/q$q.raw"
+    # read-zeroes: replicas must agree, or every read takes the vote path.
+    qnull="$qnull,children.$q.driver=null-co,children.$q.size=64M"
+    qnull="$qnull,children.$q.read-zeroes=on"
+done
+
 # name | request size in bytes | count | arguments (the image comes last)
 scenarios=(
     "null-co 4k read QD1|4096|200000|-d 1 --image-opts driver=null-co,size=1G"
@@ -60,6 +75,12 @@ scenarios=(
     "file 4k read QD32 aio=threads|4096|50000|-f raw -i threads -d 32 $img"
     "file 4k read QD1 aio=io_uring|4096|20000|-f raw -i io_uring -d 1 $img"
     "file 4k read QD32 aio=io_uring|4096|80000|-f raw -i io_uring -d 32 $img"
+    "quorum3 null-co 4k read QD1|4096|100000|-d 1 --image-opts $qnull"
+    "quorum3 null-co 4k read QD32|4096|200000|-d 32 --image-opts $qnull"
+    "quorum3 null-co 4k write QD32|4096|200000|-w -d 32 --image-opts $qnull"
+    "quorum3 file 4k read QD16|4096|40000|-d 16 --image-opts $qfile"
+    "quorum3 file 4k write QD16|4096|40000|-w -d 16 --image-opts $qfile"
+    "quorum3 file 64k read QD16|65536|10000|-d 16 -s 64k --image-opts $qfile"
 )
 
 # run_one BINARY COUNT ARGS -> prints the elapsed seconds or FAIL
