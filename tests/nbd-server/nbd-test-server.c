@@ -235,7 +235,10 @@ int main(int argc, char **argv)
             error_report_err(err);
             return 1;
         }
-        g_strfreev(e);
+        for (int j = 0; j < 5; j++) {
+            g_free(e[j]);       /* some are NULL: not a GStrv */
+        }
+        g_free(e);
     }
     g_ptr_array_free(specs, true);
 
