@@ -10,6 +10,7 @@
 #include "qemu/osdep.h"
 #include "nbd/nbd-internal.h"
 #include "block/block_int.h"
+#include "qemu/cutils.h"
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netdb.h>
@@ -615,21 +616,40 @@ int nbd_export_client_count(NBDExport *exp)
 NBDExport *nbd_export_add(BlockDriverState *bs, const NBDExportOptions *opts,
                           Error **errp)
 {
-    const char *node_name = bdrv_get_node_name(bs);
-    const char *id = opts->id ? opts->id : node_name;
-    const char *name = opts->name ? opts->name : node_name;
+    const char *id, *name, *node_name;
     uint64_t perm = BLK_PERM_CONSISTENT_READ;
     BlockBackend *blk;
     NBDExport *exp;
 
-    if (!nbd_server) {
-        error_setg(errp, "NBD server not running");
+    /* QEMU's order of checks (blk_exp_add, then the NBD part). */
+    id = opts->id ? opts->id : bs ? bdrv_get_node_name(bs) : opts->node_name;
+    if (!id || !id_wellformed(id)) {
+        error_setg(errp, "Invalid block export id");
         return NULL;
     }
     if (nbd_export_find_id(id)) {
         error_setg(errp, "Block export id '%s' is already in use", id);
         return NULL;
     }
+    if (!bs) {
+        bs = bdrv_lookup_bs(NULL, opts->node_name, errp);
+        if (!bs) {
+            return NULL;
+        }
+    }
+    if (opts->writable) {
+        if (bdrv_is_read_only(bs)) {
+            error_setg(errp, "Cannot export read-only node as writable");
+            return NULL;
+        }
+        perm |= BLK_PERM_WRITE;
+    }
+    if (!nbd_server) {
+        error_setg(errp, "NBD server not running");
+        return NULL;
+    }
+    node_name = bdrv_get_node_name(bs);
+    name = opts->name ? opts->name : node_name;
     if (strlen(name) > NBD_MAX_STRING_SIZE) {
         error_setg(errp, "export name '%s' too long", name);
         return NULL;
@@ -642,13 +662,6 @@ NBDExport *nbd_export_add(BlockDriverState *bs, const NBDExportOptions *opts,
     if (nbd_export_find_name(name)) {
         error_setg(errp, "NBD server already has export named '%s'", name);
         return NULL;
-    }
-    if (opts->writable) {
-        if (bdrv_is_read_only(bs)) {
-            error_setg(errp, "Cannot export read-only node as writable");
-            return NULL;
-        }
-        perm |= BLK_PERM_WRITE;
     }
     blk = blk_new_with_bs(bs, perm, BLK_PERM_ALL, errp);
     if (!blk) {

@@ -182,6 +182,7 @@ void nbd_server_add_client_fd(int fd);
 
 typedef struct NBDExportOptions {
     const char *id;           /* block export id; NULL: the node name */
+    const char *node_name;    /* the node, when nbd_export_add() gets no bs */
     const char *name;         /* NBD export name; NULL: the node name */
     const char *description;  /* NULL: none */
     bool writable;
@@ -189,10 +190,13 @@ typedef struct NBDExportOptions {
 } NBDExportOptions;
 
 /*
- * Export @bs.  Fails with QEMU's messages: "NBD server not running",
- * "Block export id 'X' is already in use", "NBD server already has
- * export named 'X'", "Cannot export read-only node as writable",
- * "export name 'X' too long", "description 'X' too long".
+ * Export @bs (or, with @bs NULL, the node @opts->node_name).  Checks in
+ * QEMU's order with its messages: "Invalid block export id", "Block
+ * export id 'X' is already in use", "Cannot find device='' nor
+ * node-name='X'", "Cannot export read-only node as writable", "NBD
+ * server not running", "export name 'X' too long", "description 'X'
+ * too long", "NBD server already has export named 'X'".  The export
+ * takes its own reference to the node.
  */
 NBDExport *nbd_export_add(BlockDriverState *bs, const NBDExportOptions *opts,
                           Error **errp);

@@ -67,7 +67,7 @@ static NBDExport *add_export(const char *id, const char *name,
     if (!bs) {
         return NULL;
     }
-    opts.id = id ? id : name;
+    opts.id = id ? id : *name ? name : "default";
     exp = nbd_export_add(bs, &opts, errp);
     bdrv_unref(bs);     /* the export holds the graph now */
     return exp;

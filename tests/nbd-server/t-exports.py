@@ -33,6 +33,7 @@ def add_del_messages():
     err("add b %s ro other" % img2, "NBD server already has export named 'b'")
     err("add c driver=raw,file.filename=%s,read-only=on rw" % img2,
         "Cannot export read-only node as writable")
+    err("add c %s ro 1bad" % img2, "Invalid block export id")
     err("del nosuch", "Export 'nosuch' is not found")
     srv.events.clear()
     ok("del b")
