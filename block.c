@@ -364,6 +364,64 @@ void bdrv_default_perms(BlockDriverState *bs, BdrvChild *c, unsigned role,
     }
 }
 
+/* What a node with no parents yet assumes its users will want. */
+static void bdrv_default_parent_perms(BlockDriverState *bs, uint64_t *perm,
+                                      uint64_t *shared)
+{
+    *perm = BLK_PERM_CONSISTENT_READ |
+            (bdrv_is_read_only(bs) ? 0 : BLK_PERM_WRITE);
+    *shared = BLK_PERM_ALL;
+}
+
+/*
+ * Recompute what the parents of @bs take in total, tell the driver (image
+ * locks follow the graph), and push the consequences down to the
+ * children.  Dropping permissions cannot fail.
+ */
+int bdrv_update_perms(BlockDriverState *bs, Error **errp)
+{
+    uint64_t perm = 0, shared = BLK_PERM_ALL;
+    BdrvChild *p, *c;
+    int ret;
+
+    if (!bs->drv) {
+        return 0;
+    }
+    if (QLIST_EMPTY(&bs->parents)) {
+        bdrv_default_parent_perms(bs, &perm, &shared);
+    } else {
+        QLIST_FOREACH(p, &bs->parents, next_parent) {
+            perm |= p->perm;
+            shared &= p->shared_perm;
+        }
+    }
+    if (bs->drv->bdrv_check_perm) {
+        ret = bs->drv->bdrv_check_perm(bs, perm, shared, errp);
+        if (ret < 0) {
+            if (bs->drv->bdrv_abort_perm_update) {
+                bs->drv->bdrv_abort_perm_update(bs);
+            }
+            return ret;
+        }
+        bs->drv->bdrv_set_perm(bs, perm, shared);
+    }
+    QLIST_FOREACH(c, &bs->children, next) {
+        if (!bs->drv->bdrv_child_perm) {
+            continue;
+        }
+        bs->drv->bdrv_child_perm(bs, c, c->role, perm, shared, &c->perm,
+                                 &c->shared_perm);
+        if (!bdrv_check_write_perm(c->bs, c->perm, errp)) {
+            return -EPERM;
+        }
+        ret = bdrv_update_perms(c->bs, errp);
+        if (ret < 0) {
+            return ret;
+        }
+    }
+    return 0;
+}
+
 bool bdrv_check_write_perm(BlockDriverState *bs, uint64_t perm, Error **errp)
 {
     uint32_t align = MAX(bs->bl.request_alignment, 1);
@@ -425,13 +483,24 @@ BdrvChild *bdrv_attach_child(BlockDriverState *parent,
     c->opaque = parent;
     /*
      * What the parent needs from the child, given what the parent itself
-     * can be asked for: a writable parent passes writes down.
+     * is asked for (or, still without parents, will likely be asked).
      */
-    parent_perm = BLK_PERM_CONSISTENT_READ |
-                  (bdrv_is_read_only(parent) ? 0 : BLK_PERM_WRITE);
     if (parent->drv && parent->drv->bdrv_child_perm) {
+        uint64_t parent_shared = BLK_PERM_ALL;
+        BdrvChild *pp;
+
+        if (QLIST_EMPTY(&parent->parents)) {
+            bdrv_default_parent_perms(parent, &parent_perm, &parent_shared);
+        } else {
+            parent_perm = 0;
+            QLIST_FOREACH(pp, &parent->parents, next_parent) {
+                parent_perm |= pp->perm;
+                parent_shared &= pp->shared_perm;
+            }
+        }
         parent->drv->bdrv_child_perm(parent, c, role, parent_perm,
-                                     BLK_PERM_ALL, &c->perm, &c->shared_perm);
+                                     parent_shared, &c->perm,
+                                     &c->shared_perm);
     } else {
         c->perm = BLK_PERM_CONSISTENT_READ;
         c->shared_perm = BLK_PERM_ALL;
@@ -451,6 +520,15 @@ BdrvChild *bdrv_attach_child(BlockDriverState *parent,
         QLIST_INSERT_HEAD(&parent->children, c, next);
     }
     QLIST_INSERT_HEAD(&child_bs->parents, c, next_parent);
+    if (bdrv_update_perms(child_bs, errp) < 0) {
+        QLIST_REMOVE(c, next);
+        QLIST_REMOVE(c, next_parent);
+        g_free(c->name);
+        g_free(c);
+        /* Back to what the remaining parents take. */
+        bdrv_update_perms(child_bs, NULL);
+        return NULL;
+    }
     return c;
 }
 
@@ -466,6 +544,9 @@ void bdrv_unref_child(BlockDriverState *parent, BdrvChild *child)
     QLIST_REMOVE(child, next_parent);
     if (parent->file == child) {
         parent->file = NULL;
+    }
+    if (bs->refcnt > 1) {
+        bdrv_update_perms(bs, NULL);
     }
     g_free(child->name);
     g_free(child);
@@ -1460,14 +1541,7 @@ int bdrv_reopen(BlockDriverState *bs, QDict *opts, Error **errp)
             n->drv->bdrv_reopen_commit(n);
         }
         bdrv_refresh_limits(n, NULL);
-        QLIST_FOREACH(c, &n->children, next) {
-            uint64_t pperm = BLK_PERM_CONSISTENT_READ |
-                             (n->read_only ? 0 : BLK_PERM_WRITE);
-            if (n->drv->bdrv_child_perm) {
-                n->drv->bdrv_child_perm(n, c, c->role, pperm, BLK_PERM_ALL,
-                                        &c->perm, &c->shared_perm);
-            }
-        }
+        bdrv_update_perms(n, NULL);
     }
     ret = 0;
     goto out;

@@ -60,6 +60,12 @@ static BlockBackend *blk_attach(BlockDriverState *bs, uint64_t perm,
     }
     blk->root->opaque = blk;
     blk->root->perm = perm;
+    if (bdrv_update_perms(bs, errp) < 0) {
+        bdrv_ref(bs);           /* the caller still owns its reference */
+        bdrv_unref_child(&blk->root_parent, blk->root);
+        g_free(blk);
+        return NULL;
+    }
     return blk;
 }
 
@@ -161,9 +167,21 @@ int blk_set_perm(BlockBackend *blk, uint64_t perm, uint64_t shared_perm,
     if (!bdrv_check_write_perm(blk->root->bs, perm, errp)) {
         return -EPERM;
     }
-    blk->root->perm = perm;
-    blk->root->shared_perm = shared_perm;
-    return 0;
+    {
+        uint64_t old_perm = blk->root->perm;
+        uint64_t old_shared = blk->root->shared_perm;
+        int ret;
+
+        blk->root->perm = perm;
+        blk->root->shared_perm = shared_perm;
+        ret = bdrv_update_perms(blk->root->bs, errp);
+        if (ret < 0) {
+            blk->root->perm = old_perm;
+            blk->root->shared_perm = old_shared;
+            bdrv_update_perms(blk->root->bs, NULL);
+        }
+        return ret;
+    }
 }
 
 int64_t blk_getlength(BlockBackend *blk)
