@@ -74,6 +74,49 @@ static int parse_pattern(const char *arg)
     return val;
 }
 
+/*
+ * A number as cvtnum() reads it ("4k", "0x200").  Prints the complaint
+ * and returns cvtnum()'s -errno when @arg is not one.
+ */
+static int parse_num(const char *arg, int64_t *val)
+{
+    *val = cvtnum(arg);
+    if (*val < 0) {
+        print_cvtnum_err(*val, arg);
+        return *val;
+    }
+    return 0;
+}
+
+/* The length of one request: a number the block layer accepts. */
+static int parse_len(const char *arg, int64_t *len)
+{
+    int ret = parse_num(arg, len);
+
+    if (ret == 0 && *len > BDRV_REQUEST_MAX_BYTES) {
+        printf("length cannot exceed %" PRIu64 ", given %s\n",
+               (uint64_t)BDRV_REQUEST_MAX_BYTES, arg);
+        ret = -EINVAL;
+    }
+    return ret;
+}
+
+/* VM state and compressed writes work on whole sectors. */
+static int check_sector_aligned(int64_t offset, int64_t count)
+{
+    if (!QEMU_IS_ALIGNED(offset, BDRV_SECTOR_SIZE)) {
+        printf("%" PRId64 " is not a sector-aligned value for 'offset'\n",
+               offset);
+        return -EINVAL;
+    }
+    if (!QEMU_IS_ALIGNED(count, BDRV_SECTOR_SIZE)) {
+        printf("%" PRId64 " is not a sector-aligned value for 'count'\n",
+               count);
+        return -EINVAL;
+    }
+    return 0;
+}
+
 static void *qemuio_alloc(BlockBackend *blk, size_t len, int pattern)
 {
     size_t extra = qemuio_misalign ? MISALIGN_OFFSET : 0;
@@ -135,6 +178,18 @@ static bool buf_has_pattern(const uint8_t *buf, size_t len, int pattern)
         }
     }
     return true;
+}
+
+/* Complains when @buf does not hold @len bytes of @pattern. */
+static bool verify_pattern(const uint8_t *buf, int64_t offset, int64_t len,
+                           int pattern)
+{
+    if (buf_has_pattern(buf, len, pattern)) {
+        return true;
+    }
+    printf("Pattern verification failed at offset %" PRId64 ", %" PRId64
+           " bytes\n", offset, len);
+    return false;
 }
 
 static void dump_buffer(const uint8_t *buf, int64_t offset, int64_t len)
@@ -216,6 +271,19 @@ static void print_report(const char *op, struct timespec t, int64_t offset,
            s1, cnt, ts, s2, ts_rate(cnt, t));
 }
 
+/* What a read shows: the -v dump and the statistics, none under -q. */
+static void report_read(const uint8_t *buf, int64_t offset, int64_t len,
+                        struct timespec t, bool quiet, bool verbose, bool csv)
+{
+    if (quiet) {
+        return;
+    }
+    if (verbose) {
+        dump_buffer(buf, offset, len);
+    }
+    print_report("read", t, offset, len, len, 1, csv);
+}
+
 /*
  * Build @qiov over one buffer split into the lengths given in @argv.
  * Returns the buffer (free with qemuio_free) or NULL after a complaint.
@@ -228,10 +296,9 @@ static void *create_iovec(BlockBackend *blk, QEMUIOVector *qiov, char **argv,
     uint8_t *buf, *p;
 
     for (int i = 0; i < nr_iov; i++) {
-        int64_t len = cvtnum(argv[i]);
+        int64_t len;
 
-        if (len < 0) {
-            print_cvtnum_err(len, argv[i]);
+        if (parse_num(argv[i], &len) < 0) {
             return NULL;
         }
         if (len > BDRV_REQUEST_MAX_BYTES) {
@@ -333,10 +400,9 @@ static int read_f(BlockBackend *blk, int argc, char **argv)
             break;
         case 'l':
             has_plen = true;
-            plen = cvtnum(optarg);
-            if (plen < 0) {
-                print_cvtnum_err(plen, optarg);
-                return plen;
+            ret = parse_num(optarg, &plen);
+            if (ret < 0) {
+                return ret;
             }
             break;
         case 'p':
@@ -354,10 +420,9 @@ static int read_f(BlockBackend *blk, int argc, char **argv)
             break;
         case 's':
             has_poff = true;
-            poff = cvtnum(optarg);
-            if (poff < 0) {
-                print_cvtnum_err(poff, optarg);
-                return poff;
+            ret = parse_num(optarg, &poff);
+            if (ret < 0) {
+                return ret;
             }
             break;
         case 'v':
@@ -373,20 +438,13 @@ static int read_f(BlockBackend *blk, int argc, char **argv)
         return -EINVAL;
     }
 
-    offset = cvtnum(argv[optind]);
-    if (offset < 0) {
-        print_cvtnum_err(offset, argv[optind]);
-        return offset;
+    ret = parse_num(argv[optind], &offset);
+    if (ret < 0) {
+        return ret;
     }
-    optind++;
-    count = cvtnum(argv[optind]);
-    if (count < 0) {
-        print_cvtnum_err(count, argv[optind]);
-        return count;
-    } else if (count > BDRV_REQUEST_MAX_BYTES) {
-        printf("length cannot exceed %" PRIu64 ", given %s\n",
-               (uint64_t)BDRV_REQUEST_MAX_BYTES, argv[optind]);
-        return -EINVAL;
+    ret = parse_len(argv[optind + 1], &count);
+    if (ret < 0) {
+        return ret;
     }
 
     if (!has_pattern && (has_plen || has_poff)) {
@@ -402,15 +460,9 @@ static int read_f(BlockBackend *blk, int argc, char **argv)
     }
 
     if (vmstate) {
-        if (!QEMU_IS_ALIGNED(offset, BDRV_SECTOR_SIZE)) {
-            printf("%" PRId64 " is not a sector-aligned value for 'offset'\n",
-                   offset);
-            return -EINVAL;
-        }
-        if (!QEMU_IS_ALIGNED(count, BDRV_SECTOR_SIZE)) {
-            printf("%" PRId64 " is not a sector-aligned value for 'count'\n",
-                   count);
-            return -EINVAL;
+        ret = check_sector_aligned(offset, count);
+        if (ret < 0) {
+            return ret;
         }
     }
 
@@ -424,18 +476,11 @@ static int read_f(BlockBackend *blk, int argc, char **argv)
         goto out;
     }
 
-    if (has_pattern && !buf_has_pattern(buf + poff, plen, pattern)) {
-        printf("Pattern verification failed at offset %" PRId64 ", %"
-               PRId64 " bytes\n", offset + poff, plen);
+    if (has_pattern && !verify_pattern(buf + poff, offset + poff, plen,
+                                       pattern)) {
         ret = -EINVAL;
     }
-    if (quiet) {
-        goto out;
-    }
-    if (verbose) {
-        dump_buffer(buf, offset, count);
-    }
-    print_report("read", ts_sub(t2, t1), offset, count, count, 1, csv);
+    report_read(buf, offset, count, ts_sub(t2, t1), quiet, verbose, csv);
 
 out:
     qemuio_free(buf);
@@ -508,10 +553,9 @@ static int readv_f(BlockBackend *blk, int argc, char **argv)
         return -EINVAL;
     }
 
-    offset = cvtnum(argv[optind]);
-    if (offset < 0) {
-        print_cvtnum_err(offset, argv[optind]);
-        return offset;
+    ret = parse_num(argv[optind], &offset);
+    if (ret < 0) {
+        return ret;
     }
     optind++;
 
@@ -528,18 +572,10 @@ static int readv_f(BlockBackend *blk, int argc, char **argv)
         goto out;
     }
 
-    if (has_pattern && !buf_has_pattern(buf, qiov.size, pattern)) {
-        printf("Pattern verification failed at offset %" PRId64 ", %zu bytes\n",
-               offset, qiov.size);
+    if (has_pattern && !verify_pattern(buf, offset, qiov.size, pattern)) {
         ret = -EINVAL;
     }
-    if (quiet) {
-        goto out;
-    }
-    if (verbose) {
-        dump_buffer(buf, offset, qiov.size);
-    }
-    print_report("read", ts_sub(t2, t1), offset, qiov.size, qiov.size, 1, csv);
+    report_read(buf, offset, qiov.size, ts_sub(t2, t1), quiet, verbose, csv);
 
 out:
     qemuio_free(buf);
@@ -666,33 +702,25 @@ static int write_f(BlockBackend *blk, int argc, char **argv)
         return -EINVAL;
     }
 
-    offset = cvtnum(argv[optind]);
-    if (offset < 0) {
-        print_cvtnum_err(offset, argv[optind]);
-        return offset;
+    ret = parse_num(argv[optind], &offset);
+    if (ret < 0) {
+        return ret;
     }
-    optind++;
-    count = cvtnum(argv[optind]);
-    if (count < 0) {
-        print_cvtnum_err(count, argv[optind]);
-        return count;
-    } else if (count > BDRV_REQUEST_MAX_BYTES &&
-               !(flags & BDRV_REQ_NO_FALLBACK)) {
+    ret = parse_num(argv[optind + 1], &count);
+    if (ret < 0) {
+        return ret;
+    }
+    /* -n lets a write-zeroes request go beyond the usual maximum. */
+    if (count > BDRV_REQUEST_MAX_BYTES && !(flags & BDRV_REQ_NO_FALLBACK)) {
         printf("length cannot exceed %" PRIu64 " without -n, given %s\n",
-               (uint64_t)BDRV_REQUEST_MAX_BYTES, argv[optind]);
+               (uint64_t)BDRV_REQUEST_MAX_BYTES, argv[optind + 1]);
         return -EINVAL;
     }
 
     if (vmstate || compressed) {
-        if (!QEMU_IS_ALIGNED(offset, BDRV_SECTOR_SIZE)) {
-            printf("%" PRId64 " is not a sector-aligned value for 'offset'\n",
-                   offset);
-            return -EINVAL;
-        }
-        if (!QEMU_IS_ALIGNED(count, BDRV_SECTOR_SIZE)) {
-            printf("%" PRId64 " is not a sector-aligned value for 'count'\n",
-                   count);
-            return -EINVAL;
+        ret = check_sector_aligned(offset, count);
+        if (ret < 0) {
+            return ret;
         }
     }
 
@@ -795,10 +823,9 @@ static int writev_f(BlockBackend *blk, int argc, char **argv)
         return -EINVAL;
     }
 
-    offset = cvtnum(argv[optind]);
-    if (offset < 0) {
-        print_cvtnum_err(offset, argv[optind]);
-        return offset;
+    ret = parse_num(argv[optind], &offset);
+    if (ret < 0) {
+        return ret;
     }
     optind++;
 
@@ -847,19 +874,11 @@ static void aio_read_done(void *opaque, int ret)
         printf("readv failed: %s\n", strerror(-ret));
         goto out;
     }
-    if (ctx->has_pattern &&
-        !buf_has_pattern(ctx->buf, ctx->qiov.size, ctx->pattern)) {
-        printf("Pattern verification failed at offset %" PRId64 ", %zu bytes\n",
-               ctx->offset, ctx->qiov.size);
+    if (ctx->has_pattern) {
+        verify_pattern(ctx->buf, ctx->offset, ctx->qiov.size, ctx->pattern);
     }
-    if (ctx->quiet) {
-        goto out;
-    }
-    if (ctx->verbose) {
-        dump_buffer(ctx->buf, ctx->offset, ctx->qiov.size);
-    }
-    print_report("read", ts_sub(t2, ctx->t1), ctx->offset, ctx->qiov.size,
-                 ctx->qiov.size, 1, ctx->csv);
+    report_read(ctx->buf, ctx->offset, ctx->qiov.size, ts_sub(t2, ctx->t1),
+                ctx->quiet, ctx->verbose, ctx->csv);
 out:
     qemuio_free(ctx->buf);
     qemu_iovec_destroy(&ctx->qiov);
@@ -921,7 +940,7 @@ static const QemuIOCommand aio_read_cmd = {
 static int aio_read_f(BlockBackend *blk, int argc, char **argv)
 {
     g_autofree QemuIOAioCtx *ctx = g_new0(QemuIOAioCtx, 1);
-    int c;
+    int c, ret;
 
     ctx->blk = blk;
     while ((c = getopt(argc, argv, "CP:iqv")) != -1) {
@@ -956,11 +975,8 @@ static int aio_read_f(BlockBackend *blk, int argc, char **argv)
         return -EINVAL;
     }
 
-    ctx->offset = cvtnum(argv[optind]);
-    if (ctx->offset < 0) {
-        int ret = ctx->offset;
-
-        print_cvtnum_err(ctx->offset, argv[optind]);
+    ret = parse_num(argv[optind], &ctx->offset);
+    if (ret < 0) {
         return ret;
     }
     optind++;
@@ -1016,7 +1032,7 @@ static int aio_write_f(BlockBackend *blk, int argc, char **argv)
 {
     g_autofree QemuIOAioCtx *ctx = g_new0(QemuIOAioCtx, 1);
     BdrvRequestFlags flags = 0;
-    int pattern = 0xcd, c;
+    int pattern = 0xcd, c, ret;
 
     ctx->blk = blk;
     while ((c = getopt(argc, argv, "CfiqP:uz")) != -1) {
@@ -1071,21 +1087,18 @@ static int aio_write_f(BlockBackend *blk, int argc, char **argv)
         return -EINVAL;
     }
 
-    ctx->offset = cvtnum(argv[optind]);
-    if (ctx->offset < 0) {
-        int ret = ctx->offset;
-
-        print_cvtnum_err(ctx->offset, argv[optind]);
+    ret = parse_num(argv[optind], &ctx->offset);
+    if (ret < 0) {
         return ret;
     }
     optind++;
 
     if (ctx->zero) {
-        int64_t count = cvtnum(argv[optind]);
+        int64_t count;
 
-        if (count < 0) {
-            print_cvtnum_err(count, argv[optind]);
-            return count;
+        ret = parse_num(argv[optind], &count);
+        if (ret < 0) {
+            return ret;
         }
         /*
          * QEMU 7.2 never starts the clock for -z: its statistics measure
@@ -1327,20 +1340,13 @@ static int discard_f(BlockBackend *blk, int argc, char **argv)
         return -EINVAL;
     }
 
-    offset = cvtnum(argv[optind]);
-    if (offset < 0) {
-        print_cvtnum_err(offset, argv[optind]);
-        return offset;
+    ret = parse_num(argv[optind], &offset);
+    if (ret < 0) {
+        return ret;
     }
-    optind++;
-    bytes = cvtnum(argv[optind]);
-    if (bytes < 0) {
-        print_cvtnum_err(bytes, argv[optind]);
-        return bytes;
-    } else if (bytes > BDRV_REQUEST_MAX_BYTES) {
-        printf("length cannot exceed %" PRIu64 ", given %s\n",
-               (uint64_t)BDRV_REQUEST_MAX_BYTES, argv[optind]);
-        return -EINVAL;
+    ret = parse_len(argv[optind + 1], &bytes);
+    if (ret < 0) {
+        return ret;
     }
 
     t1 = ts_now();
@@ -1363,16 +1369,15 @@ static int alloc_f(BlockBackend *blk, int argc, char **argv)
     char s1[64];
     int ret;
 
-    start = offset = cvtnum(argv[1]);
-    if (offset < 0) {
-        print_cvtnum_err(offset, argv[1]);
-        return offset;
+    ret = parse_num(argv[1], &offset);
+    if (ret < 0) {
+        return ret;
     }
+    start = offset;
     if (argc == 3) {
-        count = cvtnum(argv[2]);
-        if (count < 0) {
-            print_cvtnum_err(count, argv[2]);
-            return count;
+        ret = parse_num(argv[2], &count);
+        if (ret < 0) {
+            return ret;
         }
     } else {
         count = BDRV_SECTOR_SIZE;
