@@ -90,6 +90,13 @@ void nbd_client_unref(NBDClient *client);
 NBDExport *nbd_export_lookup_visible(const char *name);
 NBDExport *nbd_export_first_visible(void);
 NBDExport *nbd_export_next_visible(NBDExport *exp);
+/*
+ * Export references: anyone who may yield while holding an export
+ * pointer takes one (exports can be deleted meanwhile).  @sync: may
+ * release the backend right away (control path, not in a coroutine).
+ */
+void nbd_export_ref(NBDExport *exp);
+void nbd_export_unref(NBDExport *exp, bool sync);
 /* Bind @client to @exp for transmission (takes an export reference). */
 void nbd_client_attach_export(NBDClient *client, NBDExport *exp);
 

@@ -100,25 +100,35 @@ static uint16_t nbd_client_eflags(NBDClient *client, NBDExport *exp)
 
 static int coroutine_fn nbd_handle_list(NBDClient *client, uint32_t len)
 {
+    g_autoptr(GPtrArray) reps = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)g_byte_array_unref);
     NBDExport *exp;
     int ret;
 
     if (len) {
         return nbd_reject_length(client, NBD_OPT_LIST);
     }
+    /* Build every reply first: exports may go away while we send. */
     for (exp = nbd_export_first_visible(); exp;
          exp = nbd_export_next_visible(exp)) {
         size_t nlen = strlen(exp->name);
-        size_t dlen = exp->description ? strlen(exp->description) : 0;
-        g_autofree uint8_t *buf = g_malloc(4 + nlen + dlen);
+        GByteArray *b = g_byte_array_sized_new(4 + nlen);
+        uint8_t be[4];
 
-        stl_be(buf, nlen);
-        memcpy(buf + 4, exp->name, nlen);
-        if (dlen) {
-            memcpy(buf + 4 + nlen, exp->description, dlen);
+        stl_be(be, nlen);
+        g_byte_array_append(b, be, 4);
+        g_byte_array_append(b, (const uint8_t *)exp->name, nlen);
+        if (exp->description) {
+            g_byte_array_append(b, (const uint8_t *)exp->description,
+                                strlen(exp->description));
         }
-        ret = nbd_send_rep(client, NBD_OPT_LIST, NBD_REP_SERVER, buf,
-                           4 + nlen + dlen);
+        g_ptr_array_add(reps, b);
+    }
+    for (guint i = 0; i < reps->len; i++) {
+        GByteArray *b = g_ptr_array_index(reps, i);
+
+        ret = nbd_send_rep(client, NBD_OPT_LIST, NBD_REP_SERVER, b->data,
+                           b->len);
         if (ret < 0) {
             return ret;
         }
@@ -137,46 +147,18 @@ static int coroutine_fn nbd_send_info(NBDClient *client, uint32_t opt,
     return nbd_send_rep(client, opt, NBD_REP_INFO, buf, 2 + len);
 }
 
-/*
- * NBD_OPT_INFO and NBD_OPT_GO.  Returns 1 when GO succeeded, 0 when a
- * reply was sent and haggling goes on, -errno on I/O errors.
- */
-static int coroutine_fn nbd_handle_info(NBDClient *client, uint32_t opt,
-                                        const uint8_t *payload, uint32_t len)
+static int coroutine_fn nbd_send_export_info(NBDClient *client, uint32_t opt,
+                                             NBDExport *exp, bool want_name,
+                                             bool want_desc)
 {
-    OptReader r = { payload, len };
-    g_autofree char *name = NULL;
-    uint32_t namelen;
-    uint16_t nreq, info = 0;
-    bool want_name = false, want_desc = false;
-    NBDExport *exp;
     uint8_t buf[12];
     int64_t size;
     int ret;
 
-    if (!opt_get_u32(&r, &namelen) || namelen > r.left ||
-        !(name = opt_get_string(&r, namelen)) ||
-        !opt_get_u16(&r, &nreq) || r.left != (size_t)nreq * 2) {
-        return nbd_reject_length(client, opt);
-    }
-    while (nreq--) {
-        opt_get_u16(&r, &info);
-        if (info == NBD_INFO_NAME) {
-            want_name = true;
-        } else if (info == NBD_INFO_DESCRIPTION) {
-            want_desc = true;
-        }
-        /* Block sizes are always sent; unknown requests are ignored. */
-    }
-    exp = nbd_export_lookup_visible(name);
-    if (!exp) {
-        return nbd_send_rep_err(client, opt, NBD_REP_ERR_UNKNOWN,
-                                "export '%s' not present", name);
-    }
     size = blk_getlength(exp->blk);
     if (size < 0) {
         return nbd_send_rep_err(client, opt, NBD_REP_ERR_PLATFORM,
-                                "export '%s' has no length: %s", name,
+                                "export '%s' has no length: %s", exp->name,
                                 strerror(-size));
     }
     if (want_name) {
@@ -211,15 +193,64 @@ static int coroutine_fn nbd_handle_info(NBDClient *client, uint32_t opt,
         return ret;
     }
     ret = nbd_send_rep(client, opt, NBD_REP_ACK, NULL, 0);
-    if (ret < 0 || opt != NBD_OPT_GO) {
-        return ret;
+    return ret < 0 ? ret : 1;
+}
+
+/*
+ * NBD_OPT_INFO and NBD_OPT_GO.  Returns 1 when GO succeeded, 0 when a
+ * reply was sent and haggling goes on, -errno on I/O errors.
+ */
+static int coroutine_fn nbd_handle_info(NBDClient *client, uint32_t opt,
+                                        const uint8_t *payload, uint32_t len)
+{
+    OptReader r = { payload, len };
+    g_autofree char *name = NULL;
+    uint32_t namelen;
+    uint16_t nreq, info = 0;
+    bool want_name = false, want_desc = false;
+    NBDExport *exp;
+    int ret;
+
+    if (!opt_get_u32(&r, &namelen) || namelen > r.left ||
+        !(name = opt_get_string(&r, namelen)) ||
+        !opt_get_u16(&r, &nreq) || r.left != (size_t)nreq * 2) {
+        return nbd_reject_length(client, opt);
     }
-    /* Contexts chosen for another export do not carry over. */
-    if (client->meta_export && strcmp(client->meta_export, exp->name)) {
-        client->meta_base_allocation = false;
+    while (nreq--) {
+        opt_get_u16(&r, &info);
+        if (info == NBD_INFO_NAME) {
+            want_name = true;
+        } else if (info == NBD_INFO_DESCRIPTION) {
+            want_desc = true;
+        }
+        /* Block sizes are always sent; unknown requests are ignored. */
     }
-    nbd_client_attach_export(client, exp);
-    return 1;
+    exp = nbd_export_lookup_visible(name);
+    if (!exp) {
+        return nbd_send_rep_err(client, opt, NBD_REP_ERR_UNKNOWN,
+                                "export '%s' not present", name);
+    }
+    /* The sends below may yield; keep the export alive meanwhile. */
+    nbd_export_ref(exp);
+    /* 1: acknowledged, 0: refused with an error reply */
+    ret = nbd_send_export_info(client, opt, exp, want_name, want_desc);
+    if (ret == 1 && opt != NBD_OPT_GO) {
+        ret = 0;
+    } else if (ret == 1) {
+        if (exp->shutting_down) {
+            ret = -ESHUTDOWN;   /* deleted after our ACK: hang up */
+        } else {
+            /* Contexts chosen for another export do not carry over. */
+            if (client->meta_export &&
+                strcmp(client->meta_export, exp->name)) {
+                client->meta_base_allocation = false;
+            }
+            nbd_client_attach_export(client, exp);
+            ret = 1;
+        }
+    }
+    nbd_export_unref(exp, false);
+    return ret;
 }
 
 static int coroutine_fn nbd_handle_meta_context(NBDClient *client,
@@ -317,12 +348,10 @@ static int coroutine_fn nbd_handle_export_name(NBDClient *client,
     }
     stq_be(buf, size);
     stw_be(buf + 8, nbd_client_eflags(client, exp));
-    ret = nbd_co_send(client, buf, client->no_zeroes ? 10 : sizeof(buf));
-    if (ret < 0) {
-        return ret;
-    }
+    /* Attached first: the send may yield and the export must stay. */
     nbd_client_attach_export(client, exp);
-    return 1;
+    ret = nbd_co_send(client, buf, client->no_zeroes ? 10 : sizeof(buf));
+    return ret < 0 ? ret : 1;
 }
 
 int coroutine_fn nbd_negotiate(NBDClient *client)

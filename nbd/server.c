@@ -33,7 +33,6 @@ static NBDExportDeletedFunc *export_deleted_fn;
 static void *export_deleted_opaque;
 
 static void nbd_accept(void *opaque);
-static void nbd_export_unref(NBDExport *exp, bool sync);
 
 /* ---------- Socket I/O ---------- */
 
@@ -724,7 +723,12 @@ static void nbd_export_delete_bh(void *opaque)
  * released (and drained) right away; otherwise we may be inside a
  * request coroutine and leave that to a bottom half.
  */
-static void nbd_export_unref(NBDExport *exp, bool sync)
+void nbd_export_ref(NBDExport *exp)
+{
+    exp->refcnt++;
+}
+
+void nbd_export_unref(NBDExport *exp, bool sync)
 {
     assert(exp->refcnt > 0);
     if (--exp->refcnt > 0) {
