@@ -1533,7 +1533,6 @@ int bdrv_reopen(BlockDriverState *bs, QDict *opts, Error **errp)
     for (i = 0; i < queue->len; i++) {
         ReopenEntry *e = &g_array_index(queue, ReopenEntry, i);
         BlockDriverState *n = e->bs;
-        BdrvChild *c;
 
         n->open_flags = e->new_flags;
         n->read_only = !(e->new_flags & BDRV_O_RDWR);
