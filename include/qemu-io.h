@@ -1,6 +1,7 @@
 /*
  * qemu-io: the command table shared by qemu-io.c (main, open, close,
- * quit) and qemu-io-cmds.c (every I/O and inspection command).
+ * quit, ...), qemu-io-cmds.c (dispatcher, help, inspection commands) and
+ * qemu-io-rw.c (read, write, discard and their asynchronous forms).
  */
 #ifndef QEMU_IO_H
 #define QEMU_IO_H
@@ -36,5 +37,11 @@ void qemuio_add_command(const QemuIOCommand *cmd);
 void qemuio_command_usage(const QemuIOCommand *cmd);
 /* Split @line on spaces and run it against @blk (may be NULL). */
 int qemuio_command(BlockBackend *blk, const char *line);
+
+/*
+ * A number as cvtnum() reads it ("4k", "0x200").  Prints the complaint
+ * and returns cvtnum()'s -errno when @arg is not one.
+ */
+int qemuio_parse_num(const char *arg, int64_t *val);
 
 #endif
