@@ -8,6 +8,7 @@
 #   unit      meson test -C DIR --print-errorlogs
 #   iotests   tests/qemu-iotests/check --build-dir DIR
 #   diff      tests/diff/run --build-dir DIR      (skipped with --no-diff)
+#   qmp, nbd, nbd-server   tests/SUITE/run --build-dir DIR, when present
 #
 # Exit status: 0 if nothing failed, 1 otherwise.
 
@@ -138,6 +139,18 @@ if [ "$run_diff" = 1 ]; then
     cat "$tmp/diff.log"
     add_from_summary diff "$tmp/diff.log" "$rc"
 fi
+
+# ------------------------------------------------------- protocol suites
+# Each tests/SUITE/run takes --build-dir and ends with a summary line.
+for suite in qmp nbd nbd-server; do
+    runner="$srcdir/tests/$suite/run"
+    [ -x "$runner" ] || continue
+    banner "$suite tests (tests/$suite/run --build-dir $build)"
+    "$runner" --build-dir "$build" >"$tmp/$suite.log" 2>&1
+    rc=$?
+    cat "$tmp/$suite.log"
+    add_from_summary "$suite" "$tmp/$suite.log" "$rc"
+done
 
 banner "summary"
 for s in "${summaries[@]}"; do
