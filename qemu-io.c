@@ -397,12 +397,13 @@ static const QemuIOCommand abort_cmd = {
 
 static int sigraise_f(BlockBackend *blk, int argc, char **argv)
 {
-    int64_t sig = cvtnum(argv[1]);
+    int64_t sig;
+    int ret = qemuio_parse_num(argv[1], &sig);
 
-    if (sig < 0) {
-        print_cvtnum_err(sig, argv[1]);
-        return sig;
-    } else if (sig > NSIG) {
+    if (ret < 0) {
+        return ret;
+    }
+    if (sig > NSIG) {
         printf("signal argument '%s' is too large to be a valid signal\n",
                argv[1]);
         return -EINVAL;
