@@ -164,9 +164,9 @@ int img_bench(int argc, char **argv)
         {"force-share", no_argument, NULL, 'U'},
         {NULL, 0, NULL, 0}
     };
-    const char *fmt = NULL, *filename;
-    bool is_write = false, image_opts = false, force_share = false;
-    bool writethrough = false, drain_on_flush = true;
+    ImgCommonOpts o = { .fmt = NULL };
+    const char *filename;
+    bool is_write = false, writethrough = false, drain_on_flush = true;
     int count = 75000, depth = 64, bufsize = 4096, step = 0;
     int flush_interval = 0, pattern = 0, flags = 0;
     int64_t offset = 0, image_size, t0, t1, sval;
@@ -181,12 +181,10 @@ int img_bench(int argc, char **argv)
         if (c == -1) {
             break;
         }
+        if (img_common_option(c, argv, &o)) {
+            continue;
+        }
         switch (c) {
-        case ':':
-        case '?':
-            img_bad_option(c, argv);
-        case 'h':
-            img_help();
         case 'c':
             if (!parse_count(optarg, INT_MAX, &count)) {
                 error_report("Invalid request count specified");
@@ -201,9 +199,6 @@ int img_bench(int argc, char **argv)
                 error_report("Invalid queue depth specified");
                 return 1;
             }
-            break;
-        case 'f':
-            fmt = optarg;
             break;
         case 'n':
             flags |= BDRV_O_NATIVE_AIO;
@@ -247,9 +242,6 @@ int img_bench(int argc, char **argv)
             flags |= BDRV_O_RDWR;
             is_write = true;
             break;
-        case 'U':
-            force_share = true;
-            break;
         case OPTION_PATTERN:
             if (!parse_count(optarg, 0xff, &pattern)) {
                 error_report("Invalid pattern byte specified");
@@ -264,9 +256,6 @@ int img_bench(int argc, char **argv)
             break;
         case OPTION_NO_DRAIN:
             drain_on_flush = false;
-            break;
-        case OPTION_IMAGE_OPTS:
-            image_opts = true;
             break;
         }
     }
@@ -284,8 +273,8 @@ int img_bench(int argc, char **argv)
         return 1;
     }
 
-    blk = img_open(image_opts, filename, fmt, flags, writethrough,
-                   force_share);
+    blk = img_open(o.image_opts, filename, o.fmt, flags, writethrough,
+                   o.force_share);
     if (!blk) {
         return 1;
     }

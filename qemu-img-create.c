@@ -404,8 +404,8 @@ int img_create(int argc, char **argv)
         {"object", required_argument, NULL, OPTION_OBJECT},
         {NULL, 0, NULL, 0}
     };
-    const char *fmt = "raw", *base_fmt = NULL, *base_filename = NULL;
-    const char *filename;
+    ImgCommonOpts o = { .fmt = "raw" };
+    const char *base_fmt = NULL, *base_filename = NULL, *filename;
     g_autoptr(GString) options = NULL;
     int64_t img_size = -1;
     bool quiet = false;
@@ -417,20 +417,15 @@ int img_create(int argc, char **argv)
         if (c == -1) {
             break;
         }
+        if (img_common_option(c, argv, &o)) {
+            continue;
+        }
         switch (c) {
-        case ':':
-        case '?':
-            img_bad_option(c, argv);
-        case 'h':
-            img_help();
         case 'F':
             base_fmt = optarg;
             break;
         case 'b':
             base_filename = optarg;
-            break;
-        case 'f':
-            fmt = optarg;
             break;
         case 'o':
             if (!option_list_is_valid(optarg)) {
@@ -449,14 +444,12 @@ int img_create(int argc, char **argv)
         case 'u':
             /* Only matters for backing files, which raw has none of. */
             break;
-        case OPTION_OBJECT:
-            break;
         }
     }
 
     filename = optind < argc ? argv[optind] : NULL;
     if (options && option_list_wants_help(options->str)) {
-        return print_create_help(filename, fmt);
+        return print_create_help(filename, o.fmt);
     }
     if (optind >= argc) {
         img_error_exit("Expecting image file name");
@@ -473,7 +466,7 @@ int img_create(int argc, char **argv)
         img_error_exit("Unexpected argument: %s", argv[optind]);
     }
 
-    img_do_create(filename, fmt, base_filename, base_fmt,
+    img_do_create(filename, o.fmt, base_filename, base_fmt,
                   options ? options->str : NULL, img_size, quiet, &err);
     if (err) {
         error_prepend(&err, "%s: ", filename);

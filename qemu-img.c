@@ -38,6 +38,30 @@ void QEMU_NORETURN img_bad_option(int c, char **argv)
     img_error_exit("unrecognized option '%s'", argv[optind - 1]);
 }
 
+bool img_common_option(int c, char **argv, ImgCommonOpts *o)
+{
+    switch (c) {
+    case ':':
+    case '?':
+        img_bad_option(c, argv);
+    case 'h':
+        img_help();
+    case 'f':
+        o->fmt = optarg;
+        return true;
+    case 'U':
+        o->force_share = true;
+        return true;
+    case OPTION_OBJECT:
+        /* Secrets are the only objects images use; none of ours do. */
+        return true;
+    case OPTION_IMAGE_OPTS:
+        o->image_opts = true;
+        return true;
+    }
+    return false;
+}
+
 /* ------------------------------------------------------------------ */
 /* Help and version */
 
@@ -186,11 +210,11 @@ BlockBackend *img_open(bool image_opts, const char *filename,
 
 int img_parse_output_format(const char *arg)
 {
+    if (!arg || !strcmp(arg, "human")) {
+        return OFORMAT_HUMAN;
+    }
     if (!strcmp(arg, "json")) {
         return OFORMAT_JSON;
-    }
-    if (!strcmp(arg, "human")) {
-        return OFORMAT_HUMAN;
     }
     error_report("--output must be used with human or json as argument.");
     return -1;
@@ -279,9 +303,10 @@ static int img_info(int argc, char **argv)
         {"force-share", no_argument, NULL, 'U'},
         {NULL, 0, NULL, 0}
     };
-    const char *fmt = NULL, *output = NULL, *filename;
-    bool chain = false, image_opts = false, force_share = false;
-    int oformat = OFORMAT_HUMAN;
+    ImgCommonOpts o = { .fmt = NULL };
+    const char *output = NULL, *filename;
+    bool chain = false;
+    int oformat;
     BlockBackend *blk;
     QDict *info;
     Error *err = NULL;
@@ -292,29 +317,15 @@ static int img_info(int argc, char **argv)
         if (c == -1) {
             break;
         }
+        if (img_common_option(c, argv, &o)) {
+            continue;
+        }
         switch (c) {
-        case ':':
-        case '?':
-            img_bad_option(c, argv);
-        case 'h':
-            img_help();
-        case 'f':
-            fmt = optarg;
-            break;
-        case 'U':
-            force_share = true;
-            break;
         case OPTION_OUTPUT:
             output = optarg;
             break;
         case OPTION_BACKING_CHAIN:
             chain = true;
-            break;
-        case OPTION_OBJECT:
-            /* Secrets are the only objects images use; none of ours do. */
-            break;
-        case OPTION_IMAGE_OPTS:
-            image_opts = true;
             break;
         }
     }
@@ -322,15 +333,13 @@ static int img_info(int argc, char **argv)
         img_error_exit("Expecting one image file name");
     }
     filename = argv[optind];
-    if (output) {
-        oformat = img_parse_output_format(output);
-        if (oformat < 0) {
-            return 1;
-        }
+    oformat = img_parse_output_format(output);
+    if (oformat < 0) {
+        return 1;
     }
 
-    blk = img_open(image_opts, filename, fmt,
-                   BDRV_O_NO_BACKING | BDRV_O_NO_IO, false, force_share);
+    blk = img_open(o.image_opts, filename, o.fmt,
+                   BDRV_O_NO_BACKING | BDRV_O_NO_IO, false, o.force_share);
     if (!blk) {
         return 1;
     }
@@ -468,10 +477,10 @@ static int img_map(int argc, char **argv)
         {"max-length", required_argument, NULL, 'l'},
         {NULL, 0, NULL, 0}
     };
-    const char *fmt = NULL, *output = NULL, *filename;
-    bool image_opts = false, force_share = false;
+    ImgCommonOpts o = { .fmt = NULL };
+    const char *output = NULL, *filename;
     int64_t start_offset = 0, max_length = -1, length;
-    int oformat = OFORMAT_HUMAN;
+    int oformat;
     BlockBackend *blk;
     BlockDriverState *bs;
     MapEntry curr = { .length = 0 }, next;
@@ -482,18 +491,10 @@ static int img_map(int argc, char **argv)
         if (c == -1) {
             break;
         }
+        if (img_common_option(c, argv, &o)) {
+            continue;
+        }
         switch (c) {
-        case ':':
-        case '?':
-            img_bad_option(c, argv);
-        case 'h':
-            img_help();
-        case 'f':
-            fmt = optarg;
-            break;
-        case 'U':
-            force_share = true;
-            break;
         case OPTION_OUTPUT:
             output = optarg;
             break;
@@ -509,25 +510,18 @@ static int img_map(int argc, char **argv)
                 return 1;
             }
             break;
-        case OPTION_OBJECT:
-            break;
-        case OPTION_IMAGE_OPTS:
-            image_opts = true;
-            break;
         }
     }
     if (optind != argc - 1) {
         img_error_exit("Expecting one image file name");
     }
     filename = argv[optind];
-    if (output) {
-        oformat = img_parse_output_format(output);
-        if (oformat < 0) {
-            return 1;
-        }
+    oformat = img_parse_output_format(output);
+    if (oformat < 0) {
+        return 1;
     }
 
-    blk = img_open(image_opts, filename, fmt, 0, false, force_share);
+    blk = img_open(o.image_opts, filename, o.fmt, 0, false, o.force_share);
     if (!blk) {
         return 1;
     }
@@ -703,10 +697,10 @@ static int img_compare(int argc, char **argv)
         {"force-share", no_argument, NULL, 'U'},
         {NULL, 0, NULL, 0}
     };
-    const char *fmt1 = NULL, *fmt2 = NULL, *cache = BDRV_DEFAULT_CACHE;
+    ImgCommonOpts o = { .fmt = NULL };
+    const char *fmt2 = NULL, *cache = BDRV_DEFAULT_CACHE;
     const char *filename1, *filename2;
-    bool quiet = false, strict = false, image_opts = false;
-    bool force_share = false, writethrough = false;
+    bool quiet = false, strict = false, writethrough = false;
     ImgProgress progress = { .enabled = false };
     BlockBackend *blk1 = NULL, *blk2 = NULL;
     BlockDriverState *bs1, *bs2;
@@ -720,15 +714,10 @@ static int img_compare(int argc, char **argv)
         if (c == -1) {
             break;
         }
+        if (img_common_option(c, argv, &o)) {
+            continue;
+        }
         switch (c) {
-        case ':':
-        case '?':
-            img_bad_option(c, argv);
-        case 'h':
-            img_help();
-        case 'f':
-            fmt1 = optarg;
-            break;
         case 'F':
             fmt2 = optarg;
             break;
@@ -743,14 +732,6 @@ static int img_compare(int argc, char **argv)
             break;
         case 's':
             strict = true;
-            break;
-        case 'U':
-            force_share = true;
-            break;
-        case OPTION_OBJECT:
-            break;
-        case OPTION_IMAGE_OPTS:
-            image_opts = true;
             break;
         }
     }
@@ -768,14 +749,15 @@ static int img_compare(int argc, char **argv)
         ret = 2;
         goto out;
     }
-    blk1 = img_open(image_opts, filename1, fmt1, flags, writethrough,
-                    force_share);
+    /* -f names the first image's format, -F the second's. */
+    blk1 = img_open(o.image_opts, filename1, o.fmt, flags, writethrough,
+                    o.force_share);
     if (!blk1) {
         ret = 2;
         goto out;
     }
-    blk2 = img_open(image_opts, filename2, fmt2, flags, writethrough,
-                    force_share);
+    blk2 = img_open(o.image_opts, filename2, fmt2, flags, writethrough,
+                    o.force_share);
     if (!blk2) {
         ret = 2;
         goto out;
@@ -943,8 +925,9 @@ static int img_check(int argc, char **argv)
         {"force-share", no_argument, NULL, 'U'},
         {NULL, 0, NULL, 0}
     };
-    const char *fmt = NULL, *output = NULL, *cache = BDRV_DEFAULT_CACHE;
-    bool image_opts = false, force_share = false, writethrough = false;
+    ImgCommonOpts o = { .fmt = NULL };
+    const char *output = NULL, *cache = BDRV_DEFAULT_CACHE;
+    bool writethrough = false;
     BlockBackend *blk;
     int flags = 0, c;
 
@@ -953,15 +936,10 @@ static int img_check(int argc, char **argv)
         if (c == -1) {
             break;
         }
+        if (img_common_option(c, argv, &o)) {
+            continue;
+        }
         switch (c) {
-        case ':':
-        case '?':
-            img_bad_option(c, argv);
-        case 'h':
-            img_help();
-        case 'f':
-            fmt = optarg;
-            break;
         case 'r':
             flags |= BDRV_O_RDWR;
             if (strcmp(optarg, "leaks") && strcmp(optarg, "all")) {
@@ -977,28 +955,20 @@ static int img_check(int argc, char **argv)
             break;
         case 'q':
             break;
-        case 'U':
-            force_share = true;
-            break;
-        case OPTION_OBJECT:
-            break;
-        case OPTION_IMAGE_OPTS:
-            image_opts = true;
-            break;
         }
     }
     if (optind != argc - 1) {
         img_error_exit("Expecting one image file name");
     }
-    if (output && img_parse_output_format(output) < 0) {
+    if (img_parse_output_format(output) < 0) {
         return 1;
     }
     if (bdrv_parse_cache_mode(cache, &flags, &writethrough) < 0) {
         error_report("Invalid source cache option: %s", cache);
         return 1;
     }
-    blk = img_open(image_opts, argv[optind], fmt, flags, writethrough,
-                   force_share);
+    blk = img_open(o.image_opts, argv[optind], o.fmt, flags, writethrough,
+                   o.force_share);
     if (!blk) {
         return 1;
     }
@@ -1023,8 +993,9 @@ static int img_resize(int argc, char **argv)
     static const char *const prealloc_modes[] = {
         "off", "metadata", "falloc", "full", NULL
     };
-    const char *fmt = NULL, *size, *filename, *prealloc = "off";
-    bool image_opts = false, quiet = false, shrink = false;
+    ImgCommonOpts o = { .fmt = NULL };
+    const char *size, *filename, *prealloc = "off";
+    bool quiet = false, shrink = false;
     BlockBackend *blk = NULL;
     Error *err = NULL;
     uint64_t n;
@@ -1042,22 +1013,12 @@ static int img_resize(int argc, char **argv)
         if (c == -1) {
             break;
         }
+        if (img_common_option(c, argv, &o)) {
+            continue;
+        }
         switch (c) {
-        case ':':
-        case '?':
-            img_bad_option(c, argv);
-        case 'h':
-            img_help();
-        case 'f':
-            fmt = optarg;
-            break;
         case 'q':
             quiet = true;
-            break;
-        case OPTION_OBJECT:
-            break;
-        case OPTION_IMAGE_OPTS:
-            image_opts = true;
             break;
         case OPTION_PREALLOCATION:
             for (i = 0; prealloc_modes[i]; i++) {
@@ -1090,7 +1051,7 @@ static int img_resize(int argc, char **argv)
         return 1;
     }
 
-    blk = img_open(image_opts, filename, fmt, BDRV_O_RDWR | BDRV_O_RESIZE,
+    blk = img_open(o.image_opts, filename, o.fmt, BDRV_O_RDWR | BDRV_O_RESIZE,
                    false, false);
     if (!blk) {
         return 1;

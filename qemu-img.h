@@ -31,11 +31,24 @@ void img_help(void) QEMU_NORETURN;
 /* Report getopt's ':' (missing argument) or '?' (unknown option). */
 void img_bad_option(int c, char **argv) QEMU_NORETURN;
 
+/* What most subcommands accept alike: -f, -U, --image-opts, --object. */
+typedef struct ImgCommonOpts {
+    const char *fmt;
+    bool image_opts;
+    bool force_share;
+} ImgCommonOpts;
+
+/*
+ * Handle getopt's result @c if it is one of the common options, getopt's
+ * complaint (':' or '?') or -h; returns false for anything else.
+ */
+bool img_common_option(int c, char **argv, ImgCommonOpts *o);
+
 /* Open an image as QEMU's qemu-img does; errors are reported. */
 BlockBackend *img_open(bool image_opts, const char *filename,
                        const char *fmt, int flags, bool writethrough,
                        bool force_share);
-/* "human"/"json" to OFORMAT_*, or -1 after reporting the error. */
+/* "human"/"json" (NULL: human) to OFORMAT_*, or -1 after reporting. */
 int img_parse_output_format(const char *arg);
 
 int img_create(int argc, char **argv);
