@@ -44,11 +44,6 @@ static bool option_list_is_valid(const char *s)
     return (len - i) % 2 == 0;
 }
 
-static bool is_help_word(const char *s)
-{
-    return !strcmp(s, "help") || !strcmp(s, "?");
-}
-
 /* Split "a=1,b=x,,y,c" into elements; ",," in values is a comma. */
 static GArray *option_list_split(const char *s)
 {
@@ -76,7 +71,7 @@ static GArray *option_list_split(const char *s)
                 g_string_append_c(v, *p++);
             }
             o.value = g_string_free(v, false);
-        } else if (g_str_has_prefix(o.name, "no") && !is_help_word(o.name)) {
+        } else if (g_str_has_prefix(o.name, "no") && !is_help_option(o.name)) {
             /* QemuOpts' short form: a bare "noX" is X=off, "X" is X=on. */
             char *name = g_strdup(o.name + 2);
 
@@ -98,7 +93,7 @@ static bool option_list_wants_help(const char *s)
     guint i;
 
     for (i = 0; i < list->len; i++) {
-        if (is_help_word(g_array_index(list, CreateOpt, i).name)) {
+        if (is_help_option(g_array_index(list, CreateOpt, i).name)) {
             return true;
         }
     }
@@ -144,55 +139,10 @@ static const QemuOptDesc *find_desc(GArray *descs, const char *name)
     return NULL;
 }
 
-static const char *opt_type_name(QemuOptType type)
-{
-    switch (type) {
-    case QEMU_OPT_BOOL:
-        return "bool (on/off)";
-    case QEMU_OPT_NUMBER:
-        return "num";
-    case QEMU_OPT_SIZE:
-        return "size";
-    case QEMU_OPT_STRING:
-    default:
-        return "str";
-    }
-}
-
-static gint cmp_str(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The help lines, sorted by name as QEMU lists them. */
-static void print_descs_help(GArray *descs)
-{
-    GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
-    guint i;
-
-    for (i = 0; i < descs->len; i++) {
-        const QemuOptDesc *d = &g_array_index(descs, QemuOptDesc, i);
-        GString *s = g_string_new(NULL);
-
-        g_string_append_printf(s, "  %s=<%s>", d->name, opt_type_name(d->type));
-        if (d->help) {
-            while (s->len < 24) {
-                g_string_append_c(s, ' ');
-            }
-            g_string_append_printf(s, " - %s", d->help);
-        }
-        g_ptr_array_add(lines, g_string_free(s, false));
-    }
-    g_ptr_array_sort(lines, cmp_str);
-    for (i = 0; i < lines->len; i++) {
-        printf("%s\n", (char *)g_ptr_array_index(lines, i));
-    }
-    g_ptr_array_free(lines, true);
-}
-
 static int print_create_help(const char *filename, const char *fmt)
 {
     g_autoptr(GArray) descs = merged_descs_new();
+    QemuOptsList list = { .name = fmt };
     BlockDriver *drv, *proto;
     Error *err = NULL;
 
@@ -223,7 +173,8 @@ static int print_create_help(const char *filename, const char *fmt)
     } else {
         printf("Supported %s options:\n", fmt);
     }
-    print_descs_help(descs);
+    list.desc = (const QemuOptDesc *)descs->data;
+    qemu_opts_print_help(&list, false);
     if (!filename) {
         printf("\n"
                "The protocol level may support further options.\n"
