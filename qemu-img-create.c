@@ -13,20 +13,6 @@
 #include "block/block_int.h"
 #include "qemu-img.h"
 
-/* One "name=value" element of a -o list; value NULL for a bare word. */
-typedef struct CreateOpt {
-    char *name;
-    char *value;
-} CreateOpt;
-
-static void create_opt_clear(gpointer p)
-{
-    CreateOpt *o = p;
-
-    g_free(o->name);
-    g_free(o->value);
-}
-
 /*
  * A -o argument must be non-empty, must not start with a comma and may
  * only end in escaped commas (",,").
@@ -42,62 +28,6 @@ static bool option_list_is_valid(const char *s)
         /* count trailing commas */
     }
     return (len - i) % 2 == 0;
-}
-
-/* Split "a=1,b=x,,y,c" into elements; ",," in values is a comma. */
-static GArray *option_list_split(const char *s)
-{
-    GArray *list = g_array_new(false, true, sizeof(CreateOpt));
-    const char *p = s;
-
-    g_array_set_clear_func(list, create_opt_clear);
-    while (*p) {
-        CreateOpt o = { NULL, NULL };
-        size_t n = strcspn(p, "=,");
-
-        o.name = g_strndup(p, n);
-        p += n;
-        if (*p == '=') {
-            GString *v = g_string_new(NULL);
-
-            p++;
-            while (*p) {
-                if (*p == ',') {
-                    if (p[1] != ',') {
-                        break;
-                    }
-                    p++;
-                }
-                g_string_append_c(v, *p++);
-            }
-            o.value = g_string_free(v, false);
-        } else if (g_str_has_prefix(o.name, "no") && !is_help_option(o.name)) {
-            /* QemuOpts' short form: a bare "noX" is X=off, "X" is X=on. */
-            char *name = g_strdup(o.name + 2);
-
-            g_free(o.name);
-            o.name = name;
-            o.value = g_strdup("off");
-        }
-        if (*p == ',') {
-            p++;
-        }
-        g_array_append_val(list, o);
-    }
-    return list;
-}
-
-static bool option_list_wants_help(const char *s)
-{
-    g_autoptr(GArray) list = option_list_split(s);
-    guint i;
-
-    for (i = 0; i < list->len; i++) {
-        if (is_help_option(g_array_index(list, CreateOpt, i).name)) {
-            return true;
-        }
-    }
-    return false;
 }
 
 /* Append @descs to @merged, skipping names already present. */
@@ -280,22 +210,8 @@ static void img_do_create(const char *filename, const char *fmt,
     list.desc = (const QemuOptDesc *)descs->data;
     opts = qemu_opts_create(&list);
 
-    if (options) {
-        g_autoptr(GArray) elems = option_list_split(options);
-        guint i;
-
-        for (i = 0; i < elems->len; i++) {
-            CreateOpt *o = &g_array_index(elems, CreateOpt, i);
-
-            if (!find_desc(descs, o->name)) {
-                error_setg(errp, "Invalid parameter '%s'", o->name);
-                goto out;
-            }
-            if (!qemu_opt_set(opts, o->name, o->value ? o->value : "on",
-                              errp)) {
-                goto out;
-            }
-        }
+    if (options && !qemu_opts_do_parse(opts, options, NULL, errp)) {
+        goto out;
     }
 
     if (!qemu_opt_has(opts, "size")) {
@@ -399,7 +315,7 @@ int img_create(int argc, char **argv)
     }
 
     filename = optind < argc ? argv[optind] : NULL;
-    if (options && option_list_wants_help(options->str)) {
+    if (options && has_help_option(options->str)) {
         return print_create_help(filename, o.fmt);
     }
     if (optind >= argc) {
