@@ -51,6 +51,14 @@ static int parse_len(const char *arg, int64_t *len)
     return ret;
 }
 
+/* The "off len" arguments of read and discard. */
+static int parse_off_len(char **argv, int64_t *offset, int64_t *len)
+{
+    int ret = qemuio_parse_num(argv[0], offset);
+
+    return ret < 0 ? ret : parse_len(argv[1], len);
+}
+
 /* VM state and compressed writes work on whole sectors. */
 static int check_sector_aligned(int64_t offset, int64_t count)
 {
@@ -388,11 +396,7 @@ static int read_f(BlockBackend *blk, int argc, char **argv)
         return -EINVAL;
     }
 
-    ret = qemuio_parse_num(argv[optind], &offset);
-    if (ret < 0) {
-        return ret;
-    }
-    ret = parse_len(argv[optind + 1], &count);
+    ret = parse_off_len(&argv[optind], &offset, &count);
     if (ret < 0) {
         return ret;
     }
@@ -1147,11 +1151,7 @@ static int discard_f(BlockBackend *blk, int argc, char **argv)
         return -EINVAL;
     }
 
-    ret = qemuio_parse_num(argv[optind], &offset);
-    if (ret < 0) {
-        return ret;
-    }
-    ret = parse_len(argv[optind + 1], &bytes);
+    ret = parse_off_len(&argv[optind], &offset, &bytes);
     if (ret < 0) {
         return ret;
     }
