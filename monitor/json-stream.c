@@ -261,8 +261,8 @@ static TokType step(JSONStream *js, unsigned char c)
             return js->state == LX_NONZERO ? TOK_NONE : TOK_ERROR;
         } else if (c == '.') {
             js->state = LX_MANT;
-        } else if (c == 'e' || c == 'E') {
-            js->state = LX_EXP_E;
+        } else if ((c == 'e' || c == 'E') && js->state == LX_NONZERO) {
+            js->state = LX_EXP_E;   /* "0e1" is 0 then a keyword in QEMU */
         } else {
             js->kind = K_INTEGER;
             return TOK_LOOKAHEAD;

@@ -288,7 +288,20 @@ def gen_doc(s):
            '"desc": ...}}`, with `id` copied.',
            '- Events are `{"timestamp": {"seconds": S, "microseconds": U}, '
            '"event": NAME, "data": {...}}`.',
-           '- Lines end in `\\r\\n`.', '']
+           '- Lines end in `\\r\\n`.', '',
+           '## Differences from QEMU 7.2', '',
+           '- Only the commands, drivers and types below exist; '
+           '`query-commands` lists only them.',
+           '- Our version in the greeting and `query-version`; '
+           'generated node names count up (`#block001`) instead of '
+           'carrying random digits.',
+           '- JSON values are parsed by jansson after QEMU-exact framing: '
+           'a few parser texts differ (bad `\\u` escapes, lone surrogates).',
+           '- `x-query-quorum`, `x-test-clock-step` and `x-test-io` are ours; '
+           'the last two exist only with `QSD_TEST_MODE=1`, which also makes '
+           'the event clock virtual (starting at 1000 s).',
+           '- One client per monitor socket at a time, as QEMU; further '
+           'clients wait in the backlog.', '']
     for title, items in (('Commands', s.commands), ('Events', s.events),
                          ('Types', [s.types[k] for k in s.types])):
         out += ['## ' + title, '']
