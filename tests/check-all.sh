@@ -125,6 +125,7 @@ fi
 if [ "$run_iotests" = 1 ]; then
     banner "qemu-iotests (tests/qemu-iotests/check --build-dir $build)"
     (cd "$srcdir/tests/qemu-iotests" && env -u QEMU_IO_PROG -u QEMU_IMG_PROG -u QSD_PROG \
+        timeout --kill-after=10 "${SUITE_TIMEOUT:-600}" \
         ./check --build-dir "$build") >"$tmp/iotests.log" 2>&1
     rc=$?
     cat "$tmp/iotests.log"
@@ -134,7 +135,8 @@ fi
 # --------------------------------------------------------------------- diff
 if [ "$run_diff" = 1 ]; then
     banner "differential tests (tests/diff/run --build-dir $build)"
-    "$srcdir/tests/diff/run" --build-dir "$build" -j "$diff_jobs" >"$tmp/diff.log" 2>&1
+    timeout --kill-after=10 "${SUITE_TIMEOUT:-600}" \
+        "$srcdir/tests/diff/run" --build-dir "$build" -j "$diff_jobs" >"$tmp/diff.log" 2>&1
     rc=$?
     cat "$tmp/diff.log"
     add_from_summary diff "$tmp/diff.log" "$rc"
@@ -146,8 +148,11 @@ for suite in qmp nbd nbd-server; do
     runner="$srcdir/tests/$suite/run"
     [ -x "$runner" ] || continue
     banner "$suite tests (tests/$suite/run --build-dir $build)"
-    "$runner" --build-dir "$build" >"$tmp/$suite.log" 2>&1
+    # A hung suite must fail, not stall CI.
+    timeout --kill-after=10 "${SUITE_TIMEOUT:-600}" \
+        "$runner" --build-dir "$build" >"$tmp/$suite.log" 2>&1
     rc=$?
+    [ "$rc" -eq 124 ] && echo "$suite: timed out after ${SUITE_TIMEOUT:-600} s" >>"$tmp/$suite.log"
     cat "$tmp/$suite.log"
     add_from_summary "$suite" "$tmp/$suite.log" "$rc"
 done
