@@ -70,3 +70,15 @@ void qapi_event_send_quorum_failure(const char *reference, int64_t sector_num,
     qdict_put_int(data, "sectors-count", sectors_count);
     qapi_event_emit("QUORUM_FAILURE", data);
 }
+
+void qapi_event_send_block_export_deleted(const char *id)
+{
+    QDict *data;
+
+    if (!event_emitter) {
+        return;
+    }
+    data = qdict_new();
+    qdict_put_str(data, "id", id);
+    qapi_event_emit("BLOCK_EXPORT_DELETED", data);
+}

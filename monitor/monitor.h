@@ -50,4 +50,27 @@ bool qsd_blockdev_add_str(const char *str, Error **errp);
 /* Nodes created by blockdev-add hold a monitor reference. */
 void blockdev_close_all(void);
 
+/* qmp-export.c: the NBD server and block exports. */
+void qmp_nbd_server_start(QDict *args, QObject **ret, Error **errp);
+void qmp_nbd_server_add(QDict *args, QObject **ret, Error **errp);
+void qmp_nbd_server_remove(QDict *args, QObject **ret, Error **errp);
+void qmp_nbd_server_stop(QDict *args, QObject **ret, Error **errp);
+void qmp_block_export_add(QDict *args, QObject **ret, Error **errp);
+void qmp_block_export_del(QDict *args, QObject **ret, Error **errp);
+void qmp_query_block_exports(QDict *args, QObject **ret, Error **errp);
+/* --nbd-server (NbdServerOptions) and --export (BlockExportOptions). */
+bool qsd_nbd_server_add_str(const char *str, Error **errp);
+bool qsd_export_add_str(const char *str, Error **errp);
+/* Raise BLOCK_EXPORT_DELETED when an export is gone. */
+void qsd_exports_init(void);
+/* Stop the server and run the loop until every export and client is gone. */
+void qsd_exports_shutdown(void);
+
+/*
+ * While a command runs the event loop (waiting for exports to go),
+ * monitors queue their input instead of dispatching it, so replies
+ * keep their order.
+ */
+void monitor_suspend_input(bool suspend);
+
 #endif

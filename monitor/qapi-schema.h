@@ -62,10 +62,18 @@ typedef struct QAPIEventSchema {
     const QAPIType *data;
 } QAPIEventSchema;
 
+typedef struct QAPINamedType {
+    const char *name;
+    const QAPIType *type;
+} QAPINamedType;
+
 extern const QAPICommandSchema qapi_command_schemas[];
+extern const QAPINamedType qapi_named_types[];
 extern const QAPIEventSchema qapi_event_schemas[];
 
 const QAPICommandSchema *qapi_find_command_schema(const char *name);
+/* A struct, union, enum or alternate of the schema by its name. */
+const QAPIType *qapi_find_type(const char *name);
 
 /*
  * Check @in against @type as QEMU's QObject input visitor would (or,

@@ -29,6 +29,16 @@ const QAPICommandSchema *qapi_find_command_schema(const char *name)
     return NULL;
 }
 
+const QAPIType *qapi_find_type(const char *name)
+{
+    for (const QAPINamedType *t = qapi_named_types; t->name; t++) {
+        if (!strcmp(t->name, name)) {
+            return t->type;
+        }
+    }
+    return NULL;
+}
+
 static const char *path_or_null(Visitor *v)
 {
     return v->path->len ? v->path->str : "null";
@@ -78,6 +88,12 @@ static QObject *visit_int(Visitor *v, const QAPIType *t, QObject *o,
             val = (int64_t)u;
         }
     } else {
+        if (!json_is_integer(o) && t->kind == QAPI_KIND_UINT) {
+            /* QEMU's qobject_input_type_uint64() reports a value error. */
+            error_setg(errp, QERR_INVALID_PARAMETER_VALUE, path_or_null(v),
+                       "uint64");
+            return NULL;
+        }
         if (!json_is_integer(o)) {
             type_error(v, "integer", errp);
             return NULL;

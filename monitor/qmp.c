@@ -9,6 +9,7 @@
 #include "monitor/monitor.h"
 #include "monitor/json-stream.h"
 #include "monitor/qapi-schema.h"
+#include "qemu/main-loop.h"
 #include "qemu/queue.h"
 
 typedef struct Monitor {
@@ -17,12 +18,15 @@ typedef struct Monitor {
     bool negotiated;        /* qmp_capabilities done */
     bool oob;               /* oob capability enabled */
     bool pretty;
+    GString *deferred;      /* input that arrived while suspended */
     QTAILQ_ENTRY(Monitor) next;
 } Monitor;
 
 static QTAILQ_HEAD(, Monitor) monitors = QTAILQ_HEAD_INITIALIZER(monitors);
 /* The monitor whose command runs (qmp_capabilities needs it). */
 static Monitor *cur_mon;
+/* A command is running the event loop: queue input (nesting depth). */
+static int input_suspended;
 
 bool qsd_exit_requested;
 bool qsd_test_mode;
@@ -255,10 +259,45 @@ static void monitor_handle(void *opaque, QObject *obj, Error *err)
     qobject_unref(rsp);
 }
 
+/* Feed what was queued while input was suspended, in arrival order. */
+static void monitor_drain(Monitor *mon)
+{
+    while (!input_suspended && mon->deferred->len) {
+        GString *in = mon->deferred;
+
+        mon->deferred = g_string_new(NULL);
+        json_stream_feed(mon->stream, in->str, in->len);
+        g_string_free(in, true);
+    }
+}
+
+static void monitor_drain_all(void *opaque)
+{
+    Monitor *mon;
+
+    QTAILQ_FOREACH(mon, &monitors, next) {
+        monitor_drain(mon);
+    }
+}
+
+void monitor_suspend_input(bool suspend)
+{
+    input_suspended += suspend ? 1 : -1;
+    assert(input_suspended >= 0);
+    if (!input_suspended) {
+        aio_bh_schedule_oneshot(monitor_drain_all, NULL);
+    }
+}
+
 static void monitor_read(void *opaque, const char *buf, size_t len)
 {
     Monitor *mon = opaque;
 
+    if (input_suspended || mon->deferred->len) {
+        g_string_append_len(mon->deferred, buf, len);
+        monitor_drain(mon);
+        return;
+    }
     json_stream_feed(mon->stream, buf, len);
 }
 
@@ -267,6 +306,7 @@ static void monitor_event(void *opaque, ChrEvent event)
     Monitor *mon = opaque;
 
     json_stream_reset(mon->stream);
+    g_string_truncate(mon->deferred, 0);
     mon->negotiated = false;
     mon->oob = false;
     if (event == CHR_EVENT_OPENED) {
@@ -317,8 +357,10 @@ bool monitor_new_from_opts(QDict *opts, Error **errp)
     mon->pretty = pretty && (!strcmp(pretty, "on") || !strcmp(pretty, "yes")
                              || !strcmp(pretty, "true"));
     mon->stream = json_stream_new(monitor_handle, mon);
+    mon->deferred = g_string_new(NULL);
     if (!qemu_chr_set_handlers(chr, monitor_read, monitor_event, mon)) {
         json_stream_free(mon->stream);
+        g_string_free(mon->deferred, true);
         g_free(mon);
         error_setg(errp, "chardev '%s' is already in use", id);
         return false;
@@ -334,6 +376,7 @@ void monitor_cleanup(void)
     QTAILQ_FOREACH_SAFE(mon, &monitors, next, next) {
         QTAILQ_REMOVE(&monitors, mon, next);
         json_stream_free(mon->stream);
+        g_string_free(mon->deferred, true);
         g_free(mon);
     }
 }

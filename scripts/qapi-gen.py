@@ -262,6 +262,10 @@ def gen_c(s):
     out += cmd_rows + ['    { NULL } };', '']
     out.append('const QAPIEventSchema qapi_event_schemas[] = {')
     out += ev_rows + ['    { NULL } };', '']
+    # Named types, for options that are not command arguments (--nbd-server).
+    out.append('const QAPINamedType qapi_named_types[] = {')
+    out += ['    { "%s", &qt_%s },' % (n, cname(n)) for n in sorted(s.types)]
+    out += ['    { NULL } };', '']
     text = '\n'.join(out) + '\n'
     # Not every builtin is used by every schema.
     return text.replace('static const QAPIType qt_',

@@ -4,8 +4,8 @@
  * loop until quit, SIGTERM, SIGINT or SIGHUP.
  *
  * Deliberate differences from QEMU 7.2: -V prints our own version;
- * --nbd-server and --export are refused until the NBD issue lands;
- * --object keeps the options of known types for later users (TLS).
+ * only NBD exports exist (--export type=nbd); --object keeps the
+ * options of known types for later users (TLS).
  */
 #include "qemu/osdep.h"
 #include <getopt.h>
@@ -279,10 +279,15 @@ static void process_options(int argc, char *argv[])
         case OPTION_DAEMONIZE:
             break;      /* handled before the loop */
         case OPTION_EXPORT:
+            if (!qsd_export_add_str(optarg, &err)) {
+                fail_opt("export", optarg, err);
+            }
+            break;
         case OPTION_NBD_SERVER:
-            error_setg(&err, "NBD is not supported yet");
-            fail_opt(c == OPTION_EXPORT ? "export" : "nbd-server", optarg,
-                     err);
+            if (!qsd_nbd_server_add_str(optarg, &err)) {
+                fail_opt("nbd-server", optarg, err);
+            }
+            break;
         case OPTION_MONITOR: {
             QDict *opts = keyval_parse_flat(optarg, "chardev", &err);
             if (!opts || !monitor_new_from_opts(opts, &err)) {
@@ -315,6 +320,7 @@ int main(int argc, char *argv[])
     objects = g_ptr_array_new_with_free_func((GDestroyNotify)json_decref);
     qsd_test_mode = !g_strcmp0(getenv("QSD_TEST_MODE"), "1");
     monitor_events_init(qsd_test_mode);
+    qsd_exports_init();
 
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--daemonize")) {
@@ -336,7 +342,12 @@ int main(int argc, char *argv[])
         main_loop_wait(true);
     }
 
-    /* Flush and close every node, then the monitors' sockets. */
+    /*
+     * Disconnect the NBD clients and let every export go (its events
+     * still reach the monitors), then flush and close every node and
+     * the monitors' sockets.
+     */
+    qsd_exports_shutdown();
     bdrv_drain_all();
     bdrv_close_all();
     blockdev_close_all();

@@ -42,4 +42,7 @@ void qapi_event_send_quorum_report_bad(QuorumOpType type, const char *error,
 void qapi_event_send_quorum_failure(const char *reference, int64_t sector_num,
                                     int64_t sectors_count);
 
+/* BLOCK_EXPORT_DELETED {id}: an export is completely gone. */
+void qapi_event_send_block_export_deleted(const char *id);
+
 #endif
