@@ -23,6 +23,7 @@
 #define QUORUM_INLINE_CHILDREN 8
 /* Largest bounce area kept around between reads. */
 #define QUORUM_SPARE_MAX (16 * MiB)
+#define QUORUM_SPARE_COUNT 32       /* enough for a deep queue */
 
 typedef enum QuorumReadPattern {
     QUORUM_READ_PATTERN_QUORUM,
@@ -37,8 +38,10 @@ typedef struct BDRVQuorumState {
     bool is_blkverify;          /* mismatch: print and exit(1) */
     bool rewrite_corrupted;     /* rewrite losing children after a vote */
     QuorumReadPattern read_pattern;
-    void *spare_buf;            /* bounce area of a finished read, reused */
-    size_t spare_size;
+    /* Bounce areas of finished reads, reused: one per request in flight. */
+    void *spare_buf[QUORUM_SPARE_COUNT];
+    size_t spare_size[QUORUM_SPARE_COUNT];
+    int nr_spare;
     GHashTable *stats;          /* BdrvChild * -> QuorumChildStats * */
     uint64_t failures;          /* QUORUM_FAILURE raised */
 } BDRVQuorumState;
@@ -464,33 +467,35 @@ static int coroutine_fn quorum_vote(QuorumAIOCB *acb)
     return quorum_vote_versions(acb);
 }
 
-/* Bounce area for children 1..n-1, reusing the last one when it fits. */
+/* Bounce area for children 1..n-1: a spare that fits, else a new one. */
 static void *quorum_get_bounce(BDRVQuorumState *s, BlockDriverState *bs,
                                size_t size, size_t *capacity)
 {
-    void *buf;
+    for (int i = s->nr_spare - 1; i >= 0; i--) {
+        if (s->spare_size[i] >= size) {
+            void *buf = s->spare_buf[i];
 
-    if (s->spare_buf && s->spare_size >= size) {
-        buf = s->spare_buf;
-        *capacity = s->spare_size;
-        s->spare_buf = NULL;
-        return buf;
+            *capacity = s->spare_size[i];
+            s->nr_spare--;
+            s->spare_buf[i] = s->spare_buf[s->nr_spare];
+            s->spare_size[i] = s->spare_size[s->nr_spare];
+            return buf;
+        }
     }
     *capacity = size;
     return qemu_try_blockalign(bs, size);
 }
 
-/* Keep the larger of @buf and the current spare, within a cap. */
+/* Keep @buf for the next request, within a count and size cap. */
 static void quorum_put_bounce(BDRVQuorumState *s, void *buf, size_t capacity)
 {
-    if (capacity > QUORUM_SPARE_MAX ||
-        (s->spare_buf && s->spare_size >= capacity)) {
+    if (capacity > QUORUM_SPARE_MAX || s->nr_spare == QUORUM_SPARE_COUNT) {
         qemu_vfree(buf);
         return;
     }
-    qemu_vfree(s->spare_buf);
-    s->spare_buf = buf;
-    s->spare_size = capacity;
+    s->spare_buf[s->nr_spare] = buf;
+    s->spare_size[s->nr_spare] = capacity;
+    s->nr_spare++;
 }
 
 static int coroutine_fn quorum_read_all(QuorumAIOCB *acb)
@@ -992,8 +997,9 @@ static void quorum_close(BlockDriverState *bs)
     g_free(s->children);
     s->children = NULL;
     s->num_children = 0;
-    qemu_vfree(s->spare_buf);
-    s->spare_buf = NULL;
+    while (s->nr_spare > 0) {
+        qemu_vfree(s->spare_buf[--s->nr_spare]);
+    }
     if (s->stats) {
         g_hash_table_destroy(s->stats);
         s->stats = NULL;
