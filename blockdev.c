@@ -77,6 +77,19 @@ bool qsd_blockdev_add_str(const char *str, Error **errp)
     return typed && blockdev_add_typed(typed, errp);
 }
 
+/* A BlockBackend (an export) uses @bs directly: QEMU's bdrv_has_blk(). */
+static bool bdrv_has_blk(BlockDriverState *bs)
+{
+    BdrvChild *c;
+
+    QLIST_FOREACH(c, &bs->parents, next_parent) {
+        if (!c->klass->parent_is_bds) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void qmp_blockdev_del(QDict *args, QObject **ret, Error **errp)
 {
     const char *name = qdict_get_str(args, "node-name");
@@ -84,6 +97,10 @@ void qmp_blockdev_del(QDict *args, QObject **ret, Error **errp)
 
     if (!bs) {
         error_setg(errp, "Failed to find node with node-name='%s'", name);
+        return;
+    }
+    if (bdrv_has_blk(bs)) {
+        error_setg(errp, "Node %s is in use", name);
         return;
     }
     if (!monitor_owns(bs)) {

@@ -89,8 +89,30 @@ static void wait_for_exports(void)
 
 void qmp_nbd_server_stop(QDict *args, QObject **ret, Error **errp)
 {
+    g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
     Error *err = NULL;
 
+    /*
+     * QEMU's order of BLOCK_EXPORT_DELETED: exports without clients go
+     * at once, oldest first; those with clients go when their clients
+     * are gone, newest first.  (The list is newest first.)
+     */
+    for (NBDExport *exp = nbd_export_next(NULL); exp;
+         exp = nbd_export_next(exp)) {
+        if (!nbd_export_shutting_down(exp)) {
+            if (nbd_export_client_count(exp)) {
+                g_ptr_array_add(ids, g_strdup(nbd_export_id(exp)));
+            } else {
+                g_ptr_array_insert(ids, 0, g_strdup(nbd_export_id(exp)));
+            }
+        }
+    }
+    if (nbd_server_is_running()) {
+        for (guint i = 0; i < ids->len; i++) {
+            nbd_export_del(g_ptr_array_index(ids, i), NBD_EXPORT_DEL_HARD,
+                           NULL);
+        }
+    }
     nbd_server_stop(&err);
     if (err) {
         error_propagate(errp, err);
@@ -205,13 +227,16 @@ void qmp_nbd_server_add(QDict *args, QObject **ret, Error **errp)
         .writable = qdict_get_try_bool(args, "writable", false),
     };
 
+    bs = bdrv_lookup_bs(device, device, errp);
+    if (!bs) {
+        return;
+    }
     if (!nbd_server_is_running()) {
         error_setg(errp, "NBD server not running");
         return;
     }
     /* nbd-server-add downgrades instead of refusing. */
-    bs = bdrv_lookup_bs(device, device, NULL);
-    if (bs && bdrv_is_read_only(bs)) {
+    if (bdrv_is_read_only(bs)) {
         opts.writable = false;
     }
     if (qdict_haskey(args, "bitmap")) {
