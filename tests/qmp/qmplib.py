@@ -20,10 +20,12 @@ class Daemon:
     """One daemon with one unix-socket monitor (more with monitors=N)."""
 
     def __init__(self, binary, args=(), monitors=1, test_mode=False,
-                 negotiate=True):
+                 negotiate=True, prepare=None):
         if not os.path.exists(binary):
             raise Skip('%s not installed' % binary)
         self.dir = tempfile.mkdtemp(prefix='qsd-test-')
+        if prepare:
+            prepare(self.dir)       # e.g. image files the args name
         self.socks = [os.path.join(self.dir, 'm%d.sock' % i)
                       for i in range(monitors)]
         argv = [binary]
