@@ -1,0 +1,107 @@
+/*
+ * TLS credentials objects, as QEMU's tls-creds-psk, tls-creds-x509 and
+ * tls-creds-anon, and the small object registry that --object and
+ * object-add fill.
+ *
+ * A credentials object loads its files when it is created (QEMU's
+ * "complete" step), so every file error shows up on the command line
+ * that names the object, with QEMU's messages.  Consumers (the NBD
+ * server, the nbd block driver) look objects up by id and hold a
+ * reference while they use them.
+ */
+#ifndef CRYPTO_TLSCREDS_H
+#define CRYPTO_TLSCREDS_H
+
+#include "qemu/qdict.h"
+#include <gnutls/gnutls.h>
+
+typedef enum QCryptoTLSCredsEndpoint {
+    QCRYPTO_TLS_CREDS_ENDPOINT_CLIENT,
+    QCRYPTO_TLS_CREDS_ENDPOINT_SERVER,
+} QCryptoTLSCredsEndpoint;
+
+typedef enum QCryptoTLSCredsType {
+    QCRYPTO_TLS_CREDS_ANON,
+    QCRYPTO_TLS_CREDS_PSK,
+    QCRYPTO_TLS_CREDS_X509,
+} QCryptoTLSCredsType;
+
+/* File names inside "dir", as QEMU and libnbd expect them. */
+#define QCRYPTO_TLS_CREDS_DH_PARAMS          "dh-params.pem"
+#define QCRYPTO_TLS_CREDS_PSKFILE            "keys.psk"
+#define QCRYPTO_TLS_CREDS_X509_CA_CERT       "ca-cert.pem"
+#define QCRYPTO_TLS_CREDS_X509_CA_CRL        "ca-crl.pem"
+#define QCRYPTO_TLS_CREDS_X509_SERVER_CERT   "server-cert.pem"
+#define QCRYPTO_TLS_CREDS_X509_SERVER_KEY    "server-key.pem"
+#define QCRYPTO_TLS_CREDS_X509_CLIENT_CERT   "client-cert.pem"
+#define QCRYPTO_TLS_CREDS_X509_CLIENT_KEY    "client-key.pem"
+
+/* The PSK user a client presents when "username" is not given. */
+#define QCRYPTO_TLS_CREDS_PSK_DEFAULT_USER   "qemu"
+
+typedef struct QCryptoTLSCreds {
+    char *id;
+    QCryptoTLSCredsType type;
+    QCryptoTLSCredsEndpoint endpoint;
+    char *dir;
+    char *priority;           /* NULL: "NORMAL" */
+    bool verify_peer;         /* x509: ask for and check the peer's cert */
+    char *username;           /* psk client; NULL: "qemu" */
+    bool sanity_check;        /* x509: check our own certs at load */
+    int refcnt;
+    /* gnutls credentials; which member depends on type and endpoint */
+    gnutls_psk_server_credentials_t psk_server;
+    gnutls_psk_client_credentials_t psk_client;
+    gnutls_certificate_credentials_t x509;
+    gnutls_anon_server_credentials_t anon_server;
+    gnutls_anon_client_credentials_t anon_client;
+    gnutls_dh_params_t dh_params;   /* from dh-params.pem, if present */
+} QCryptoTLSCreds;
+
+/* ---------- Object registry (--object, object-add, object-del) ---------- */
+
+/*
+ * Create the object @type (NULL: opts' "qom-type") from @opts, a flat
+ * dict as keyval_parse_flat() returns it (strings) or as QMP sends it
+ * (JSON bools for bool properties).  @opts stays the caller's.
+ *
+ * tls-creds-psk, tls-creds-x509 and tls-creds-anon are validated and
+ * loaded with QEMU's messages ("Missing 'dir' property value", "Unable
+ * to access credentials DIR/ca-cert.pem: No such file or directory",
+ * "Parameter 'X' is unexpected", ...).  Other types are only recorded
+ * by id (their caller checked them), so lookups and duplicate ids
+ * behave as QEMU: "attempt to add duplicate property 'X' to object
+ * (type 'container')".
+ */
+bool user_creatable_add_opts(const char *type, QDict *opts, Error **errp);
+/* The same from an --object argument ("tls-creds-psk,id=x,..."). */
+bool user_creatable_add_str(const char *optarg, Error **errp);
+/*
+ * object-del: "object 'X' not found"; credentials still used by a
+ * server or a driver: "object 'X' is in use, can not be deleted".
+ */
+bool user_creatable_del(const char *id, Error **errp);
+/* The qom-type of object @id, NULL when there is none. */
+const char *user_creatable_type(const char *id);
+/* Drop every object (process exit; leak checkers). */
+void user_creatable_cleanup(void);
+
+/* ---------- Credentials for consumers ---------- */
+
+/*
+ * The credentials with @id for use as @endpoint, with a new reference.
+ * QEMU's messages: "No TLS credentials with id 'X'", "Object with id
+ * 'X' is not TLS credentials", "Expected TLS credentials for a server
+ * endpoint" (or client).
+ */
+QCryptoTLSCreds *qcrypto_tls_creds_lookup(const char *id,
+                                          QCryptoTLSCredsEndpoint endpoint,
+                                          Error **errp);
+void qcrypto_tls_creds_ref(QCryptoTLSCreds *creds);
+void qcrypto_tls_creds_unref(QCryptoTLSCreds *creds);
+/* "DIR/NAME" (g_free it). */
+char *qcrypto_tls_creds_path(QCryptoTLSCreds *creds, const char *name);
+/* The gnutls priority string to use, with the key exchanges of @creds. */
+char *qcrypto_tls_creds_priority(QCryptoTLSCreds *creds);
+
+#endif

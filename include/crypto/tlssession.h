@@ -1,0 +1,47 @@
+/*
+ * One TLS session over a non-blocking socket, driven by the caller's
+ * event loop: every call returns -EAGAIN instead of blocking, and
+ * qcrypto_tls_session_want_write() says which readiness to wait for
+ * before calling again with the same arguments.
+ */
+#ifndef CRYPTO_TLSSESSION_H
+#define CRYPTO_TLSSESSION_H
+
+#include "crypto/tlscreds.h"
+
+typedef struct QCryptoTLSSession QCryptoTLSSession;
+
+/*
+ * A session for @creds' endpoint over @fd (not owned; never closed
+ * here).  Only server sessions are needed so far: the nbd client
+ * driver's TLS is libnbd's.
+ */
+QCryptoTLSSession *qcrypto_tls_session_new(QCryptoTLSCreds *creds, int fd,
+                                           Error **errp);
+void qcrypto_tls_session_free(QCryptoTLSSession *sess);
+
+/*
+ * Advance the handshake: 0 when it is complete and the peer passed the
+ * checks of the credentials (x509 verify-peer), -EAGAIN to be called
+ * again when the socket is ready, -EIO with @errp set on failure, with
+ * QEMU's texts ("TLS handshake failed: ...", "Verify failed: ...").
+ */
+int qcrypto_tls_session_handshake(QCryptoTLSSession *sess, Error **errp);
+/* After -EAGAIN: wait for writability (true) or readability (false). */
+bool qcrypto_tls_session_want_write(QCryptoTLSSession *sess);
+
+/*
+ * Record I/O.  Bytes transferred (read: 0 at a clean end of stream),
+ * -EAGAIN, or another -errno.  After -EAGAIN a write must be repeated
+ * with the same data.
+ */
+ssize_t qcrypto_tls_session_read(QCryptoTLSSession *sess, void *buf,
+                                 size_t len);
+ssize_t qcrypto_tls_session_write(QCryptoTLSSession *sess, const void *buf,
+                                  size_t len);
+/* Most plaintext bytes worth handing to one write (one TLS record). */
+size_t qcrypto_tls_session_record_size(QCryptoTLSSession *sess);
+/* Peer identity for logs: PSK user name or x509 DN; NULL if none. */
+char *qcrypto_tls_session_peer_name(QCryptoTLSSession *sess);
+
+#endif
