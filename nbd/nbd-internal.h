@@ -11,6 +11,7 @@
 #include "qemu/main-loop.h"
 #include "qemu/queue.h"
 #include "block/nbd.h"
+#include "crypto/tlssession.h"
 
 /* Requests one connection may have in flight before we stop reading. */
 #define NBD_MAX_REQUESTS        16
@@ -71,6 +72,9 @@ struct NBDClient {
     Coroutine *main_co;
     Coroutine *recv_co;      /* waits for the socket to become readable */
     Coroutine *send_co;      /* waits for the socket to become writable */
+    /* TLS: gnutls may need the other direction than the caller's. */
+    bool recv_wants_write;
+    bool send_wants_read;
     Coroutine *slot_co;      /* main co waiting for a free request slot */
     Coroutine *drain_co;     /* main co waiting for requests to finish */
     CoMutex send_lock;       /* one reply on the wire at a time */
@@ -78,6 +82,11 @@ struct NBDClient {
     NBDRequest *free_reqs;
     unsigned nb_free_reqs;
     QEMUTimer *handshake_timer;
+    /* TLS: the server's credentials (required), the session once started */
+    QCryptoTLSCreds *tlscreds;
+    QCryptoTLSSession *tls;
+    uint8_t *tls_buf;        /* coalesces small iov pieces into one record */
+    size_t tls_buf_size;
     QTAILQ_ENTRY(NBDClient) next;      /* all clients */
     QTAILQ_ENTRY(NBDClient) exp_next;  /* clients of exp */
 };
@@ -106,6 +115,26 @@ int coroutine_fn nbd_co_sendv(NBDClient *client, struct iovec *iov, int niov);
 int coroutine_fn nbd_co_send(NBDClient *client, const void *buf, size_t len);
 /* Read and throw away @len bytes. */
 int coroutine_fn nbd_co_drop(NBDClient *client, uint64_t len);
+/*
+ * Park until the socket is ready: @sender picks the waiting slot (the
+ * request reader or the reply sender), @want_write the readiness.
+ */
+void coroutine_fn nbd_co_wait_io(NBDClient *client, bool sender,
+                                 bool want_write);
+
+/* ---- server-tls.c ---- */
+/*
+ * STARTTLS accepted: run the TLS handshake on the client's socket.  0
+ * when the session is up and the peer passed the credentials' checks,
+ * -errno with @errp set otherwise (the caller hangs up).
+ */
+int coroutine_fn nbd_co_starttls(NBDClient *client, Error **errp);
+/* nbd_co_recv / nbd_co_sendv over the TLS session. */
+int coroutine_fn nbd_co_tls_recv(NBDClient *client, void *buf, size_t len);
+int coroutine_fn nbd_co_tls_sendv(NBDClient *client, struct iovec *iov,
+                                  int niov);
+/* Drop the session (before the socket is closed). */
+void nbd_client_tls_free(NBDClient *client);
 
 /* ---- server-negotiate.c ---- */
 /*

@@ -354,6 +354,50 @@ static int coroutine_fn nbd_handle_export_name(NBDClient *client,
     return ret < 0 ? ret : 1;
 }
 
+/*
+ * An option while TLS is required but not started.  Returns 1 for the
+ * normal handling (ABORT), 0 when the option was dealt with here, or
+ * -errno to hang up.  Like QEMU: others get ERR_TLS_REQD, and
+ * EXPORT_NAME, which has no error reply, closes the connection.
+ */
+static int coroutine_fn nbd_negotiate_before_tls(NBDClient *client,
+                                                 uint32_t opt, uint32_t len)
+{
+    Error *err = NULL;
+    int ret;
+
+    if (opt == NBD_OPT_ABORT) {
+        return 1;
+    }
+    if (opt == NBD_OPT_EXPORT_NAME) {
+        return -EINVAL;
+    }
+    ret = nbd_co_drop(client, len);
+    if (ret < 0) {
+        return ret;
+    }
+    if (opt != NBD_OPT_STARTTLS) {
+        return nbd_send_rep_err(client, opt, NBD_REP_ERR_TLS_REQD,
+                                "Option 0x%" PRIx32 " not permitted before "
+                                "TLS", opt);
+    }
+    if (len) {
+        return nbd_reject_length(client, opt);
+    }
+    ret = nbd_send_rep(client, opt, NBD_REP_ACK, NULL, 0);
+    if (ret < 0) {
+        return ret;
+    }
+    ret = nbd_co_starttls(client, &err);
+    if (ret < 0) {
+        /* The operator's only clue why a client was refused. */
+        error_prepend(&err, "option negotiation failed: ");
+        error_report_err(err);
+        return ret;
+    }
+    return 0;
+}
+
 int coroutine_fn nbd_negotiate(NBDClient *client)
 {
     uint8_t buf[18];
@@ -392,6 +436,16 @@ int coroutine_fn nbd_negotiate(NBDClient *client)
         opt = ldl_be(buf + 8);
         len = ldl_be(buf + 12);
 
+        if (client->tlscreds && !client->tls) {
+            /* TLS required: only STARTTLS and ABORT are let through. */
+            ret = nbd_negotiate_before_tls(client, opt, len);
+            if (ret < 0) {
+                return ret;
+            }
+            if (ret == 0) {
+                continue;
+            }
+        }
         if (opt == NBD_OPT_EXPORT_NAME) {
             return nbd_handle_export_name(client, len);
         }
@@ -426,6 +480,9 @@ int coroutine_fn nbd_negotiate(NBDClient *client)
         case NBD_OPT_STARTTLS:
             if (len) {
                 ret = nbd_reject_length(client, opt);
+            } else if (client->tls) {
+                ret = nbd_send_rep_err(client, opt, NBD_REP_ERR_INVALID,
+                                       "TLS already enabled");
             } else {
                 ret = nbd_send_rep_err(client, opt, NBD_REP_ERR_POLICY,
                                        "TLS not configured");

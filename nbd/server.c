@@ -11,6 +11,7 @@
 #include "nbd/nbd-internal.h"
 #include "block/block_int.h"
 #include "qemu/cutils.h"
+#include "crypto/tlscreds.h"
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netdb.h>
@@ -22,7 +23,7 @@ struct NBDServer {
     bool accepting;          /* listen_fd registered with the loop */
     int max_connections;     /* 0: unlimited */
     char *unix_path;         /* unlinked on stop */
-    char *tls_creds;
+    QCryptoTLSCreds *tlscreds;   /* NULL: plaintext; else TLS required */
 };
 
 static NBDServer *nbd_server;
@@ -43,10 +44,31 @@ static void nbd_client_update_fd(NBDClient *client)
     if (client->fd < 0) {
         return;
     }
+    bool want_read = (client->recv_co && !client->recv_wants_write) ||
+                     (client->send_co && client->send_wants_read);
+    bool want_write = (client->send_co && !client->send_wants_read) ||
+                      (client->recv_co && client->recv_wants_write);
+
     aio_set_fd_handler(client->fd,
-                       client->recv_co ? nbd_client_fd_ready : NULL,
-                       client->send_co ? nbd_client_fd_ready : NULL,
+                       want_read ? nbd_client_fd_ready : NULL,
+                       want_write ? nbd_client_fd_ready : NULL,
                        client);
+}
+
+void coroutine_fn nbd_co_wait_io(NBDClient *client, bool sender,
+                                 bool want_write)
+{
+    if (sender) {
+        assert(!client->send_co);
+        client->send_co = qemu_coroutine_self();
+        client->send_wants_read = !want_write;
+    } else {
+        assert(!client->recv_co);
+        client->recv_co = qemu_coroutine_self();
+        client->recv_wants_write = want_write;
+    }
+    nbd_client_update_fd(client);
+    qemu_coroutine_yield();
 }
 
 static void nbd_client_fd_ready(void *opaque)
@@ -73,6 +95,9 @@ int coroutine_fn nbd_co_recv(NBDClient *client, void *buf, size_t len)
 {
     uint8_t *p = buf;
 
+    if (client->tls) {
+        return nbd_co_tls_recv(client, buf, len);
+    }
     while (len > 0) {
         ssize_t n;
 
@@ -86,10 +111,7 @@ int coroutine_fn nbd_co_recv(NBDClient *client, void *buf, size_t len)
         } else if (n == 0) {
             return -EPIPE;              /* the peer went away */
         } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            assert(!client->recv_co);
-            client->recv_co = qemu_coroutine_self();
-            nbd_client_update_fd(client);
-            qemu_coroutine_yield();
+            nbd_co_wait_io(client, false, false);
         } else if (errno != EINTR) {
             return -errno;
         }
@@ -99,6 +121,9 @@ int coroutine_fn nbd_co_recv(NBDClient *client, void *buf, size_t len)
 
 int coroutine_fn nbd_co_sendv(NBDClient *client, struct iovec *iov, int niov)
 {
+    if (client->tls) {
+        return nbd_co_tls_sendv(client, iov, niov);
+    }
     while (niov > 0) {
         struct msghdr msg = { .msg_iov = iov, .msg_iovlen = niov };
         ssize_t n;
@@ -119,10 +144,7 @@ int coroutine_fn nbd_co_sendv(NBDClient *client, struct iovec *iov, int niov)
                 iov->iov_len -= n;
             }
         } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            assert(!client->send_co);
-            client->send_co = qemu_coroutine_self();
-            nbd_client_update_fd(client);
-            qemu_coroutine_yield();
+            nbd_co_wait_io(client, true, true);
         } else if (errno != EINTR) {
             return -errno;
         }
@@ -212,6 +234,7 @@ void nbd_client_unref(NBDClient *client)
         return;
     }
     assert(client->nb_requests == 0);
+    nbd_client_tls_free(client);
     if (client->fd >= 0) {
         aio_set_fd_handler(client->fd, NULL, NULL, NULL);
         close(client->fd);
@@ -274,6 +297,10 @@ void nbd_server_add_client_fd(int fd)
     }
     client->fd = fd;
     client->refcnt = 1;
+    if (nbd_server && nbd_server->tlscreds) {
+        client->tlscreds = nbd_server->tlscreds;
+        qcrypto_tls_creds_ref(client->tlscreds);
+    }
     qemu_co_mutex_init(&client->send_lock);
     QTAILQ_INSERT_TAIL(&clients, client, next);
     nb_clients++;
@@ -407,14 +434,18 @@ static int nbd_listen_inet(const char *host, const char *port, Error **errp)
     return fd;
 }
 
+/* QEMU's checks and messages for the server's tls-creds. */
 static bool nbd_check_tls_creds(const char *tls_creds, Error **errp)
 {
-    if (tls_creds) {
-        /* The object layer (tls-creds-*) does not exist yet. */
-        error_setg(errp, "No TLS credentials with id '%s'", tls_creds);
-        return false;
+    QCryptoTLSCreds *creds;
+
+    if (!tls_creds) {
+        return true;
     }
-    return true;
+    creds = qcrypto_tls_creds_lookup(tls_creds,
+                                     QCRYPTO_TLS_CREDS_ENDPOINT_SERVER, errp);
+    qcrypto_tls_creds_unref(creds);
+    return creds != NULL;
 }
 
 NBDServer *nbd_server_start_fd(int listen_fd, int max_connections,
@@ -437,7 +468,10 @@ NBDServer *nbd_server_start_fd(int listen_fd, int max_connections,
     s = g_new0(NBDServer, 1);
     s->listen_fd = listen_fd;
     s->max_connections = max_connections;
-    s->tls_creds = g_strdup(tls_creds);
+    if (tls_creds) {
+        s->tlscreds = qcrypto_tls_creds_lookup(
+            tls_creds, QCRYPTO_TLS_CREDS_ENDPOINT_SERVER, &error_abort);
+    }
     nbd_server = s;
     nbd_server_update_accept();
     return s;
@@ -520,7 +554,7 @@ void nbd_server_stop(Error **errp)
         nbd_client_close(client);
     }
     g_free(s->unix_path);
-    g_free(s->tls_creds);
+    qcrypto_tls_creds_unref(s->tlscreds);
     g_free(s);
 }
 

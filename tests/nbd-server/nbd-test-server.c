@@ -4,7 +4,7 @@
  * strings and serves them on a unix socket (or TCP).
  *
  *   nbd-test-server -k SOCKET [--tcp HOST:PORT] [--max-connections N]
- *                   [--pidfile FILE]
+ *                   [--pidfile FILE] [--object OBJ]... [--tls-creds ID]
  *                   { [-n NAME] [-w] [-t] [-D DESCRIPTION] IMAGE-OPTS }...
  *
  * -n/-w/-t/-D apply to the next IMAGE-OPTS ("driver=raw,file.filename=x"
@@ -21,6 +21,7 @@
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
 #include "block/nbd.h"
+#include "crypto/tlscreds.h"
 #include <getopt.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -147,6 +148,7 @@ static void usage(void)
     fprintf(stderr,
             "usage: nbd-test-server -k SOCKET [--tcp HOST:PORT] "
             "[--max-connections N] [--pidfile FILE]\n"
+            "       [--object OBJ]... [--tls-creds ID]\n"
             "       { [-n NAME] [-w] [-t] [-D DESC] IMAGE-OPTS }...\n");
     exit(2);
 }
@@ -162,10 +164,12 @@ int main(int argc, char **argv)
         { "writable", no_argument, NULL, 'w' },
         { "writethrough", no_argument, NULL, 't' },
         { "description", required_argument, NULL, 'D' },
+        { "object", required_argument, NULL, 'O' },
+        { "tls-creds", required_argument, NULL, 'C' },
         { NULL, 0, NULL, 0 },
     };
     const char *sock = NULL, *tcp = NULL, *pidfile = NULL;
-    const char *name = NULL, *desc = NULL;
+    const char *name = NULL, *desc = NULL, *tls_creds = NULL;
     bool writable = false, writethrough = false;
     GPtrArray *specs = g_ptr_array_new();
     int max_conn = 0, c, sfd;
@@ -176,7 +180,7 @@ int main(int argc, char **argv)
     bdrv_init();
     qemu_init_main_loop();
 
-    while ((c = getopt_long(argc, argv, "-k:T:m:p:n:wtD:", longopts,
+    while ((c = getopt_long(argc, argv, "-k:T:m:p:n:wtD:O:C:", longopts,
                             NULL)) != -1) {
         switch (c) {
         case 'k': sock = optarg; break;
@@ -187,6 +191,14 @@ int main(int argc, char **argv)
         case 'w': writable = true; break;
         case 't': writethrough = true; break;
         case 'D': desc = optarg; break;
+        case 'O':
+            if (!user_creatable_add_str(optarg, &err)) {
+                error_prepend(&err, "--object %s: ", optarg);
+                error_report_err(err);
+                return 1;
+            }
+            break;
+        case 'C': tls_creds = optarg; break;
         case 1: {
             /* An image: remember it with the options that precede it. */
             char **e = g_new0(char *, 6);
@@ -216,9 +228,10 @@ int main(int argc, char **argv)
             usage();
         }
         *colon = '\0';
-        nbd_server_start("inet", host, colon + 1, max_conn, NULL, &err);
+        nbd_server_start("inet", host, colon + 1, max_conn, tls_creds,
+                         &err);
     } else {
-        nbd_server_start("unix", sock, NULL, max_conn, NULL, &err);
+        nbd_server_start("unix", sock, NULL, max_conn, tls_creds, &err);
     }
     if (err) {
         error_report_err(err);
@@ -285,6 +298,7 @@ int main(int argc, char **argv)
     aio_set_fd_handler(0, NULL, NULL, NULL);
     close(sfd);
     bdrv_close_all();
+    user_creatable_cleanup();
     g_string_free(stdin_buf, true);
     return 0;
 }
