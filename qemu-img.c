@@ -15,6 +15,7 @@
 #include "block/block_int.h"
 #include "sysemu/block-backend.h"
 #include "qemu-img.h"
+#include "crypto/tlscreds.h"
 
 #define BDRV_DEFAULT_CACHE "writeback"
 
@@ -53,7 +54,15 @@ bool img_common_option(int c, char **argv, ImgCommonOpts *o)
         o->force_share = true;
         return true;
     case OPTION_OBJECT:
-        /* Secrets are the only objects images use; none of ours do. */
+        /* TLS credentials are real objects (nbd tls-creds); others pass. */
+        if (g_str_has_prefix(optarg, "tls-creds-")) {
+            Error *err = NULL;
+
+            if (!user_creatable_add_str(optarg, &err)) {
+                error_report_err(err);
+                exit(1);
+            }
+        }
         return true;
     case OPTION_IMAGE_OPTS:
         o->image_opts = true;

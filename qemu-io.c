@@ -14,6 +14,7 @@
 #include <sys/epoll.h>
 #include "config-host.h"
 #include "qemu-io.h"
+#include "crypto/tlscreds.h"
 #include "qemu/cutils.h"
 #include "qemu/option.h"
 #include "qemu/main-loop.h"
@@ -635,6 +636,11 @@ static void process_object(const char *str)
         goto fail;
     }
     if (!strcmp(type, "secret") && !check_secret(props, &local_err)) {
+        goto fail;
+    }
+    /* TLS credentials are real objects: the nbd driver looks them up. */
+    if (g_str_has_prefix(type, "tls-creds-") &&
+        !user_creatable_add_opts(type, props, &local_err)) {
         goto fail;
     }
     if (!object_ids) {

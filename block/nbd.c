@@ -21,6 +21,7 @@
 #include "qemu/osdep.h"
 #include "block/block_int.h"
 #include "config-host.h"
+#include "crypto/tlscreds.h"
 
 #ifdef CONFIG_LIBNBD
 
@@ -111,6 +112,7 @@ struct BDRVNBDState {
     char *export;
     char *tls_creds;
     char *tls_hostname;
+    QCryptoTLSCreds *tlscreds;  /* our reference while open */
     char *x_dirty_bitmap;
     char *meta_context;         /* what block status asks for */
     uint64_t reconnect_delay;
@@ -559,16 +561,62 @@ out:
 }
 
 /*
- * TODO(TLS): look the credentials up in the object registry that
- * --object tls-creds-psk/x509 will fill (storage daemon work in
- * progress) and hand them to libnbd (nbd_set_tls, nbd_set_tls_psk_file,
- * nbd_set_tls_certificates).  Until that registry exists no id resolves,
- * which is also what QEMU says for an unknown id.
+ * tls-creds: QEMU's lookup and messages; the TLS itself is libnbd's,
+ * configured per handle in nbd_set_tls_options().
  */
-static bool nbd_check_tls_creds(const char *id, Error **errp)
+static bool nbd_check_tls_creds(BDRVNBDState *s, const char *id,
+                                Error **errp)
 {
-    error_setg(errp, "No TLS credentials with id '%s'", id);
-    return false;
+    s->tlscreds = qcrypto_tls_creds_lookup(id,
+                                           QCRYPTO_TLS_CREDS_ENDPOINT_CLIENT,
+                                           errp);
+    if (!s->tlscreds) {
+        return false;
+    }
+    if (s->tlscreds->type == QCRYPTO_TLS_CREDS_ANON) {
+        /* libnbd offers certificates and PSK, not anonymous TLS. */
+        error_setg(errp, "TLS credentials '%s': tls-creds-anon is not "
+                   "supported by the nbd driver (libnbd)", id);
+        g_clear_pointer(&s->tlscreds, qcrypto_tls_creds_unref);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * Map the credentials onto libnbd: TLS required; PSK as the keys.psk
+ * file and user name; x509 as the certificate directory (the same file
+ * names as QEMU's) and verify-peer.  libnbd before 1.22 cannot be given
+ * a host name for a socket we connected ourselves, so there only the
+ * CA check applies, not the name match.
+ */
+static int nbd_set_tls_options(BDRVNBDState *s, struct nbd_handle *h)
+{
+    QCryptoTLSCreds *creds = s->tlscreds;
+    g_autofree char *pskfile = NULL;
+
+    if (nbd_set_tls(h, LIBNBD_TLS_REQUIRE) < 0) {
+        return -1;
+    }
+    if (creds->type == QCRYPTO_TLS_CREDS_PSK) {
+        pskfile = qcrypto_tls_creds_path(creds, QCRYPTO_TLS_CREDS_PSKFILE);
+        if (nbd_set_tls_psk_file(h, pskfile) < 0 ||
+            nbd_set_tls_username(h, creds->username ? creds->username :
+                                 QCRYPTO_TLS_CREDS_PSK_DEFAULT_USER) < 0) {
+            return -1;
+        }
+        return 0;
+    }
+    if (nbd_set_tls_certificates(h, creds->dir) < 0 ||
+        nbd_set_tls_verify_peer(h, creds->verify_peer) < 0) {
+        return -1;
+    }
+#ifdef LIBNBD_HAVE_NBD_SET_TLS_HOSTNAME
+    if (s->tls_hostname && nbd_set_tls_hostname(h, s->tls_hostname) < 0) {
+        return -1;
+    }
+#endif
+    return 0;
 }
 
 static int nbd_process_options(BDRVNBDState *s, QDict *options, Error **errp)
@@ -596,7 +644,7 @@ static int nbd_process_options(BDRVNBDState *s, QDict *options, Error **errp)
     v = qemu_opt_get(opts, "tls-creds");
     if (v) {
         s->tls_creds = g_strdup(v);
-        if (!nbd_check_tls_creds(v, errp)) {
+        if (!nbd_check_tls_creds(s, v, errp)) {
             return -EINVAL;
         }
         v = qemu_opt_get(opts, "tls-hostname");
@@ -641,7 +689,8 @@ static struct nbd_handle *nbd_new_handle(BDRVNBDState *s, bool capture,
         return NULL;
     }
     if (nbd_set_export_name(h, s->export ? s->export : "") < 0 ||
-        nbd_add_meta_context(h, s->meta_context) < 0) {
+        nbd_add_meta_context(h, s->meta_context) < 0 ||
+        (s->tlscreds && nbd_set_tls_options(s, h) < 0)) {
         error_setg(errp, "%s", nbd_get_error());
         nbd_close(h);
         return NULL;
@@ -771,6 +820,38 @@ static int nbd_socket_connect(BDRVNBDState *s, Error **errp)
     return -EINVAL;
 }
 
+/*
+ * libnbd's TLS failures in QEMU's words; false when @msg is not one.
+ * "nbd_connect_socket: gnutls_handshake: TEXT (a/b)" becomes "TLS
+ * handshake failed: TEXT".
+ */
+static bool nbd_tls_error(const char *msg, Error **errp)
+{
+    const char *p;
+
+    if (strstr(msg, "server requires TLS encryption first")) {
+        error_setg(errp, "TLS negotiation required before option 7 (go)");
+        error_append_hint(errp, "Did you forget a valid tls-creds?\n");
+        return true;
+    }
+    if (strstr(msg, "server refused TLS")) {
+        error_setg(errp, "Denied by server for option 5 (starttls)");
+        return true;
+    }
+    p = strstr(msg, "gnutls_handshake: ");
+    if (p) {
+        g_autofree char *text = g_strdup(p + strlen("gnutls_handshake: "));
+        char *paren = strrchr(text, '(');
+
+        if (paren && paren > text && paren[-1] == ' ') {
+            paren[-1] = '\0';  /* libnbd's "(code/fatal)" suffix */
+        }
+        error_setg(errp, "TLS handshake failed: %s", text);
+        return true;
+    }
+    return false;
+}
+
 /* QEMU's text for a refused NBD_OPT_GO, with the server's reason. */
 static void nbd_handshake_error(BDRVNBDState *s, int err, Error **errp)
 {
@@ -785,8 +866,11 @@ static void nbd_handshake_error(BDRVNBDState *s, int err, Error **errp)
         error_setg(errp, "Server shutting down before option 7 (go)");
         break;
     default:
-        error_setg(errp, "%s", nbd_get_error());
-        return;
+        if (!nbd_tls_error(nbd_get_error(), errp)) {
+            error_setg(errp, "%s", nbd_get_error());
+            return;
+        }
+        break;
     }
     if (s->server_msg) {
         error_append_hint(errp, "server reported: %s\n", s->server_msg);
@@ -1355,6 +1439,7 @@ static void nbd_free_state(BDRVNBDState *s)
     g_clear_pointer(&s->export, g_free);
     g_clear_pointer(&s->tls_creds, g_free);
     g_clear_pointer(&s->tls_hostname, g_free);
+    g_clear_pointer(&s->tlscreds, qcrypto_tls_creds_unref);
     g_clear_pointer(&s->x_dirty_bitmap, g_free);
     g_clear_pointer(&s->meta_context, g_free);
     g_clear_pointer(&s->server_msg, g_free);
