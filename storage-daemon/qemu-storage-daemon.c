@@ -14,6 +14,7 @@
 #include "block/block.h"
 #include "chardev/char.h"
 #include "config-host.h"
+#include "crypto/tlscreds.h"
 #include "monitor/monitor.h"
 #include "qemu/main-loop.h"
 
@@ -98,7 +99,7 @@ static void object_add(const char *arg)
 {
     Error *err = NULL;
     QDict *opts = keyval_parse_flat(arg, "qom-type", &err);
-    const char *type, *dir;
+    const char *type;
     bool known = false;
 
     if (!opts) {
@@ -128,16 +129,9 @@ static void object_add(const char *arg)
         error_setg(&err, "Parameter 'id' is missing");
         fail_opt("object", arg, err);
     }
-    dir = qdict_get_try_str(opts, "dir");
-    if (!strcmp(type, "tls-creds-x509") && dir) {
-        g_autofree char *ca = g_strdup_printf("%s%s%s", dir,
-                                              g_str_has_suffix(dir, "/") ?
-                                              "" : "/", "ca-cert.pem");
-        if (access(ca, R_OK) < 0) {
-            error_setg(&err, "Unable to access credentials %s: %s", ca,
-                       strerror(errno));
-            fail_opt("object", arg, err);
-        }
+    /* Real objects (tls-creds-*) are created and loaded here (crypto/). */
+    if (!user_creatable_add_opts(type, opts, &err)) {
+        fail_opt("object", arg, err);
     }
     g_ptr_array_add(objects, opts);
 }
