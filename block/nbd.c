@@ -877,12 +877,64 @@ static void nbd_handshake_error(BDRVNBDState *s, int err, Error **errp)
     }
 }
 
+/*
+ * libnbd (before 1.22) checks the server's certificate only against the
+ * host name it connected to itself: x509 with verify-peer then has to
+ * let libnbd connect by name (inet), and cannot be verified at all on
+ * a UNIX socket, which we refuse rather than connect unverified.
+ */
+static bool nbd_tls_connect_by_name(BDRVNBDState *s)
+{
+#ifdef LIBNBD_HAVE_NBD_SET_TLS_HOSTNAME
+    return false;
+#else
+    return s->tlscreds && s->tlscreds->type == QCRYPTO_TLS_CREDS_X509 &&
+           s->tlscreds->verify_peer;
+#endif
+}
+
+static bool nbd_tls_check_hostname(BDRVNBDState *s, Error **errp)
+{
+    if (!s->tlscreds || s->tlscreds->type != QCRYPTO_TLS_CREDS_X509 ||
+        !s->tlscreds->verify_peer) {
+        return true;
+    }
+    if (!s->tls_hostname) {
+        error_setg(errp, "No hostname for certificate validation");
+        return false;
+    }
+    if (nbd_tls_connect_by_name(s) &&
+        (s->addr.type != NBD_ADDR_INET ||
+         strcmp(s->tls_hostname, s->addr.host))) {
+        error_setg(errp, "Cannot verify the server certificate for '%s': "
+                   "this libnbd checks only the name of a TCP server it "
+                   "connects to", s->tls_hostname);
+        error_append_hint(errp, "Use server.type=inet with the certificate's "
+                          "host name, or verify-peer=off on the client's "
+                          "tls-creds-x509\n");
+        return false;
+    }
+    return true;
+}
+
 static int nbd_connect_once(BDRVNBDState *s, Error **errp)
 {
     struct nbd_handle *h;
     int fd, ret;
 
     g_clear_pointer(&s->server_msg, g_free);
+    if (!nbd_tls_check_hostname(s, errp)) {
+        return -EINVAL;
+    }
+    if (nbd_tls_connect_by_name(s)) {
+        h = nbd_new_handle(s, true, errp);
+        if (!h) {
+            return -EIO;
+        }
+        s->sa_len = 1;          /* reconnects go by name as well */
+        ret = nbd_connect_tcp(h, s->addr.host, s->addr.port);
+        goto connected;
+    }
     fd = nbd_socket_connect(s, errp);
     if (fd < 0) {
         return fd;
@@ -893,7 +945,9 @@ static int nbd_connect_once(BDRVNBDState *s, Error **errp)
         return -EIO;
     }
     /* libnbd owns @fd from here on. */
-    if (nbd_connect_socket(h, fd) < 0) {
+    ret = nbd_connect_socket(h, fd);
+connected:
+    if (ret < 0) {
         int err = nbd_get_errno();
         nbd_handshake_error(s, err, errp);
         nbd_close(h);
@@ -1047,7 +1101,9 @@ static void nbd_reconnect_attempt(void *opaque)
     }
     s->nbd = h;
     s->connecting = true;
-    if (nbd_aio_connect(h, (struct sockaddr *)&s->sa, s->sa_len) < 0) {
+    if ((nbd_tls_connect_by_name(s) ?
+         nbd_aio_connect_tcp(h, s->addr.host, s->addr.port) :
+         nbd_aio_connect(h, (struct sockaddr *)&s->sa, s->sa_len)) < 0) {
         nbd_drop_handle(s);
         nbd_schedule_reconnect(s, NBD_RECONNECT_INTERVAL_NS);
         return;
