@@ -323,7 +323,13 @@ static QObject *visit_alternate(Visitor *v, const QAPIType *t, QObject *o,
         if (json_is_object(o)) {
             match = k == QAPI_KIND_STRUCT || k == QAPI_KIND_UNION;
         } else if (json_is_string(o)) {
-            match = k == QAPI_KIND_STR || k == QAPI_KIND_ENUM || v->keyval;
+            /*
+             * A keyval string is a scalar: it may stand for any scalar
+             * branch (numbers come as strings), never for an object.
+             */
+            match = k == QAPI_KIND_STR || k == QAPI_KIND_ENUM ||
+                    (v->keyval && k != QAPI_KIND_STRUCT &&
+                     k != QAPI_KIND_UNION && k != QAPI_KIND_LIST);
         } else if (json_is_integer(o)) {
             match = k == QAPI_KIND_INT || k == QAPI_KIND_UINT ||
                     k == QAPI_KIND_SIZE || k == QAPI_KIND_NUMBER;

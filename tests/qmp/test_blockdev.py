@@ -165,3 +165,15 @@ def test_query_named_block_nodes_drivers():
         add(driver='blkdebug', image='na', **{'node-name': 'bd'}),
         ('query-named-block-nodes', {}),
     ))
+
+
+def test_cmdline_blockdev_references():
+    """--blockdev dotted keys: a child given as a node name (keyval
+    alternates pick the string branch), and nested children."""
+    compare(cmds(('query-named-block-nodes', {'flat': True})),
+            args=['--blockdev', 'driver=null-co,node-name=n0,size=1048576',
+                  '--blockdev', 'driver=raw,node-name=r0,file=n0',
+                  '--blockdev', 'driver=null-co,node-name=n1,size=1048576',
+                  '--blockdev', 'driver=null-co,node-name=n2,size=1048576',
+                  '--blockdev', 'driver=quorum,node-name=q,vote-threshold=1,'
+                                'children.0=n1,children.1=n2'])
