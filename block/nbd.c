@@ -30,6 +30,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <linux/vm_sockets.h>
 
 #define NBD_DEFAULT_PORT       10809
@@ -117,6 +118,7 @@ struct BDRVNBDState {
     char *meta_context;         /* what block status asks for */
     uint64_t reconnect_delay;
     uint64_t open_timeout;
+    uint64_t dead_link_timeout; /* s: a silent TCP peer counts as gone */
     char *server_msg;           /* last handshake error text of the server */
 
     /* What the server offered at the first handshake. */
@@ -152,6 +154,8 @@ static const QemuOptDesc nbd_runtime_opt_desc[] = {
       .help = "seconds requests wait for a reconnect" },
     { .name = "open-timeout", .type = QEMU_OPT_NUMBER,
       .help = "seconds to retry the first connection" },
+    { .name = "x-dead-link-timeout", .type = QEMU_OPT_NUMBER,
+      .help = "seconds after which an unresponsive TCP peer is dropped" },
     { .name = NULL }
 };
 
@@ -663,7 +667,44 @@ static int nbd_process_options(BDRVNBDState *s, QDict *options, Error **errp)
 
     s->reconnect_delay = qemu_opt_get_number(opts, "reconnect-delay", 0);
     s->open_timeout = qemu_opt_get_number(opts, "open-timeout", 0);
+    s->dead_link_timeout = qemu_opt_get_number(opts, "x-dead-link-timeout",
+                                               0);
+    if (s->dead_link_timeout > 3600) {
+        error_setg(errp, "x-dead-link-timeout must be at most 3600 seconds");
+        return -EINVAL;
+    }
     return 0;
+}
+
+/*
+ * x-dead-link-timeout: a link that drops packets silently would hold the
+ * requests in flight (and a quorum waiting for them) until TCP gives up,
+ * minutes later.  Keepalive probes and TCP_USER_TIMEOUT make the kernel
+ * fail the connection after the timeout instead; the requests then fail
+ * and the child reconnects as after any other loss.
+ */
+static void nbd_tune_socket(BDRVNBDState *s)
+{
+    int fd, on = 1, idle, cnt = 3;
+    unsigned user_ms;
+
+    if (!s->dead_link_timeout || !s->nbd) {
+        return;
+    }
+    fd = nbd_aio_get_fd(s->nbd);
+    if (fd < 0) {
+        return;
+    }
+    idle = MAX(1, (int)s->dead_link_timeout / 2);
+    user_ms = s->dead_link_timeout * 1000;
+    /* Not TCP (unix socket): nothing to do; errors are ignored. */
+    if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) < 0) {
+        return;
+    }
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &on, sizeof(on));
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+    setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_ms, sizeof(user_ms));
 }
 
 /* ---------- Connecting ---------- */
@@ -1081,6 +1122,7 @@ static void nbd_reconnected(BDRVNBDState *s)
         return;
     }
     s->state = NBD_CLIENT_CONNECTED;
+    nbd_tune_socket(s);
     timer_del(s->delay_timer);
     qemu_co_queue_restart_all(&s->reconnect_waiters);
 }
@@ -1564,6 +1606,7 @@ static int nbd_open(BlockDriverState *bs, QDict *options, int flags,
     s->delay_timer = timer_new_ns(nbd_delay_expired, s);
     s->attempt_timer = timer_new_ns(nbd_attempt_timeout, s);
     s->state = NBD_CLIENT_CONNECTED;
+    nbd_tune_socket(s);
     nbd_update_fd(s);
     return 0;
 
