@@ -296,16 +296,9 @@ static void blkdebug_refresh_limits(BlockDriverState *bs, Error **errp)
     BDRVBlkdebugState *s = bs->opaque;
     const BlockLimits *child = &bs->file->bs->bl;
 
-    /* Inherit what the filtered child needs, as QEMU's generic merge. */
-    bs->bl.max_transfer = MIN_NON_ZERO(bs->bl.max_transfer,
-                                       child->max_transfer);
+    /* block.c merged the child's memory and transfer limits already. */
     bs->bl.pdiscard_alignment = MAX(bs->bl.pdiscard_alignment,
                                     child->pdiscard_alignment);
-    bs->bl.opt_mem_alignment = MAX(bs->bl.opt_mem_alignment,
-                                   child->opt_mem_alignment);
-    bs->bl.min_mem_alignment = MAX(bs->bl.min_mem_alignment,
-                                   child->min_mem_alignment);
-    bs->bl.max_iov = MIN_NON_ZERO(bs->bl.max_iov, child->max_iov);
 
     if (s->align) {
         bs->bl.request_alignment = s->align;
