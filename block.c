@@ -1320,6 +1320,21 @@ int64_t coroutine_fn bdrv_co_getlength(BlockDriverState *bs)
     return bdrv_getlength(bs);
 }
 
+int bdrv_get_info(BlockDriverState *bs, BlockDriverInfo *bdi)
+{
+    memset(bdi, 0, sizeof(*bdi));
+    if (!bs->drv) {
+        return -ENOMEDIUM;
+    }
+    if (bs->drv->bdrv_get_info) {
+        return bs->drv->bdrv_get_info(bs, bdi);
+    }
+    if (bs->drv->is_filter && bs->file) {
+        return bdrv_get_info(bs->file->bs, bdi);
+    }
+    return -ENOTSUP;
+}
+
 int64_t bdrv_get_allocated_file_size(BlockDriverState *bs)
 {
     if (!bs->drv) {

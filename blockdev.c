@@ -116,18 +116,6 @@ void qmp_blockdev_del(QDict *args, QObject **ret, Error **errp)
     bdrv_unref(bs);
 }
 
-static bool driver_has_info(BlockDriverState *bs)
-{
-    /* Drivers with QEMU's bdrv_get_info report "dirty-flag". */
-    const char *drv = bdrv_get_format_name(bs);
-
-    if (!g_strcmp0(drv, "raw")) {
-        /* raw asks its file for the info. */
-        return bs->file && driver_has_info(bs->file->bs);
-    }
-    return !g_strcmp0(drv, "file") || !g_strcmp0(drv, "host_device");
-}
-
 /* QEMU's bdrv_filter_bs(): the child a filter driver passes requests to. */
 static BlockDriverState *filtered_bs(BlockDriverState *bs)
 {
@@ -144,30 +132,35 @@ static BlockDriverState *filtered_bs(BlockDriverState *bs)
     return bs->file ? bs->file->bs : child_bs(QLIST_FIRST(&bs->children));
 }
 
-/* ImageInfo; a filter shows what it filters as "backing-image". */
-static QDict *image_info(BlockDriverState *bs)
+/*
+ * ImageInfo; unless @flat, a filter shows what it filters as
+ * "backing-image" (QEMU's query-named-block-nodes "flat" argument).
+ */
+static QDict *image_info(BlockDriverState *bs, bool flat)
 {
     QDict *image = qdict_new();
+    BlockDriverInfo bdi;
     BlockDriverState *below = filtered_bs(bs);
     int64_t len = bdrv_getlength(bs);
     int64_t alloc = bdrv_get_allocated_file_size(bs);
 
     qdict_put_str(image, "filename", bs->filename);
     qdict_put_str(image, "format", bdrv_get_format_name(bs));
-    if (driver_has_info(bs)) {
-        qdict_put_bool(image, "dirty-flag", false);
+    /* QEMU reports the dirty flag only where bdrv_get_info() answers. */
+    if (bdrv_get_info(bs, &bdi) == 0) {
+        qdict_put_bool(image, "dirty-flag", bdi.is_dirty);
     }
     if (alloc >= 0) {
         qdict_put_int(image, "actual-size", alloc);
     }
     qdict_put_int(image, "virtual-size", len < 0 ? 0 : len);
-    if (below) {
-        qdict_put_obj(image, "backing-image", image_info(below));
+    if (below && !flat) {
+        qdict_put_obj(image, "backing-image", image_info(below, false));
     }
     return image;
 }
 
-static QDict *block_device_info(BlockDriverState *bs)
+static QDict *block_device_info(BlockDriverState *bs, bool flat)
 {
     QDict *info = qdict_new();
     QDict *cache = qdict_new();
@@ -179,7 +172,8 @@ static QDict *block_device_info(BlockDriverState *bs)
     };
 
     /* Insertion in QAPI member order: QEMU's bucket ties follow it. */
-    for (BlockDriverState *b = filtered_bs(bs); b; b = filtered_bs(b)) {
+    for (BlockDriverState *b = flat ? NULL : filtered_bs(bs); b;
+         b = filtered_bs(b)) {
         depth++;
     }
     qdict_put_str(info, "file", bs->filename);
@@ -192,7 +186,7 @@ static QDict *block_device_info(BlockDriverState *bs)
     for (size_t i = 0; i < ARRAY_SIZE(throttle_members); i++) {
         qdict_put_int(info, throttle_members[i], 0);
     }
-    qdict_put_obj(info, "image", image_info(bs));
+    qdict_put_obj(info, "image", image_info(bs, flat));
     qdict_put_bool(cache, "writeback", true);
     qdict_put_bool(cache, "direct", !!(bs->open_flags & BDRV_O_NOCACHE));
     qdict_put_bool(cache, "no-flush", !!(bs->open_flags & BDRV_O_NO_FLUSH));
@@ -204,12 +198,13 @@ static QDict *block_device_info(BlockDriverState *bs)
 void qmp_query_named_block_nodes(QDict *args, QObject **ret, Error **errp)
 {
     QList *list = json_array();
+    bool flat = qdict_get_try_bool(args, "flat", false);
 
     /* Newest first, as QEMU. */
     for (BlockDriverState *bs = bdrv_next_node(NULL); bs;
          bs = bdrv_next_node(bs)) {
         bdrv_refresh_filename(bs);  /* children may have changed */
-        json_array_insert_new(list, 0, block_device_info(bs));
+        json_array_insert_new(list, 0, block_device_info(bs, flat));
     }
     *ret = list;
 }

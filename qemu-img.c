@@ -232,31 +232,10 @@ int img_parse_output_format(const char *arg)
 /* ------------------------------------------------------------------ */
 /* info */
 
-/*
- * QEMU reports "dirty-flag" only when bdrv_get_info() succeeds: the
- * file protocol answers it, raw and filters pass it to their child,
- * everything else (null-co, quorum, nbd) does not.
- */
-static bool img_node_has_info(BlockDriverState *bs)
-{
-    while (bs && bs->drv) {
-        const char *name = bs->drv->format_name;
-
-        if (!strcmp(name, "file") || !strcmp(name, "host_device") ||
-            !strcmp(name, "host_cdrom")) {
-            return true;
-        }
-        if (strcmp(name, "raw") && !bs->drv->is_filter) {
-            return false;
-        }
-        bs = bs->file ? bs->file->bs : NULL;
-    }
-    return false;
-}
-
 static QDict *img_collect_info(BlockDriverState *bs, Error **errp)
 {
     QDict *info;
+    BlockDriverInfo bdi;
     int64_t size, actual;
 
     bdrv_refresh_filename(bs);
@@ -271,8 +250,9 @@ static QDict *img_collect_info(BlockDriverState *bs, Error **errp)
     info = qdict_new();
     qdict_put_str(info, "filename", bs->filename);
     qdict_put_str(info, "format", bdrv_get_format_name(bs));
-    if (img_node_has_info(bs)) {
-        qdict_put_bool(info, "dirty-flag", false);
+    /* QEMU reports the dirty flag only where bdrv_get_info() answers. */
+    if (bdrv_get_info(bs, &bdi) == 0) {
+        qdict_put_bool(info, "dirty-flag", bdi.is_dirty);
     }
     if (actual >= 0) {
         qdict_put_int(info, "actual-size", actual);

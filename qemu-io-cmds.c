@@ -152,32 +152,10 @@ static const QemuIOCommand length_cmd = {
     .oneline = "gets the length of the current file",
 };
 
-/*
- * QEMU's bdrv_get_info() for the drivers we have: the file protocol
- * answers (cluster size and VM state offset 0), raw and filters ask
- * their child, everything else has no answer (-ENOTSUP).  There is no
- * driver callback for it in our BlockDriver yet.
- */
-static int qemuio_get_info(BlockDriverState *bs)
-{
-    while (bs && bs->drv) {
-        const char *name = bs->drv->format_name;
-
-        if (!strcmp(name, "file") || !strcmp(name, "host_device") ||
-            !strcmp(name, "host_cdrom")) {
-            return 0;
-        }
-        if (strcmp(name, "raw") && !bs->drv->is_filter) {
-            return -ENOTSUP;
-        }
-        bs = bs->file ? bs->file->bs : NULL;
-    }
-    return bs ? -ENOTSUP : -ENOMEDIUM;
-}
-
 static int info_f(BlockBackend *blk, int argc, char **argv)
 {
     BlockDriverState *bs = blk_bs(blk);
+    BlockDriverInfo bdi;
     char s1[64], s2[64];
     int ret;
 
@@ -188,12 +166,12 @@ static int info_f(BlockBackend *blk, int argc, char **argv)
         printf("format name: %s\n", bs->drv->protocol_name);
     }
 
-    ret = qemuio_get_info(bs);
+    ret = bdrv_get_info(bs, &bdi);
     if (ret) {
         return ret;
     }
-    cvtstr(0, s1, sizeof(s1));
-    cvtstr(0, s2, sizeof(s2));
+    cvtstr(bdi.cluster_size, s1, sizeof(s1));
+    cvtstr(bdi.vm_state_offset, s2, sizeof(s2));
     printf("cluster size: %s\n", s1);
     printf("vm state offset: %s\n", s2);
     return 0;

@@ -1409,6 +1409,12 @@ static const char *const raw_strong_runtime_opts[] = {
     NULL
 };
 
+/* Nothing beyond the defaults, but an answer (QEMU's file driver). */
+static int raw_get_info(BlockDriverState *bs, BlockDriverInfo *bdi)
+{
+    return 0;
+}
+
 static BlockDriver bdrv_file = {
     .format_name            = "file",
     .protocol_name          = "file",
@@ -1428,6 +1434,7 @@ static BlockDriver bdrv_file = {
     .bdrv_co_truncate       = raw_co_truncate,
     .bdrv_getlength         = raw_getlength,
     .bdrv_get_allocated_file_size = raw_get_allocated_file_size,
+    .bdrv_get_info          = raw_get_info,
     .bdrv_refresh_limits    = raw_refresh_limits,
     .bdrv_check_perm        = raw_check_perm,
     .bdrv_set_perm          = raw_set_perm,
@@ -1562,6 +1569,7 @@ static BlockDriver bdrv_host_device = {
     .bdrv_co_truncate       = hdev_co_truncate,
     .bdrv_getlength         = raw_getlength,
     .bdrv_get_allocated_file_size = raw_get_allocated_file_size,
+    .bdrv_get_info          = raw_get_info,
     .bdrv_refresh_limits    = raw_refresh_limits,
     .bdrv_check_perm        = raw_check_perm,
     .bdrv_set_perm          = raw_set_perm,

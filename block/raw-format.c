@@ -246,6 +246,11 @@ static int coroutine_fn raw_co_truncate(BlockDriverState *bs, int64_t offset,
     return ret;
 }
 
+static int raw_get_info(BlockDriverState *bs, BlockDriverInfo *bdi)
+{
+    return bdrv_get_info(bs->file->bs, bdi);
+}
+
 static int raw_probe(const uint8_t *buf, int buf_size, const char *filename)
 {
     /* Anything is raw, with the lowest confidence. */
@@ -290,6 +295,7 @@ static BlockDriver bdrv_raw = {
     .bdrv_co_block_status   = raw_co_block_status,
     .bdrv_co_truncate       = raw_co_truncate,
     .bdrv_getlength         = raw_getlength,
+    .bdrv_get_info          = raw_get_info,
     .bdrv_create            = raw_create,
     .create_opts            = raw_create_opts,
     .bdrv_child_perm        = bdrv_default_perms,

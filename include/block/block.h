@@ -150,6 +150,16 @@ bool bdrv_has_parents(BlockDriverState *bs);
 /* Rebuild bs->filename / bs->full_open_options (json: form). */
 void bdrv_refresh_filename(BlockDriverState *bs);
 
+/* What qemu-io 'info' and qemu-img info's dirty-flag report. */
+typedef struct BlockDriverInfo {
+    int cluster_size;           /* 0: no clusters */
+    int64_t vm_state_offset;
+    bool is_dirty;
+} BlockDriverInfo;
+
+/* -ENOTSUP for drivers that have nothing to say (filters forward). */
+int bdrv_get_info(BlockDriverState *bs, BlockDriverInfo *bdi);
+
 int64_t bdrv_getlength(BlockDriverState *bs);
 int64_t bdrv_nb_sectors(BlockDriverState *bs);
 /* On-disk allocation of the node's files, or -ENOTSUP. */

@@ -99,6 +99,7 @@ struct BlockDriver {
                                              BlockDriverState **file);
     int64_t (*bdrv_getlength)(BlockDriverState *bs);
     int64_t (*bdrv_get_allocated_file_size)(BlockDriverState *bs);
+    int (*bdrv_get_info)(BlockDriverState *bs, BlockDriverInfo *bdi);
     void (*bdrv_refresh_limits)(BlockDriverState *bs, Error **errp);
     /* Fill bs->exact_filename, or leave empty to get a json: name. */
     void (*bdrv_refresh_filename)(BlockDriverState *bs);

@@ -177,3 +177,22 @@ def test_cmdline_blockdev_references():
                   '--blockdev', 'driver=null-co,node-name=n2,size=1048576',
                   '--blockdev', 'driver=quorum,node-name=q,vote-threshold=1,'
                                 'children.0=n1,children.1=n2'])
+
+
+def test_dirty_flag_through_filters():
+    """dirty-flag appears where QEMU's bdrv_get_info() answers: the file
+    driver, and blkdebug (a filter) and raw over it; not null-co."""
+    import tempfile
+    import shutil
+    d = tempfile.mkdtemp(prefix='qmp-dirty-')
+    try:
+        img = os.path.join(d, 'a.raw')
+        with open(img, 'wb') as f:
+            f.truncate(1 << 20)
+        compare(cmds(('query-named-block-nodes', {'flat': True})),
+                args=['--blockdev', 'driver=file,node-name=f,filename=' + img,
+                      '--blockdev', 'driver=blkdebug,node-name=b,image=f',
+                      '--blockdev', 'driver=null-co,node-name=n,size=1048576',
+                      '--blockdev', 'driver=blkdebug,node-name=bn,image=n'])
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
