@@ -9,6 +9,9 @@
  * Image locking follows QEMU so that both exclude each other: an OFD
  * read lock on byte 100+N while this process holds permission bit N,
  * and on byte 200+N while it does not share bit N.
+ *
+ * The host_device driver (block/host-device.c) reuses most of this
+ * through block/file-posix-int.h.
  */
 #include "qemu/osdep.h"
 #include <sys/ioctl.h>
@@ -16,23 +19,11 @@
 #include "block/block_int.h"
 #include "block/thread-pool.h"
 #include "block/raw-aio.h"
+#include "file-posix-int.h"
 
 #define RAW_LOCK_PERM_BASE   100
 #define RAW_LOCK_SHARED_BASE 200
 #define MAX_BLOCKSIZE        4096
-
-typedef enum {
-    RAW_AIO_THREADS,
-    RAW_AIO_NATIVE,
-    RAW_AIO_IO_URING,
-} RawAioMode;
-
-typedef enum {
-    PREALLOC_MODE_OFF,
-    PREALLOC_MODE_METADATA,
-    PREALLOC_MODE_FALLOC,
-    PREALLOC_MODE_FULL,
-} PreallocMode;
 
 static const char *const prealloc_mode_names[] = {
     [PREALLOC_MODE_OFF] = "off",
@@ -40,50 +31,6 @@ static const char *const prealloc_mode_names[] = {
     [PREALLOC_MODE_FALLOC] = "falloc",
     [PREALLOC_MODE_FULL] = "full",
 };
-
-typedef struct BDRVRawState {
-    int fd;
-    int open_flags;             /* O_* flags of fd */
-    RawAioMode aio;
-    bool use_io_uring;          /* data path through the ring */
-    uint64_t aio_max_batch;
-    bool use_lock;
-    uint64_t perm;              /* committed permissions */
-    uint64_t shared_perm;
-    uint64_t locked_perm;       /* bytes 100+N we hold */
-    uint64_t locked_shared_perm; /* bytes 200+N we hold (unshared bits) */
-    bool needs_alignment;       /* O_DIRECT */
-    size_t buf_align;
-    bool has_discard;
-    bool has_write_zeroes;
-    bool has_fallocate;
-    bool drop_cache;
-    bool check_cache_dropped;
-    bool page_cache_inconsistent; /* an fdatasync failed: data may be lost */
-    bool is_device;             /* host_device driver */
-    bool is_blk;                /* block device (else character device) */
-
-    /* Between reopen prepare and commit/abort. */
-    int reopen_fd;              /* new descriptor, or -1 to keep fd */
-    int reopen_open_flags;
-    int reopen_old_fl;          /* F_GETFL of fd before a fcntl switch */
-    bool reopen_drop_cache;
-    bool reopen_check_cache_dropped;
-} BDRVRawState;
-
-/* One blocking operation for the worker pool; lives on the caller's stack. */
-typedef struct RawPosixAIOData {
-    BlockDriverState *bs;
-    int fd;
-    int type;                   /* QEMU_AIO_* */
-    uint64_t offset;
-    uint64_t bytes;
-    QEMUIOVector *qiov;
-    bool may_unmap;
-    bool no_fallback;
-    PreallocMode prealloc;      /* truncate */
-    Error **errp;               /* truncate */
-} RawPosixAIOData;
 
 static const char *const perm_names[] = {
     "consistent read", "write", "write unchanged", "resize",
@@ -133,7 +80,7 @@ static const QemuOptsList raw_create_opts = {
 
 /* ---------- Helpers ---------- */
 
-static int translate_err(int err)
+int raw_translate_err(int err)
 {
     if (err == -ENODEV || err == -ENOSYS || err == -EOPNOTSUPP ||
         err == -ENOTTY) {
@@ -149,7 +96,7 @@ static int do_fallocate(int fd, int mode, off_t offset, off_t len)
             return 0;
         }
     } while (errno == EINTR);
-    return translate_err(-errno);
+    return raw_translate_err(-errno);
 }
 
 /* QEMU's enum parsing message for aio= and locking=. */
@@ -321,8 +268,8 @@ static int raw_check_lock_bytes(int fd, uint64_t perm, uint64_t shared,
     return 0;
 }
 
-static int raw_check_perm(BlockDriverState *bs, uint64_t perm,
-                          uint64_t shared, Error **errp)
+int raw_check_perm(BlockDriverState *bs, uint64_t perm,
+                   uint64_t shared, Error **errp)
 {
     BDRVRawState *s = bs->opaque;
     int ret;
@@ -350,7 +297,7 @@ static int raw_check_perm(BlockDriverState *bs, uint64_t perm,
     return ret;
 }
 
-static void raw_set_perm(BlockDriverState *bs, uint64_t perm, uint64_t shared)
+void raw_set_perm(BlockDriverState *bs, uint64_t perm, uint64_t shared)
 {
     BDRVRawState *s = bs->opaque;
 
@@ -366,7 +313,7 @@ static void raw_set_perm(BlockDriverState *bs, uint64_t perm, uint64_t shared)
     s->shared_perm = shared;
 }
 
-static void raw_abort_perm_update(BlockDriverState *bs)
+void raw_abort_perm_update(BlockDriverState *bs)
 {
     BDRVRawState *s = bs->opaque;
 
@@ -386,8 +333,8 @@ static void raw_parse_filename(const char *filename, QDict *options,
     qdict_put_str(options, "filename", filename);
 }
 
-static int raw_open_common(BlockDriverState *bs, QDict *options, int flags,
-                           bool device, Error **errp)
+int raw_open_common(BlockDriverState *bs, QDict *options, int flags,
+                    bool device, Error **errp)
 {
     static const char *const aio_names[] = {
         [RAW_AIO_THREADS] = "threads",
@@ -538,7 +485,7 @@ static int raw_open(BlockDriverState *bs, QDict *options, int flags,
     return raw_open_common(bs, options, flags, false, errp);
 }
 
-static void raw_close(BlockDriverState *bs)
+void raw_close(BlockDriverState *bs)
 {
     BDRVRawState *s = bs->opaque;
 
@@ -550,8 +497,6 @@ static void raw_close(BlockDriverState *bs)
 }
 
 /* ---------- Reopen ---------- */
-
-static void raw_refresh_limits(BlockDriverState *bs, Error **errp);
 
 static QemuOptDesc raw_reopen_opts_desc[] = {
     { .name = "drop-cache", .type = QEMU_OPT_BOOL },
@@ -568,8 +513,8 @@ static const QemuOptsList raw_reopen_opts = {
  * Only the cache options may change; whatever else is left in @opts is
  * reported by block.c ("Cannot change the option 'aio'").
  */
-static int raw_reopen_prepare(BlockDriverState *bs, int flags, QDict *opts,
-                              Error **errp)
+int raw_reopen_prepare(BlockDriverState *bs, int flags, QDict *opts,
+                       Error **errp)
 {
     BDRVRawState *s = bs->opaque;
     g_autoptr(QemuOpts) ropts = qemu_opts_create(&raw_reopen_opts);
@@ -619,7 +564,7 @@ static int raw_reopen_prepare(BlockDriverState *bs, int flags, QDict *opts,
     return 0;
 }
 
-static void raw_reopen_commit(BlockDriverState *bs)
+void raw_reopen_commit(BlockDriverState *bs)
 {
     BDRVRawState *s = bs->opaque;
 
@@ -638,7 +583,7 @@ static void raw_reopen_commit(BlockDriverState *bs)
     raw_refresh_limits(bs, NULL);
 }
 
-static void raw_reopen_abort(BlockDriverState *bs)
+void raw_reopen_abort(BlockDriverState *bs)
 {
     BDRVRawState *s = bs->opaque;
 
@@ -716,7 +661,7 @@ static void raw_probe_alignment(BlockDriverState *bs, int fd, Error **errp)
     bs->bl.request_alignment = req_align;
 }
 
-static void raw_refresh_limits(BlockDriverState *bs, Error **errp)
+void raw_refresh_limits(BlockDriverState *bs, Error **errp)
 {
     BDRVRawState *s = bs->opaque;
     Error *local_err = NULL;
@@ -876,16 +821,16 @@ static int coroutine_fn raw_co_prw(BlockDriverState *bs, int64_t offset,
     return ret;
 }
 
-static int coroutine_fn raw_co_preadv(BlockDriverState *bs, int64_t offset,
-                                      int64_t bytes, QEMUIOVector *qiov,
-                                      BdrvRequestFlags flags)
+int coroutine_fn raw_co_preadv(BlockDriverState *bs, int64_t offset,
+                               int64_t bytes, QEMUIOVector *qiov,
+                               BdrvRequestFlags flags)
 {
     return raw_co_prw(bs, offset, bytes, qiov, QEMU_AIO_READ);
 }
 
-static int coroutine_fn raw_co_pwritev(BlockDriverState *bs, int64_t offset,
-                                       int64_t bytes, QEMUIOVector *qiov,
-                                       BdrvRequestFlags flags)
+int coroutine_fn raw_co_pwritev(BlockDriverState *bs, int64_t offset,
+                                int64_t bytes, QEMUIOVector *qiov,
+                                BdrvRequestFlags flags)
 {
     return raw_co_prw(bs, offset, bytes, qiov, QEMU_AIO_WRITE);
 }
@@ -901,7 +846,7 @@ static int handle_aiocb_flush(void *opaque)
     return ret < 0 ? -errno : 0;
 }
 
-static int coroutine_fn raw_co_flush_to_disk(BlockDriverState *bs)
+int coroutine_fn raw_co_flush_to_disk(BlockDriverState *bs)
 {
     BDRVRawState *s = bs->opaque;
     RawPosixAIOData acb = { .bs = bs, .fd = s->fd, .type = QEMU_AIO_FLUSH };
@@ -1056,7 +1001,7 @@ static int coroutine_fn raw_co_pdiscard(BlockDriverState *bs, int64_t offset,
 
 /* ---------- Size, allocation ---------- */
 
-static int64_t raw_getlength(BlockDriverState *bs)
+int64_t raw_getlength(BlockDriverState *bs)
 {
     BDRVRawState *s = bs->opaque;
     off_t size;
@@ -1068,7 +1013,7 @@ static int64_t raw_getlength(BlockDriverState *bs)
     return size < 0 ? -errno : size;
 }
 
-static int64_t raw_get_allocated_file_size(BlockDriverState *bs)
+int64_t raw_get_allocated_file_size(BlockDriverState *bs)
 {
     BDRVRawState *s = bs->opaque;
     struct stat st;
@@ -1404,13 +1349,13 @@ out_close:
     return result;
 }
 
-static const char *const raw_strong_runtime_opts[] = {
+const char *const raw_strong_runtime_opts[] = {
     "filename",
     NULL
 };
 
 /* Nothing beyond the defaults, but an answer (QEMU's file driver). */
-static int raw_get_info(BlockDriverState *bs, BlockDriverInfo *bdi)
+int raw_get_info(BlockDriverState *bs, BlockDriverInfo *bdi)
 {
     return 0;
 }
@@ -1446,145 +1391,9 @@ static BlockDriver bdrv_file = {
     .supported_zero_flags   = BDRV_REQ_MAY_UNMAP | BDRV_REQ_NO_FALLBACK,
 };
 
-/* ---------- host_device: block and character devices ---------- */
-
-static int hdev_probe_device(const char *filename)
-{
-    struct stat st;
-
-    /* A dedicated CD-ROM driver would take precedence. */
-    if (g_str_has_prefix(filename, "/dev/cdrom")) {
-        return 50;
-    }
-    if (stat(filename, &st) >= 0 &&
-        (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
-        return 100;
-    }
-    return 0;
-}
-
-static void hdev_parse_filename(const char *filename, QDict *options,
-                                Error **errp)
-{
-    if (g_str_has_prefix(filename, "host_device:")) {
-        filename += strlen("host_device:");
-    }
-    qdict_put_str(options, "filename", filename);
-}
-
-static int hdev_open(BlockDriverState *bs, QDict *options, int flags,
-                     Error **errp)
-{
-    return raw_open_common(bs, options, flags, true, errp);
-}
-
-static int handle_hdev_ioctl_range(void *opaque)
-{
-    RawPosixAIOData *acb = opaque;
-    uint64_t range[2] = { acb->offset, acb->bytes };
-    unsigned long req = acb->type == QEMU_AIO_DISCARD ? BLKDISCARD
-                                                      : BLKZEROOUT;
-
-    if (ioctl(acb->fd, req, range) == 0) {
-        return 0;
-    }
-    return translate_err(-errno);
-}
-
-static int coroutine_fn hdev_co_pdiscard(BlockDriverState *bs, int64_t offset,
-                                         int64_t bytes)
-{
-    BDRVRawState *s = bs->opaque;
-    RawPosixAIOData acb = {
-        .bs = bs, .fd = s->fd, .type = QEMU_AIO_DISCARD,
-        .offset = offset, .bytes = bytes,
-    };
-    int ret;
-
-    if (!s->is_blk || !s->has_discard) {
-        return -ENOTSUP;
-    }
-    ret = thread_pool_submit_co(handle_hdev_ioctl_range, &acb);
-    if (ret == -ENOTSUP) {
-        s->has_discard = false;
-    }
-    return ret;
-}
-
-static int coroutine_fn hdev_co_pwrite_zeroes(BlockDriverState *bs,
-                                              int64_t offset, int64_t bytes,
-                                              BdrvRequestFlags flags)
-{
-    BDRVRawState *s = bs->opaque;
-    RawPosixAIOData acb = {
-        .bs = bs, .fd = s->fd, .type = QEMU_AIO_WRITE_ZEROES,
-        .offset = offset, .bytes = bytes,
-    };
-    int ret;
-
-    /* BLKZEROOUT may unmap by itself; the block layer falls back. */
-    if (!s->is_blk || !s->has_write_zeroes) {
-        return -ENOTSUP;
-    }
-    ret = thread_pool_submit_co(handle_hdev_ioctl_range, &acb);
-    if (ret == -ENOTSUP) {
-        s->has_write_zeroes = false;
-    }
-    return ret;
-}
-
-static int coroutine_fn hdev_co_truncate(BlockDriverState *bs, int64_t offset,
-                                         bool exact, Error **errp)
-{
-    int64_t cur_length = raw_getlength(bs);
-
-    if (cur_length < 0) {
-        error_setg_errno(errp, -cur_length, "Failed to get device length");
-        return cur_length;
-    }
-    if (offset != cur_length && exact) {
-        error_setg(errp, "Cannot resize device files");
-        return -ENOTSUP;
-    } else if (offset > cur_length) {
-        error_setg(errp, "Cannot grow device files");
-        return -EINVAL;
-    }
-    return 0;
-}
-
-static BlockDriver bdrv_host_device = {
-    .format_name            = "host_device",
-    .protocol_name          = "host_device",
-    .instance_size          = sizeof(BDRVRawState),
-    .bdrv_needs_filename    = true,
-    .bdrv_probe_device      = hdev_probe_device,
-    .bdrv_parse_filename    = hdev_parse_filename,
-    .bdrv_open              = hdev_open,
-    .bdrv_close             = raw_close,
-    .bdrv_co_preadv         = raw_co_preadv,
-    .bdrv_co_pwritev        = raw_co_pwritev,
-    .bdrv_co_pwrite_zeroes  = hdev_co_pwrite_zeroes,
-    .bdrv_co_pdiscard       = hdev_co_pdiscard,
-    .bdrv_co_flush_to_disk  = raw_co_flush_to_disk,
-    .bdrv_co_truncate       = hdev_co_truncate,
-    .bdrv_getlength         = raw_getlength,
-    .bdrv_get_allocated_file_size = raw_get_allocated_file_size,
-    .bdrv_get_info          = raw_get_info,
-    .bdrv_refresh_limits    = raw_refresh_limits,
-    .bdrv_check_perm        = raw_check_perm,
-    .bdrv_set_perm          = raw_set_perm,
-    .bdrv_abort_perm_update = raw_abort_perm_update,
-    .bdrv_reopen_prepare    = raw_reopen_prepare,
-    .bdrv_reopen_commit     = raw_reopen_commit,
-    .bdrv_reopen_abort      = raw_reopen_abort,
-    .strong_runtime_opts    = raw_strong_runtime_opts,
-    .supported_zero_flags   = BDRV_REQ_MAY_UNMAP | BDRV_REQ_NO_FALLBACK,
-};
-
 static void bdrv_file_init(void)
 {
     bdrv_register(&bdrv_file);
-    bdrv_register(&bdrv_host_device);
 }
 
 block_init(bdrv_file_init);

@@ -1,0 +1,95 @@
+/*
+ * Private to the file and host_device protocol drivers: the state
+ * shared by block/file-posix.c and block/host-device.c, which reuses
+ * the file driver's callbacks for everything but open, discard,
+ * write-zeroes and truncate.
+ */
+#ifndef BLOCK_FILE_POSIX_INT_H
+#define BLOCK_FILE_POSIX_INT_H
+
+#include "block/block_int.h"
+
+typedef enum {
+    RAW_AIO_THREADS,
+    RAW_AIO_NATIVE,
+    RAW_AIO_IO_URING,
+} RawAioMode;
+
+typedef enum {
+    PREALLOC_MODE_OFF,
+    PREALLOC_MODE_METADATA,
+    PREALLOC_MODE_FALLOC,
+    PREALLOC_MODE_FULL,
+} PreallocMode;
+
+typedef struct BDRVRawState {
+    int fd;
+    int open_flags;             /* O_* flags of fd */
+    RawAioMode aio;
+    bool use_io_uring;          /* data path through the ring */
+    uint64_t aio_max_batch;
+    bool use_lock;
+    uint64_t perm;              /* committed permissions */
+    uint64_t shared_perm;
+    uint64_t locked_perm;       /* bytes 100+N we hold */
+    uint64_t locked_shared_perm; /* bytes 200+N we hold (unshared bits) */
+    bool needs_alignment;       /* O_DIRECT */
+    size_t buf_align;
+    bool has_discard;
+    bool has_write_zeroes;
+    bool has_fallocate;
+    bool drop_cache;
+    bool check_cache_dropped;
+    bool page_cache_inconsistent; /* an fdatasync failed: data may be lost */
+    bool is_device;             /* host_device driver */
+    bool is_blk;                /* block device (else character device) */
+
+    /* Between reopen prepare and commit/abort. */
+    int reopen_fd;              /* new descriptor, or -1 to keep fd */
+    int reopen_open_flags;
+    int reopen_old_fl;          /* F_GETFL of fd before a fcntl switch */
+    bool reopen_drop_cache;
+    bool reopen_check_cache_dropped;
+} BDRVRawState;
+
+/* One blocking operation for the worker pool; lives on the caller's stack. */
+typedef struct RawPosixAIOData {
+    BlockDriverState *bs;
+    int fd;
+    int type;                   /* QEMU_AIO_* */
+    uint64_t offset;
+    uint64_t bytes;
+    QEMUIOVector *qiov;
+    bool may_unmap;
+    bool no_fallback;
+    PreallocMode prealloc;      /* truncate */
+    Error **errp;               /* truncate */
+} RawPosixAIOData;
+
+extern const char *const raw_strong_runtime_opts[];
+
+int raw_translate_err(int err);
+int raw_open_common(BlockDriverState *bs, QDict *options, int flags,
+                    bool device, Error **errp);
+void raw_close(BlockDriverState *bs);
+int coroutine_fn raw_co_preadv(BlockDriverState *bs, int64_t offset,
+                               int64_t bytes, QEMUIOVector *qiov,
+                               BdrvRequestFlags flags);
+int coroutine_fn raw_co_pwritev(BlockDriverState *bs, int64_t offset,
+                                int64_t bytes, QEMUIOVector *qiov,
+                                BdrvRequestFlags flags);
+int coroutine_fn raw_co_flush_to_disk(BlockDriverState *bs);
+int64_t raw_getlength(BlockDriverState *bs);
+int64_t raw_get_allocated_file_size(BlockDriverState *bs);
+int raw_get_info(BlockDriverState *bs, BlockDriverInfo *bdi);
+void raw_refresh_limits(BlockDriverState *bs, Error **errp);
+int raw_check_perm(BlockDriverState *bs, uint64_t perm,
+                   uint64_t shared, Error **errp);
+void raw_set_perm(BlockDriverState *bs, uint64_t perm, uint64_t shared);
+void raw_abort_perm_update(BlockDriverState *bs);
+int raw_reopen_prepare(BlockDriverState *bs, int flags, QDict *opts,
+                       Error **errp);
+void raw_reopen_commit(BlockDriverState *bs);
+void raw_reopen_abort(BlockDriverState *bs);
+
+#endif
