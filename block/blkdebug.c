@@ -355,6 +355,17 @@ static int coroutine_fn rule_check(BlockDriverState *bs, uint64_t offset,
     return -error;
 }
 
+/* What the block layer promises for data requests, checked. */
+static void blkdebug_assert_request(BlockDriverState *bs, int64_t offset,
+                                    int64_t bytes)
+{
+    assert(QEMU_IS_ALIGNED(offset, bs->bl.request_alignment));
+    assert(QEMU_IS_ALIGNED(bytes, bs->bl.request_alignment));
+    if (bs->bl.max_transfer) {
+        assert(bytes <= bs->bl.max_transfer);
+    }
+}
+
 static int coroutine_fn blkdebug_co_preadv(BlockDriverState *bs,
                                            int64_t offset, int64_t bytes,
                                            QEMUIOVector *qiov,
@@ -362,12 +373,7 @@ static int coroutine_fn blkdebug_co_preadv(BlockDriverState *bs,
 {
     int err;
 
-    /* The block layer promised these. */
-    assert(QEMU_IS_ALIGNED(offset, bs->bl.request_alignment));
-    assert(QEMU_IS_ALIGNED(bytes, bs->bl.request_alignment));
-    if (bs->bl.max_transfer) {
-        assert(bytes <= bs->bl.max_transfer);
-    }
+    blkdebug_assert_request(bs, offset, bytes);
 
     err = rule_check(bs, offset, bytes, BLKDEBUG_IO_TYPE_READ);
     if (err) {
@@ -383,11 +389,7 @@ static int coroutine_fn blkdebug_co_pwritev(BlockDriverState *bs,
 {
     int err;
 
-    assert(QEMU_IS_ALIGNED(offset, bs->bl.request_alignment));
-    assert(QEMU_IS_ALIGNED(bytes, bs->bl.request_alignment));
-    if (bs->bl.max_transfer) {
-        assert(bytes <= bs->bl.max_transfer);
-    }
+    blkdebug_assert_request(bs, offset, bytes);
 
     err = rule_check(bs, offset, bytes, BLKDEBUG_IO_TYPE_WRITE);
     if (err) {
