@@ -1297,18 +1297,10 @@ int64_t bdrv_nb_sectors(BlockDriverState *bs)
 
 int64_t bdrv_getlength(BlockDriverState *bs)
 {
-    int ret;
-
     if (!bs->drv) {
         return -ENOMEDIUM;
     }
-    /* The length is cached at open; only some drivers re-read it. */
-    if (bs->drv->has_variable_length) {
-        ret = bdrv_refresh_total_sectors(bs, -1);
-        if (ret < 0) {
-            return ret;
-        }
-    }
+    /* Cached at open and kept current by writes and truncate. */
     if (bs->total_sectors > INT64_MAX / BDRV_SECTOR_SIZE) {
         return -EFBIG;
     }

@@ -49,8 +49,6 @@ struct BlockDriver {
     /* Protocol drivers: "file", "null-co"; prefix before "://" or ":". */
     const char *protocol_name;
     bool is_filter;
-    /* Length can change behind our back: re-read it on every query. */
-    bool has_variable_length;
     /* Formats (raw) open through a "file" child; protocols do not. */
     bool is_format;
 
