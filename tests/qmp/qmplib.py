@@ -56,7 +56,8 @@ class Daemon:
                 time.sleep(0.02)
         conn.greeting = conn.recv()
         if negotiate:
-            assert conn.cmd('qmp_capabilities') == {'return': {}}
+            r = conn.cmd('qmp_capabilities')
+            assert r == {'return': {}}, 'qmp_capabilities answered %r' % (r,)
         return conn
 
     def alive(self):
