@@ -62,7 +62,11 @@ struct BDRVNBDState {
     uint64_t dead_link_timeout; /* s: a silent TCP peer counts as gone */
     char *server_msg;           /* last handshake error text of the server */
 
-    /* What the server offered at the first handshake. */
+    /*
+     * What the server offered at the first handshake.  @size is negative
+     * (-EFBIG, or -EPERM for 2^64-1) when the server's does not fit the
+     * block layer; nbd_getlength() then fails the open.
+     */
     int64_t size;
     bool can_flush, can_fua, can_trim, can_zero, can_fast_zero;
     bool read_only;

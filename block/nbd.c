@@ -77,6 +77,21 @@ static void nbd_update_fd(BDRVNBDState *s);
 static void nbd_after_io(BDRVNBDState *s);
 
 /*
+ * The text of libnbd's last error, never NULL: libnbd can fail without
+ * setting one (1.14's nbd_get_size() on a size above INT64_MAX).
+ */
+static const char *nbd_error_text(void)
+{
+    const char *msg = nbd_get_error();
+    int err = nbd_get_errno();
+
+    if (msg) {
+        return msg;
+    }
+    return err ? strerror(err) : "unknown libnbd error";
+}
+
+/*
  * Map the credentials onto libnbd: TLS required; PSK as the keys.psk
  * file and user name; x509 as the certificate directory (the same file
  * names as QEMU's) and verify-peer.  libnbd before 1.22 cannot be given
@@ -162,13 +177,13 @@ static struct nbd_handle *nbd_new_handle(BDRVNBDState *s, bool capture,
     struct nbd_handle *h = nbd_create();
 
     if (!h) {
-        error_setg(errp, "%s", nbd_get_error());
+        error_setg(errp, "%s", nbd_error_text());
         return NULL;
     }
     if (nbd_set_export_name(h, s->export ? s->export : "") < 0 ||
         nbd_add_meta_context(h, s->meta_context) < 0 ||
         (s->tlscreds && nbd_set_tls_options(s, h) < 0)) {
-        error_setg(errp, "%s", nbd_get_error());
+        error_setg(errp, "%s", nbd_error_text());
         nbd_close(h);
         return NULL;
     }
@@ -343,8 +358,8 @@ static void nbd_handshake_error(BDRVNBDState *s, int err, Error **errp)
         error_setg(errp, "Server shutting down before option 7 (go)");
         break;
     default:
-        if (!nbd_tls_error(nbd_get_error(), errp)) {
-            error_setg(errp, "%s", nbd_get_error());
+        if (!nbd_tls_error(nbd_error_text(), errp)) {
+            error_setg(errp, "%s", nbd_error_text());
             return;
         }
         break;
@@ -394,6 +409,54 @@ static bool nbd_tls_check_hostname(BDRVNBDState *s, Error **errp)
     return true;
 }
 
+/*
+ * The export size as the server sent it.  libnbd 1.14 hands a size
+ * above INT64_MAX back as a negative number without setting an error;
+ * later versions fail with EOVERFLOW, and then all we know is that it
+ * is too large (-EFBIG).
+ */
+static int nbd_server_size(struct nbd_handle *h, uint64_t *size,
+                           Error **errp)
+{
+    int64_t r = nbd_get_size(h);
+
+    if (r >= 0 || !nbd_get_error()) {
+        *size = r;
+        return 0;
+    }
+    if (nbd_get_errno() == EOVERFLOW) {
+        return -EFBIG;
+    }
+    error_setg(errp, "%s", nbd_error_text());
+    return -EIO;
+}
+
+/*
+ * Size of a new connection.  A size the block layer cannot hold is not
+ * refused here but through nbd_getlength(), which makes the open fail
+ * as in QEMU: "Could not refresh total sector count: File too large"
+ * (QEMU 7.2 reads 2^64-1 as -1, so "Operation not permitted" there,
+ * kept for compatibility).
+ */
+static int nbd_check_export(BDRVNBDState *s, struct nbd_handle *h,
+                            Error **errp)
+{
+    uint64_t size = 0;
+    int ret = nbd_server_size(h, &size, errp);
+
+    if (ret == -EIO) {
+        return ret;
+    }
+    s->min_block = MAX(nbd_get_block_size(h, LIBNBD_SIZE_MINIMUM), 0);
+    s->max_block = MAX(nbd_get_block_size(h, LIBNBD_SIZE_MAXIMUM), 0);
+    if (ret < 0 || size > BDRV_MAX_LENGTH) {
+        s->size = size == UINT64_MAX ? -EPERM : -EFBIG;
+    } else {
+        s->size = size;
+    }
+    return 0;
+}
+
 static int nbd_connect_once(BDRVNBDState *s, Error **errp)
 {
     struct nbd_handle *h;
@@ -432,15 +495,13 @@ connected:
     }
     nbd_set_debug(h, false);
 
+    ret = nbd_check_export(s, h, errp);
+    if (ret < 0) {
+        goto fail;
+    }
     if (s->x_dirty_bitmap && nbd_can_meta_context(h, s->meta_context) != 1) {
         error_setg_errno(errp, EINVAL, "Could not open image");
         ret = -EINVAL;
-        goto fail;
-    }
-    s->size = nbd_get_size(h);
-    if (s->size < 0) {
-        error_setg(errp, "%s", nbd_get_error());
-        ret = -EIO;
         goto fail;
     }
     s->read_only = nbd_is_read_only(h) == 1;
@@ -450,8 +511,6 @@ connected:
     s->can_zero = nbd_can_zero(h) == 1;
     s->can_fast_zero = nbd_can_fast_zero(h) == 1;
     s->base_allocation = nbd_can_meta_context(h, s->meta_context) == 1;
-    s->min_block = MAX(nbd_get_block_size(h, LIBNBD_SIZE_MINIMUM), 0);
-    s->max_block = MAX(nbd_get_block_size(h, LIBNBD_SIZE_MAXIMUM), 0);
     s->nbd = h;
     return 0;
 
