@@ -30,6 +30,20 @@ static bool option_list_is_valid(const char *s)
     return (len - i) % 2 == 0;
 }
 
+bool img_accumulate_options(GString **options, const char *arg)
+{
+    if (!option_list_is_valid(arg)) {
+        error_report("Invalid option list: %s", arg);
+        return false;
+    }
+    if (!*options) {
+        *options = g_string_new(arg);
+    } else {
+        g_string_append_printf(*options, ",%s", arg);
+    }
+    return true;
+}
+
 /* Append @descs to @merged, skipping names already present. */
 static void merge_descs(GArray *merged, const QemuOptDesc *descs)
 {
@@ -69,7 +83,7 @@ static const QemuOptDesc *find_desc(GArray *descs, const char *name)
     return NULL;
 }
 
-static int print_create_help(const char *filename, const char *fmt)
+int img_print_create_help(const char *filename, const char *fmt)
 {
     g_autoptr(GArray) descs = merged_descs_new();
     QemuOptsList list = { .name = fmt };
@@ -172,47 +186,99 @@ static QDict *create_opts_to_qdict(GArray *descs, QemuOpts *opts)
     return qdict;
 }
 
+struct ImgCreateOpts {
+    BlockDriver *drv;
+    GArray *descs;              /* format's options, then protocol's */
+    QemuOptsList list;          /* over descs */
+    QemuOpts *opts;
+};
+
+void img_create_opts_free(ImgCreateOpts *c)
+{
+    if (c) {
+        qemu_opts_del(c->opts);
+        g_array_free(c->descs, true);
+        g_free(c);
+    }
+}
+
+ImgCreateOpts *img_create_opts_new(const char *filename, const char *fmt,
+                                   const char *options, Error **errp)
+{
+    ImgCreateOpts *c;
+    BlockDriver *drv, *proto;
+
+    drv = bdrv_find_format(fmt);
+    if (!drv) {
+        error_setg(errp, "Unknown file format '%s'", fmt);
+        return NULL;
+    }
+    proto = bdrv_find_protocol(filename, true, errp);
+    if (!proto) {
+        return NULL;
+    }
+    if (!drv->create_opts) {
+        error_setg(errp, "Format driver '%s' does not support image creation",
+                   drv->format_name);
+        return NULL;
+    }
+    if (!proto->create_opts) {
+        error_setg(errp, "Protocol driver '%s' does not support image "
+                   "creation", proto->format_name);
+        return NULL;
+    }
+
+    c = g_new0(ImgCreateOpts, 1);
+    c->drv = drv;
+    c->descs = merged_descs_new();
+    merge_descs(c->descs, drv->create_opts);
+    merge_descs(c->descs, proto->create_opts);
+    c->list = (QemuOptsList) {
+        .name = fmt,
+        .desc = (const QemuOptDesc *)c->descs->data,
+    };
+    c->opts = qemu_opts_create(&c->list);
+    if (options && !qemu_opts_do_parse(c->opts, options, NULL, errp)) {
+        img_create_opts_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+QemuOpts *img_create_opts_get(ImgCreateOpts *c)
+{
+    return c->opts;
+}
+
+bool img_create_opts_known(ImgCreateOpts *c, const char *name)
+{
+    return find_desc(c->descs, name) != NULL;
+}
+
+int img_create_opts_run(ImgCreateOpts *c, const char *filename, Error **errp)
+{
+    QDict *qdict = create_opts_to_qdict(c->descs, c->opts);
+    int ret = bdrv_create(c->drv, filename, qdict, errp);
+
+    qobject_unref(qdict);
+    return ret;
+}
+
 static void img_do_create(const char *filename, const char *fmt,
                           const char *base_filename, const char *base_fmt,
                           const char *options, int64_t img_size, bool quiet,
                           Error **errp)
 {
-    g_autoptr(GArray) descs = merged_descs_new();
-    QemuOptsList list = { .name = fmt };
-    QemuOpts *opts = NULL;
-    BlockDriver *drv, *proto;
-    QDict *qdict = NULL;
+    ImgCreateOpts *c;
+    QemuOpts *opts;
     Error *err = NULL;
     int ret;
 
-    drv = bdrv_find_format(fmt);
-    if (!drv) {
-        error_setg(errp, "Unknown file format '%s'", fmt);
+    c = img_create_opts_new(filename, fmt, options, errp);
+    if (!c) {
         return;
     }
-    proto = bdrv_find_protocol(filename, true, errp);
-    if (!proto) {
-        return;
-    }
-    if (!drv->create_opts) {
-        error_setg(errp, "Format driver '%s' does not support image creation",
-                   drv->format_name);
-        return;
-    }
-    if (!proto->create_opts) {
-        error_setg(errp, "Protocol driver '%s' does not support image "
-                   "creation", proto->format_name);
-        return;
-    }
-
-    merge_descs(descs, drv->create_opts);
-    merge_descs(descs, proto->create_opts);
-    list.desc = (const QemuOptDesc *)descs->data;
-    opts = qemu_opts_create(&list);
-
-    if (options && !qemu_opts_do_parse(opts, options, NULL, errp)) {
-        goto out;
-    }
+    opts = c->opts;
 
     if (!qemu_opt_has(opts, "size")) {
         if (img_size >= 0) {
@@ -223,12 +289,12 @@ static void img_do_create(const char *filename, const char *fmt,
         error_setg(errp, "The image size must be specified only once");
         goto out;
     }
-    if (base_filename && !find_desc(descs, "backing_file")) {
+    if (base_filename && !img_create_opts_known(c, "backing_file")) {
         error_setg(errp, "Backing file not supported for file format '%s'",
                    fmt);
         goto out;
     }
-    if (base_fmt && !find_desc(descs, "backing_fmt")) {
+    if (base_fmt && !img_create_opts_known(c, "backing_fmt")) {
         error_setg(errp, "Backing file format not supported for file "
                    "format '%s'", fmt);
         goto out;
@@ -240,13 +306,12 @@ static void img_do_create(const char *filename, const char *fmt,
 
     if (!quiet) {
         printf("Formatting '%s', fmt=%s ", filename, fmt);
-        print_create_opts(descs, opts);
+        print_create_opts(c->descs, opts);
         printf("\n");
         fflush(stdout);
     }
 
-    qdict = create_opts_to_qdict(descs, opts);
-    ret = bdrv_create(drv, filename, qdict, &err);
+    ret = img_create_opts_run(c, filename, &err);
     if (ret == -EFBIG) {
         /* A clearer message than whatever ftruncate() said. */
         error_free(err);
@@ -260,8 +325,7 @@ static void img_do_create(const char *filename, const char *fmt,
     }
 
 out:
-    qobject_unref(qdict);
-    qemu_opts_del(opts);
+    img_create_opts_free(c);
 }
 
 int img_create(int argc, char **argv)
@@ -295,14 +359,8 @@ int img_create(int argc, char **argv)
             base_filename = optarg;
             break;
         case 'o':
-            if (!option_list_is_valid(optarg)) {
-                error_report("Invalid option list: %s", optarg);
+            if (!img_accumulate_options(&options, optarg)) {
                 return 1;
-            }
-            if (!options) {
-                options = g_string_new(optarg);
-            } else {
-                g_string_append_printf(options, ",%s", optarg);
             }
             break;
         case 'q':
@@ -316,7 +374,7 @@ int img_create(int argc, char **argv)
 
     filename = optind < argc ? argv[optind] : NULL;
     if (options && has_help_option(options->str)) {
-        return print_create_help(filename, o.fmt);
+        return img_print_create_help(filename, o.fmt);
     }
     if (optind >= argc) {
         img_error_exit("Expecting image file name");

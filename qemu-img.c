@@ -113,6 +113,11 @@ void img_help(void)
            "[-S step_size] [-t cache] [-w] [-U] filename\n"
            "  compare [--object objectdef] [--image-opts] [-f fmt] [-F fmt] "
            "[-T src_cache] [-p] [-q] [-s] [-U] filename1 filename2\n"
+           "  convert [--object objectdef] [--image-opts] "
+           "[--target-image-opts] [--target-is-zero] [-U] [-C] [-p] [-q] "
+           "[-n] [-f fmt] [-t cache] [-T src_cache] [-O output_fmt] "
+           "[-o options] [-S sparse_size] [-m num_coroutines] [-W] "
+           "[--salvage] filename [filename2 [...]] output_filename\n"
            "  create [--object objectdef] [-q] [-f fmt] "
            "[-b backing_file [-F backing_fmt]] [-u] [-o options] "
            "filename [size]\n"
@@ -146,6 +151,18 @@ void img_help(void)
            "  '-f' and '-F' give the formats of the first and second image\n"
            "  '-s' (strict) also fails on a size or allocation difference\n"
            "  '-p' shows progress\n"
+           "\n"
+           "Parameters to convert subcommand:\n"
+           "  '-n' writes into an existing target instead of creating it\n"
+           "  '-S' is the least run of zeroes (default 4k) that becomes a hole "
+           "in the\n"
+           "    target; 0 writes every byte\n"
+           "  '-m' requests run in parallel (1 to 16, default 8); '-W' lets "
+           "them write\n"
+           "    out of order\n"
+           "  '-C' copies data ranges without looking for zeroes in them\n"
+           "  '--salvage' reads unreadable sectors as zeroes\n"
+           "  '--target-is-zero' (with -n) skips writing zeroes\n"
            "\n"
            "Supported formats:");
     bdrv_iterate_format(add_format_name, fmts);
@@ -568,28 +585,26 @@ out:
 
 #define COMPARE_BUF_SIZE (2 * MiB)
 
-/* The -p progress line, printed when it moved by at least 2%. */
-typedef struct ImgProgress {
-    bool enabled;
-    float current;
-    float last_print;
-} ImgProgress;
-
-static void progress_print(ImgProgress *p, float delta)
+void img_progress_print(ImgProgress *p, float delta, int max)
 {
+    float current;
+
     if (!p->enabled) {
         return;
     }
-    p->current = MIN(p->current + delta, 100.0f);
-    if (p->current > p->last_print + 2.0f || p->current == 100.0f ||
-        p->current == 0.0f) {
-        p->last_print = p->current;
-        printf("    (%3.2f/100%%)\r", p->current);
+    /* Float arithmetic as QEMU's, so that the printed values agree. */
+    current = max == 0 ? delta : p->current + delta / 100 * max;
+    p->current = current = MIN(current, 100.0f);
+    if (current > p->last_print + p->min_skip ||
+        current < p->last_print - p->min_skip ||
+        current == 0.0f || current == 100.0f) {
+        p->last_print = current;
+        printf("    (%3.2f/100%%)\r", current);
         fflush(stdout);
     }
 }
 
-static void progress_end(ImgProgress *p)
+void img_progress_end(ImgProgress *p)
 {
     if (p->enabled) {
         printf("\n");
@@ -690,7 +705,7 @@ static int img_compare(int argc, char **argv)
     const char *fmt2 = NULL, *cache = BDRV_DEFAULT_CACHE;
     const char *filename1, *filename2;
     bool quiet = false, strict = false, writethrough = false;
-    ImgProgress progress = { .enabled = false };
+    ImgProgress progress = { .enabled = false, .min_skip = 2.0f };
     BlockBackend *blk1 = NULL, *blk2 = NULL;
     BlockDriverState *bs1, *bs2;
     uint8_t *buf1 = NULL, *buf2 = NULL;
@@ -771,7 +786,7 @@ static int img_compare(int argc, char **argv)
     }
     total = MIN(size1, size2);
     base = MAX(size1, size2);
-    progress_print(&progress, 0);
+    img_progress_print(&progress, 0, 100);
 
     if (strict && size1 != size2) {
         if (!quiet) {
@@ -846,7 +861,7 @@ static int img_compare(int argc, char **argv)
             }
         }
         offset += chunk;
-        progress_print(&progress, chunk / base * 100);
+        img_progress_print(&progress, chunk / base * 100, 100);
     }
 
     if (size1 != size2) {
@@ -877,7 +892,7 @@ static int img_compare(int argc, char **argv)
                 }
             }
             offset += chunk;
-            progress_print(&progress, chunk / base * 100);
+            img_progress_print(&progress, chunk / base * 100, 100);
         }
     }
 
@@ -895,7 +910,7 @@ out:
     if (blk1) {
         blk_unref(blk1);
     }
-    progress_end(&progress);
+    img_progress_end(&progress);
     return ret;
 }
 
@@ -1110,7 +1125,7 @@ static const ImgCmd img_cmds[] = {
     { "check", img_check },
     { "commit", img_unsupported },
     { "compare", img_compare },
-    { "convert", img_unsupported },
+    { "convert", img_convert },
     { "create", img_create },
     { "dd", img_unsupported },
     { "info", img_info },
