@@ -61,6 +61,8 @@ struct BDRVNBDState {
     uint64_t open_timeout;
     uint64_t dead_link_timeout; /* s: a silent TCP peer counts as gone */
     char *server_msg;           /* last handshake error text of the server */
+    bool info_bs_seen;          /* NBD_INFO_BLOCK_SIZE seen in the handshake */
+    uint32_t info_bs[3];        /* ... as sent: min, preferred, max */
 
     /*
      * What the server offered at the first handshake.  @size is negative

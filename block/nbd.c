@@ -43,6 +43,9 @@
 /* Give up on one reconnection attempt after this long. */
 #define NBD_ATTEMPT_TIMEOUT_NS     (5000LL * 1000 * 1000)
 #define NBD_SERVER_MSG_PREFIX  "handshake: server error message: "
+/* libnbd's debug line with NBD_INFO_BLOCK_SIZE as the server sent it. */
+#define NBD_BLOCK_SIZE_DEBUG_FMT "server block size constraints: min: %" \
+                                 SCNu32 " preferred: %" SCNu32 " max: %" SCNu32
 
 typedef enum NBDReqType {
     NBD_REQ_READ,
@@ -167,6 +170,9 @@ static int nbd_debug_cb(void *opaque, const char *context, const char *msg)
     if (g_str_has_prefix(msg, NBD_SERVER_MSG_PREFIX)) {
         g_free(s->server_msg);
         s->server_msg = g_strdup(msg + strlen(NBD_SERVER_MSG_PREFIX));
+    } else if (sscanf(msg, NBD_BLOCK_SIZE_DEBUG_FMT, &s->info_bs[0],
+                      &s->info_bs[1], &s->info_bs[2]) == 3) {
+        s->info_bs_seen = true;
     }
     return 0;
 }
@@ -409,6 +415,11 @@ static bool nbd_tls_check_hostname(BDRVNBDState *s, Error **errp)
     return true;
 }
 
+static bool nbd_is_power_of_2(uint32_t v)
+{
+    return v && !(v & (v - 1));
+}
+
 /*
  * The export size as the server sent it.  libnbd 1.14 hands a size
  * above INT64_MAX back as a negative number without setting an error;
@@ -432,23 +443,67 @@ static int nbd_server_size(struct nbd_handle *h, uint64_t *size,
 }
 
 /*
- * Size of a new connection.  A size the block layer cannot hold is not
- * refused here but through nbd_getlength(), which makes the open fail
- * as in QEMU: "Could not refresh total sector count: File too large"
- * (QEMU 7.2 reads 2^64-1 as -1, so "Operation not permitted" there,
- * kept for compatibility).
+ * Size and block sizes of a new connection, refused as QEMU 7.2 refuses
+ * them in its handshake, with its words: a minimum block size that is
+ * not a power of two (QEMU sets no upper bound), a preferred one that is
+ * not a power of two or below the minimum, a maximum below the minimum,
+ * and an export size that is not a multiple of the minimum (QEMU checks
+ * that only when the block sizes come before the export's size; we do
+ * whatever the order).
+ *
+ * libnbd 1.14 silently drops constraints it finds improper (a minimum
+ * above 64 KiB, a maximum not a multiple of the minimum, ...), so the
+ * values come from its debug output during the handshake; without that
+ * line, from nbd_get_block_size().
+ *
+ * A size the block layer cannot hold is not refused here but through
+ * nbd_getlength(), which makes the open fail as in QEMU: "Could not
+ * refresh total sector count: File too large" (QEMU 7.2 reads 2^64-1
+ * as -1, so "Operation not permitted" there, kept for compatibility).
  */
 static int nbd_check_export(BDRVNBDState *s, struct nbd_handle *h,
                             Error **errp)
 {
     uint64_t size = 0;
+    uint32_t min, pref, max;
     int ret = nbd_server_size(h, &size, errp);
 
     if (ret == -EIO) {
         return ret;
     }
-    s->min_block = MAX(nbd_get_block_size(h, LIBNBD_SIZE_MINIMUM), 0);
-    s->max_block = MAX(nbd_get_block_size(h, LIBNBD_SIZE_MAXIMUM), 0);
+    if (s->info_bs_seen) {
+        min = s->info_bs[0];
+        pref = s->info_bs[1];
+        max = s->info_bs[2];
+    } else {
+        min = MAX(nbd_get_block_size(h, LIBNBD_SIZE_MINIMUM), 0);
+        pref = MAX(nbd_get_block_size(h, LIBNBD_SIZE_PREFERRED), 0);
+        max = MAX(nbd_get_block_size(h, LIBNBD_SIZE_MAXIMUM), 0);
+    }
+    if (s->info_bs_seen || min) {
+        if (!nbd_is_power_of_2(min)) {
+            error_setg(errp, "server minimum block size %" PRIu32
+                       " is not a power of two", min);
+            return -EINVAL;
+        }
+        if (!nbd_is_power_of_2(pref) || pref < min) {
+            error_setg(errp, "server preferred block size %" PRIu32
+                       " is not valid", pref);
+            return -EINVAL;
+        }
+        if (max < min) {
+            error_setg(errp, "server maximum block size %" PRIu32
+                       " is not valid", max);
+            return -EINVAL;
+        }
+        if (ret == 0 && size % min) {
+            error_setg(errp, "export size %" PRIu64 " is not multiple of "
+                       "minimum block size %" PRIu32, size, min);
+            return -EINVAL;
+        }
+    }
+    s->min_block = min;
+    s->max_block = max;
     if (ret < 0 || size > BDRV_MAX_LENGTH) {
         s->size = size == UINT64_MAX ? -EPERM : -EFBIG;
     } else {
@@ -463,6 +518,7 @@ static int nbd_connect_once(BDRVNBDState *s, Error **errp)
     int fd, ret;
 
     g_clear_pointer(&s->server_msg, g_free);
+    s->info_bs_seen = false;
     if (!nbd_tls_check_hostname(s, errp)) {
         return -EINVAL;
     }
@@ -1139,6 +1195,11 @@ static void nbd_refresh_limits(BlockDriverState *bs, Error **errp)
                s->base_allocation) ? 1 : BDRV_SECTOR_SIZE;
     }
     bs->bl.request_alignment = min;
+    /*
+     * A server's maximum need only be at least its minimum, not a
+     * multiple; a minimum above our 32 MiB cap is the transfer size.
+     */
+    max = MAX(QEMU_ALIGN_DOWN(max, min), min);
     bs->bl.max_pdiscard = QEMU_ALIGN_DOWN(INT_MAX, min);
     bs->bl.max_pwrite_zeroes = max;
     bs->bl.max_transfer = max;
