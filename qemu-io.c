@@ -625,7 +625,8 @@ static void process_object(const char *str)
         error_setg(&local_err, "invalid object type: %s", type);
         goto fail;
     }
-    if (!object_type_known(type)) {
+    /* authz-listfile and authz-pam exist in QEMU's schema, not in help. */
+    if (!object_type_known(type) && !qauthz_is_type(type)) {
         error_setg(&local_err, "Parameter 'qom-type' does not accept "
                    "value '%s'", type);
         goto fail;
@@ -638,8 +639,11 @@ static void process_object(const char *str)
     if (!strcmp(type, "secret") && !check_secret(props, &local_err)) {
         goto fail;
     }
-    /* TLS credentials are real objects: the nbd driver looks them up. */
-    if (g_str_has_prefix(type, "tls-creds-") &&
+    /*
+     * TLS credentials are real objects: the nbd driver looks them up.
+     * Authorization objects are checked as QEMU does.
+     */
+    if ((g_str_has_prefix(type, "tls-creds-") || qauthz_is_type(type)) &&
         !user_creatable_add_opts(type, props, &local_err)) {
         goto fail;
     }

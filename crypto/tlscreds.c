@@ -3,12 +3,15 @@
  * types among them: property checks in QEMU's order and with its
  * messages, the id registry, lookups for consumers.
  *
- * Objects of types we do not implement (secret, authz-*, ...) are kept
- * as their option dict, so ids stay unique across all types and a
- * secret can serve as an x509 key password.
+ * Authorization objects (authz-simple, authz-list) are real too
+ * (crypto/authz.c).  Objects of types we do not implement (secret,
+ * throttle-group, ...) are kept as their option dict, so ids stay
+ * unique across all types and a secret can serve as an x509 key
+ * password.
  */
 #include "qemu/osdep.h"
 #include "crypto/tlscreds-priv.h"
+#include "crypto/authz.h"
 #include "qemu/cutils.h"
 
 typedef struct UserObject {
@@ -16,6 +19,7 @@ typedef struct UserObject {
     char *type;
     QDict *opts;              /* types we only record */
     QCryptoTLSCreds *creds;   /* tls-creds-*: the registry's reference */
+    QAuthZ *authz;            /* authz-simple, authz-list */
 } UserObject;
 
 static GPtrArray *user_objects;
@@ -42,6 +46,7 @@ static void user_object_free(gpointer p)
     if (o->creds) {
         qcrypto_tls_creds_unref(o->creds);
     }
+    qauthz_free(o->authz);
     qobject_unref(o->opts);
     g_free(o->id);
     g_free(o->type);
@@ -266,6 +271,11 @@ bool user_creatable_add_opts(const char *type, QDict *opts, Error **errp)
         if (!o->creds) {
             goto fail;
         }
+    } else if (qauthz_is_type(type)) {
+        o->authz = qauthz_new(type, opts, errp);
+        if (!o->authz) {
+            goto fail;
+        }
     } else {
         o->opts = qdict_clone_shallow(opts);
     }
@@ -318,6 +328,13 @@ const char *user_creatable_type(const char *id)
     UserObject *o = user_object_find(id);
 
     return o ? o->type : NULL;
+}
+
+QAuthZ *user_creatable_get_authz(const char *id)
+{
+    UserObject *o = user_object_find(id);
+
+    return o ? o->authz : NULL;
 }
 
 void user_creatable_cleanup(void)

@@ -7,11 +7,13 @@
  */
 #include "qemu/osdep.h"
 #include "crypto/tlssession.h"
+#include "crypto/authz.h"
 #include <gnutls/x509.h>
 #include <sys/socket.h>
 
 struct QCryptoTLSSession {
     QCryptoTLSCreds *creds;
+    char *authzid;          /* tls-authz: asked after x509 verification */
     gnutls_session_t handle;
     int fd;
     bool handshake_done;
@@ -54,7 +56,8 @@ static ssize_t tls_pull(gnutls_transport_ptr_t opaque, void *buf, size_t len)
     return n;
 }
 
-QCryptoTLSSession *qcrypto_tls_session_new(QCryptoTLSCreds *creds, int fd,
+QCryptoTLSSession *qcrypto_tls_session_new(QCryptoTLSCreds *creds,
+                                           const char *authzid, int fd,
                                            Error **errp)
 {
     QCryptoTLSSession *sess;
@@ -77,6 +80,7 @@ QCryptoTLSSession *qcrypto_tls_session_new(QCryptoTLSCreds *creds, int fd,
     }
     sess->creds = creds;
     qcrypto_tls_creds_ref(creds);
+    sess->authzid = g_strdup(authzid);
 
     prio = qcrypto_tls_creds_priority(creds);
     ret = gnutls_priority_set_direct(sess->handle, prio, &errpos);
@@ -127,10 +131,57 @@ void qcrypto_tls_session_free(QCryptoTLSSession *sess)
     }
     gnutls_deinit(sess->handle);
     qcrypto_tls_creds_unref(sess->creds);
+    g_free(sess->authzid);
     g_free(sess);
 }
 
-/* The checks QEMU makes once the handshake is through (x509 only). */
+/* The distinguished name of @cert as gnutls formats it ("CN=alice"). */
+static char *tls_cert_dn(gnutls_x509_crt_t cert, Error **errp)
+{
+    size_t len = 256;
+    char *dn = g_malloc(len);
+    int ret;
+
+    ret = gnutls_x509_crt_get_dn(cert, dn, &len);
+    if (ret == GNUTLS_E_SHORT_MEMORY_BUFFER) {
+        dn = g_realloc(dn, len);
+        ret = gnutls_x509_crt_get_dn(cert, dn, &len);
+    }
+    if (ret < 0) {
+        error_setg(errp, "Cannot get client distinguished name: %s",
+                   gnutls_strerror(ret));
+        g_free(dn);
+        return NULL;
+    }
+    return dn;
+}
+
+/* tls-authz, on the client certificate's DN, with QEMU's messages. */
+static bool tls_check_authz(QCryptoTLSSession *sess, gnutls_x509_crt_t cert,
+                            Error **errp)
+{
+    g_autofree char *dn = tls_cert_dn(cert, errp);
+    Error *err = NULL;
+
+    if (!dn) {
+        return false;
+    }
+    if (qauthz_is_allowed_by_id(sess->authzid, dn, &err)) {
+        return true;
+    }
+    if (err) {
+        error_propagate(errp, err);
+    } else {
+        error_setg(errp, "TLS x509 authz check for %s is denied", dn);
+    }
+    return false;
+}
+
+/*
+ * The checks QEMU makes once the handshake is through: x509 with
+ * verify-peer only, and tls-authz only there (as in QEMU 7.2, PSK and
+ * anonymous sessions are never asked).
+ */
 static bool tls_check_peer(QCryptoTLSSession *sess, Error **errp)
 {
     const gnutls_datum_t *certs;
@@ -185,7 +236,8 @@ static bool tls_check_peer(QCryptoTLSSession *sess, Error **errp)
         } else if (gnutls_x509_crt_get_activation_time(cert) > now) {
             error_setg(errp, "The peer certificate is not yet active");
         } else {
-            ok = true;
+            /* The first certificate is the peer's own. */
+            ok = i > 0 || !sess->authzid || tls_check_authz(sess, cert, errp);
         }
         gnutls_x509_crt_deinit(cert);
         if (!ok) {
@@ -263,8 +315,6 @@ char *qcrypto_tls_session_peer_name(QCryptoTLSSession *sess)
     const gnutls_datum_t *certs;
     unsigned int ncerts = 0;
     gnutls_x509_crt_t cert;
-    char dn[1024];
-    size_t dnlen = sizeof(dn);
     char *name = NULL;
 
     switch (sess->creds->type) {
@@ -275,9 +325,8 @@ char *qcrypto_tls_session_peer_name(QCryptoTLSSession *sess)
         if (!certs || !ncerts || gnutls_x509_crt_init(&cert) < 0) {
             return NULL;
         }
-        if (gnutls_x509_crt_import(cert, &certs[0], GNUTLS_X509_FMT_DER) == 0 &&
-            gnutls_x509_crt_get_dn(cert, dn, &dnlen) == 0) {
-            name = g_strdup(dn);
+        if (gnutls_x509_crt_import(cert, &certs[0], GNUTLS_X509_FMT_DER) == 0) {
+            name = tls_cert_dn(cert, NULL);
         }
         gnutls_x509_crt_deinit(cert);
         return name;

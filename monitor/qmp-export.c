@@ -28,6 +28,7 @@ static void nbd_server_start_addr(QDict *addr, QDict *args, bool from_cli,
 {
     const char *type = qdict_get_str(addr, "type");
     const char *tls_creds = qdict_get_try_str(args, "tls-creds");
+    const char *tls_authz = qdict_get_try_str(args, "tls-authz");
     int64_t max_conn = qdict_get_try_int(args, "max-connections", 0);
     char *end;
     long fd;
@@ -35,11 +36,11 @@ static void nbd_server_start_addr(QDict *addr, QDict *args, bool from_cli,
     max_conn = MIN(max_conn, INT_MAX);
     if (!strcmp(type, "unix")) {
         nbd_server_start("unix", qdict_get_str(addr, "path"), NULL, max_conn,
-                         tls_creds, errp);
+                         tls_creds, tls_authz, errp);
     } else if (!strcmp(type, "inet")) {
         nbd_server_start("inet", qdict_get_str(addr, "host"),
                          qdict_get_str(addr, "port"), max_conn, tls_creds,
-                         errp);
+                         tls_authz, errp);
     } else if (!strcmp(type, "fd")) {
         const char *str = qdict_get_str(addr, "str");
         struct stat st;
@@ -62,7 +63,7 @@ static void nbd_server_start_addr(QDict *addr, QDict *args, bool from_cli,
             error_setg_errno(errp, errno, "Failed to listen on fd socket");
             return;
         }
-        nbd_server_start_fd(fd, max_conn, tls_creds, errp);
+        nbd_server_start_fd(fd, max_conn, tls_creds, tls_authz, errp);
     } else {
         error_setg(errp, "vsock addresses are not supported");
     }

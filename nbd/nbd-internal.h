@@ -84,6 +84,7 @@ struct NBDClient {
     QEMUTimer *handshake_timer;
     /* TLS: the server's credentials (required), the session once started */
     QCryptoTLSCreds *tlscreds;
+    char *tlsauthz;          /* the server's tls-authz, if any */
     QCryptoTLSSession *tls;
     uint8_t *tls_buf;        /* coalesces small iov pieces into one record */
     size_t tls_buf_size;

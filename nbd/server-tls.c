@@ -12,7 +12,8 @@ int coroutine_fn nbd_co_starttls(NBDClient *client, Error **errp)
     int ret;
 
     assert(client->tlscreds && !client->tls);
-    client->tls = qcrypto_tls_session_new(client->tlscreds, client->fd, errp);
+    client->tls = qcrypto_tls_session_new(client->tlscreds, client->tlsauthz,
+                                          client->fd, errp);
     if (!client->tls) {
         return -EIO;
     }
@@ -136,5 +137,6 @@ void nbd_client_tls_free(NBDClient *client)
 {
     g_clear_pointer(&client->tls, qcrypto_tls_session_free);
     g_clear_pointer(&client->tlscreds, qcrypto_tls_creds_unref);
+    g_clear_pointer(&client->tlsauthz, g_free);
     g_clear_pointer(&client->tls_buf, g_free);
 }

@@ -24,6 +24,7 @@ struct NBDServer {
     int max_connections;     /* 0: unlimited */
     char *unix_path;         /* unlinked on stop */
     QCryptoTLSCreds *tlscreds;   /* NULL: plaintext; else TLS required */
+    char *tlsauthz;              /* authz object id, looked up per client */
 };
 
 static NBDServer *nbd_server;
@@ -300,6 +301,7 @@ void nbd_server_add_client_fd(int fd)
     if (nbd_server && nbd_server->tlscreds) {
         client->tlscreds = nbd_server->tlscreds;
         qcrypto_tls_creds_ref(client->tlscreds);
+        client->tlsauthz = g_strdup(nbd_server->tlsauthz);
     }
     qemu_co_mutex_init(&client->send_lock);
     QTAILQ_INSERT_TAIL(&clients, client, next);
@@ -449,7 +451,8 @@ static bool nbd_check_tls_creds(const char *tls_creds, Error **errp)
 }
 
 NBDServer *nbd_server_start_fd(int listen_fd, int max_connections,
-                               const char *tls_creds, Error **errp)
+                               const char *tls_creds, const char *tls_authz,
+                               Error **errp)
 {
     NBDServer *s;
 
@@ -472,6 +475,8 @@ NBDServer *nbd_server_start_fd(int listen_fd, int max_connections,
         s->tlscreds = qcrypto_tls_creds_lookup(
             tls_creds, QCRYPTO_TLS_CREDS_ENDPOINT_SERVER, &error_abort);
     }
+    /* Not looked up here: QEMU finds the object at each handshake. */
+    s->tlsauthz = g_strdup(tls_authz);
     nbd_server = s;
     nbd_server_update_accept();
     return s;
@@ -479,7 +484,8 @@ NBDServer *nbd_server_start_fd(int listen_fd, int max_connections,
 
 NBDServer *nbd_server_start(const char *addr_type, const char *host_or_path,
                             const char *port, int max_connections,
-                            const char *tls_creds, Error **errp)
+                            const char *tls_creds, const char *tls_authz,
+                            Error **errp)
 {
     NBDServer *s;
     int fd;
@@ -508,7 +514,8 @@ NBDServer *nbd_server_start(const char *addr_type, const char *host_or_path,
     if (fd < 0) {
         return NULL;
     }
-    s = nbd_server_start_fd(fd, max_connections, tls_creds, errp);
+    s = nbd_server_start_fd(fd, max_connections, tls_creds, tls_authz,
+                            errp);
     if (!s) {
         close(fd);
         return NULL;
@@ -555,6 +562,7 @@ void nbd_server_stop(Error **errp)
     }
     g_free(s->unix_path);
     qcrypto_tls_creds_unref(s->tlscreds);
+    g_free(s->tlsauthz);
     g_free(s);
 }
 

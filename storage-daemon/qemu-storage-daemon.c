@@ -4,8 +4,9 @@
  * loop until quit, SIGTERM, SIGINT or SIGHUP.
  *
  * Deliberate differences from QEMU 7.2: -V prints our own version;
- * only NBD exports exist (--export type=nbd); --object keeps the
- * options of known types for later users (TLS).
+ * only NBD exports exist (--export type=nbd); --object creates TLS
+ * credentials and authorization objects and keeps the options of the
+ * other known types.
  */
 #include "qemu/osdep.h"
 #include <getopt.h>
@@ -140,7 +141,7 @@ static void object_add(const char *arg)
         error_setg(&err, "Parameter 'id' is missing");
         fail_opt("object", arg, err);
     }
-    /* Real objects (tls-creds-*) are created and loaded here (crypto/). */
+    /* Real objects (tls-creds-*, authz-*) are created here (crypto/). */
     if (!user_creatable_add_opts(type, opts, &err)) {
         fail_opt("object", arg, err);
     }

@@ -150,20 +150,24 @@ typedef struct NBDClient NBDClient;
 /*
  * Start the (one) NBD server listening on @addr_type "unix" (@host_or_path
  * is the socket path) or "inet" (@host_or_path, @port; port NULL means
- * 10809).  @max_connections 0 means unlimited.  @tls_creds names TLS
- * credentials; until the object layer provides them any id is refused.
+ * 10809).  @max_connections 0 means unlimited.  @tls_creds names
+ * server TLS credentials (checked now); @tls_authz names the
+ * authorization object a client certificate must pass, looked up at
+ * each handshake as QEMU does (x509 with verify-peer only).
  * Messages as QEMU: "NBD server already running".
  */
 NBDServer *nbd_server_start(const char *addr_type, const char *host_or_path,
                             const char *port, int max_connections,
-                            const char *tls_creds, Error **errp);
+                            const char *tls_creds, const char *tls_authz,
+                            Error **errp);
 /*
  * Serve an already-listening socket (the daemon's addr.type=fd); the
  * server takes ownership of @listen_fd.  With -1 nothing listens and
  * clients come only through nbd_server_add_client_fd() (tests, fuzzing).
  */
 NBDServer *nbd_server_start_fd(int listen_fd, int max_connections,
-                               const char *tls_creds, Error **errp);
+                               const char *tls_creds, const char *tls_authz,
+                               Error **errp);
 /*
  * Stop listening, delete every export (clients are disconnected; each
  * export raises its deleted notification) and free the server.

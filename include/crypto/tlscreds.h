@@ -13,6 +13,7 @@
 #define CRYPTO_TLSCREDS_H
 
 #include "qemu/qdict.h"
+#include "crypto/authz.h"
 #include <gnutls/gnutls.h>
 
 typedef enum QCryptoTLSCredsEndpoint {
@@ -68,7 +69,8 @@ typedef struct QCryptoTLSCreds {
  * tls-creds-psk, tls-creds-x509 and tls-creds-anon are validated and
  * loaded with QEMU's messages ("Missing 'dir' property value", "Unable
  * to access credentials DIR/ca-cert.pem: No such file or directory",
- * "Parameter 'X' is unexpected", ...).  Other types are only recorded
+ * "Parameter 'X' is unexpected", ...).  authz-* types are checked
+ * and built by crypto/authz.c.  Other types are only recorded
  * by id (their caller checked them), so lookups and duplicate ids
  * behave as QEMU: "attempt to add duplicate property 'X' to object
  * (type 'container')".
@@ -83,6 +85,8 @@ bool user_creatable_add_str(const char *optarg, Error **errp);
 bool user_creatable_del(const char *id, Error **errp);
 /* The qom-type of object @id, NULL when there is none. */
 const char *user_creatable_type(const char *id);
+/* The authorization object @id; NULL if there is none of that id. */
+QAuthZ *user_creatable_get_authz(const char *id);
 /* Drop every object (process exit; leak checkers). */
 void user_creatable_cleanup(void);
 

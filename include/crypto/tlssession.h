@@ -14,17 +14,22 @@ typedef struct QCryptoTLSSession QCryptoTLSSession;
 /*
  * A session for @creds' endpoint over @fd (not owned; never closed
  * here).  Only server sessions are needed so far: the nbd client
- * driver's TLS is libnbd's.
+ * driver's TLS is libnbd's.  @authzid (may be NULL) names the
+ * authorization object that must admit the client certificate's DN;
+ * it is looked up at the handshake, as QEMU does.
  */
-QCryptoTLSSession *qcrypto_tls_session_new(QCryptoTLSCreds *creds, int fd,
+QCryptoTLSSession *qcrypto_tls_session_new(QCryptoTLSCreds *creds,
+                                           const char *authzid, int fd,
                                            Error **errp);
 void qcrypto_tls_session_free(QCryptoTLSSession *sess);
 
 /*
  * Advance the handshake: 0 when it is complete and the peer passed the
- * checks of the credentials (x509 verify-peer), -EAGAIN to be called
- * again when the socket is ready, -EIO with @errp set on failure, with
- * QEMU's texts ("TLS handshake failed: ...", "Verify failed: ...").
+ * checks of the credentials (x509 verify-peer, then the authz object),
+ * -EAGAIN to be called again when the socket is ready, -EIO with @errp
+ * set on failure (-EACCES when the peer was refused), with QEMU's
+ * texts ("TLS handshake failed: ...", "Verify failed: ...", "TLS x509
+ * authz check for CN=mallory is denied").
  */
 int qcrypto_tls_session_handshake(QCryptoTLSSession *sess, Error **errp);
 /* After -EAGAIN: wait for writability (true) or readability (false). */

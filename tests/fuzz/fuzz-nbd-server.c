@@ -38,7 +38,7 @@ static void fuzz_init(void)
     verbose = getenv("NBD_FUZZ_VERBOSE") != NULL;
     bdrv_init();
     qemu_init_main_loop();
-    nbd_server_start_fd(-1, 0, NULL, &error_abort);
+    nbd_server_start_fd(-1, 0, NULL, NULL, &error_abort);
     for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
         NBDExportOptions opts = {
             .name = nodes[i][0], .id = i ? nodes[i][0] : "default",

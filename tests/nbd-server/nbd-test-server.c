@@ -5,6 +5,7 @@
  *
  *   nbd-test-server -k SOCKET [--tcp HOST:PORT] [--max-connections N]
  *                   [--pidfile FILE] [--object OBJ]... [--tls-creds ID]
+ *                   [--tls-authz ID]
  *                   { [-n NAME] [-w] [-t] [-D DESCRIPTION] IMAGE-OPTS }...
  *
  * -n/-w/-t/-D apply to the next IMAGE-OPTS ("driver=raw,file.filename=x"
@@ -148,7 +149,7 @@ static void usage(void)
     fprintf(stderr,
             "usage: nbd-test-server -k SOCKET [--tcp HOST:PORT] "
             "[--max-connections N] [--pidfile FILE]\n"
-            "       [--object OBJ]... [--tls-creds ID]\n"
+            "       [--object OBJ]... [--tls-creds ID] [--tls-authz ID]\n"
             "       { [-n NAME] [-w] [-t] [-D DESC] IMAGE-OPTS }...\n");
     exit(2);
 }
@@ -166,10 +167,12 @@ int main(int argc, char **argv)
         { "description", required_argument, NULL, 'D' },
         { "object", required_argument, NULL, 'O' },
         { "tls-creds", required_argument, NULL, 'C' },
+        { "tls-authz", required_argument, NULL, 'A' },
         { NULL, 0, NULL, 0 },
     };
     const char *sock = NULL, *tcp = NULL, *pidfile = NULL;
     const char *name = NULL, *desc = NULL, *tls_creds = NULL;
+    const char *tls_authz = NULL;
     bool writable = false, writethrough = false;
     GPtrArray *specs = g_ptr_array_new();
     int max_conn = 0, c, sfd;
@@ -180,7 +183,7 @@ int main(int argc, char **argv)
     bdrv_init();
     qemu_init_main_loop();
 
-    while ((c = getopt_long(argc, argv, "-k:T:m:p:n:wtD:O:C:", longopts,
+    while ((c = getopt_long(argc, argv, "-k:T:m:p:n:wtD:O:C:A:", longopts,
                             NULL)) != -1) {
         switch (c) {
         case 'k': sock = optarg; break;
@@ -199,6 +202,7 @@ int main(int argc, char **argv)
             }
             break;
         case 'C': tls_creds = optarg; break;
+        case 'A': tls_authz = optarg; break;
         case 1: {
             /* An image: remember it with the options that precede it. */
             char **e = g_new0(char *, 6);
@@ -229,9 +233,10 @@ int main(int argc, char **argv)
         }
         *colon = '\0';
         nbd_server_start("inet", host, colon + 1, max_conn, tls_creds,
-                         &err);
+                         tls_authz, &err);
     } else {
-        nbd_server_start("unix", sock, NULL, max_conn, tls_creds, &err);
+        nbd_server_start("unix", sock, NULL, max_conn, tls_creds, tls_authz,
+                         &err);
     }
     if (err) {
         error_report_err(err);
