@@ -275,6 +275,7 @@ static BlockDriverState *bdrv_new(void)
     QLIST_INIT(&bs->children);
     QLIST_INIT(&bs->parents);
     QLIST_INIT(&bs->tracked_requests);
+    QLIST_INIT(&bs->write_watches);
     return bs;
 }
 

@@ -6,17 +6,11 @@
  * straight to the driver.  Drivers with a request_alignment above one
  * (O_DIRECT files, blkdebug align=) get head/tail padding here, with
  * read-modify-write requests serialised against overlapping requests.
+ * Writes are tracked by range so that write watches (repairs) can tell
+ * whether a write overlapped what they read.
  */
 #include "qemu/osdep.h"
 #include "block/block_int.h"
-
-struct BdrvTrackedRequest {
-    int64_t offset;             /* aligned range the request touches */
-    int64_t bytes;
-    bool serialising;
-    CoQueue wait_queue;         /* requests waiting for this one */
-    QLIST_ENTRY(BdrvTrackedRequest) next;
-};
 
 /* Largest buffer used to emulate write-zeroes. */
 #define MAX_ZERO_BOUNCE (1 * MiB)
@@ -72,6 +66,36 @@ static bool tracked_overlaps(BdrvTrackedRequest *a, int64_t offset,
     return offset < a->offset + a->bytes && a->offset < offset + bytes;
 }
 
+static void tracked_request_insert(BlockDriverState *bs,
+                                   BdrvTrackedRequest *req,
+                                   int64_t offset, int64_t bytes,
+                                   bool is_write, bool serialising)
+{
+    req->offset = offset;
+    req->bytes = bytes;
+    req->is_write = is_write;
+    req->serialising = serialising;
+    qemu_co_queue_init(&req->wait_queue);
+    QLIST_INSERT_HEAD(&bs->tracked_requests, req, next);
+    if (serialising) {
+        bs->serialising_in_flight++;
+    }
+}
+
+/* A write to [offset, offset+bytes) may run: tell the watches (but @self). */
+static void write_watches_mark(BlockDriverState *bs, int64_t offset,
+                               int64_t bytes, BdrvWriteWatch *self)
+{
+    BdrvWriteWatch *w;
+
+    QLIST_FOREACH(w, &bs->write_watches, next) {
+        if (w != self && offset < w->offset + w->bytes &&
+            w->offset < offset + bytes) {
+            w->overlapped = true;
+        }
+    }
+}
+
 /*
  * Register [offset, offset+bytes) and wait until no conflicting request is
  * in flight: serialising requests conflict with everything overlapping,
@@ -80,17 +104,16 @@ static bool tracked_overlaps(BdrvTrackedRequest *a, int64_t offset,
 static void coroutine_fn tracked_request_begin(BlockDriverState *bs,
                                                BdrvTrackedRequest *req,
                                                int64_t offset, int64_t bytes,
-                                               bool serialising)
+                                               bool is_write, bool serialising)
 {
     BdrvTrackedRequest *other;
     bool waited;
 
-    req->offset = offset;
-    req->bytes = bytes;
-    req->serialising = serialising;
-    qemu_co_queue_init(&req->wait_queue);
     do {
         waited = false;
+        if (!serialising && !bs->serialising_in_flight) {
+            break;              /* nothing can conflict: skip the scan */
+        }
         QLIST_FOREACH(other, &bs->tracked_requests, next) {
             if ((serialising || other->serialising) &&
                 tracked_overlaps(other, offset, bytes)) {
@@ -100,9 +123,9 @@ static void coroutine_fn tracked_request_begin(BlockDriverState *bs,
             }
         }
     } while (waited);
-    QLIST_INSERT_HEAD(&bs->tracked_requests, req, next);
-    if (serialising) {
-        bs->serialising_in_flight++;
+    tracked_request_insert(bs, req, offset, bytes, is_write, serialising);
+    if (is_write) {
+        write_watches_mark(bs, offset, bytes, NULL);
     }
 }
 
@@ -113,6 +136,56 @@ static void tracked_request_end(BlockDriverState *bs, BdrvTrackedRequest *req)
     }
     QLIST_REMOVE(req, next);
     qemu_co_queue_restart_all(&req->wait_queue);
+}
+
+/* ---------- Write watches ---------- */
+
+void bdrv_write_watch_begin(BlockDriverState *bs, BdrvWriteWatch *w,
+                            int64_t offset, int64_t bytes)
+{
+    BdrvTrackedRequest *req;
+
+    w->offset = offset;
+    w->bytes = bytes;
+    w->overlapped = false;
+    w->fenced = false;
+    /* A write in flight may land on some children before the read. */
+    QLIST_FOREACH(req, &bs->tracked_requests, next) {
+        if (req->is_write && tracked_overlaps(req, offset, bytes)) {
+            w->overlapped = true;
+            break;
+        }
+    }
+    QLIST_INSERT_HEAD(&bs->write_watches, w, next);
+}
+
+bool bdrv_write_watch_fence(BlockDriverState *bs, BdrvWriteWatch *w)
+{
+    assert(!w->fenced);
+    if (w->overlapped) {
+        return false;
+    }
+    /*
+     * Every write that overlapped since begin marked the watch, so none
+     * is in flight now and the fence goes in without waiting (waiting
+     * would let a write slip in).  Reads in flight may finish: they see
+     * the old data or the repaired, both what the vote saw.  The fence
+     * counts as a write for other watches, so that they do not repair
+     * the same range with what they read before it.
+     */
+    tracked_request_insert(bs, &w->fence, w->offset, w->bytes, true, true);
+    write_watches_mark(bs, w->offset, w->bytes, w);
+    w->fenced = true;
+    return true;
+}
+
+void bdrv_write_watch_end(BlockDriverState *bs, BdrvWriteWatch *w)
+{
+    if (w->fenced) {
+        tracked_request_end(bs, &w->fence);
+        w->fenced = false;
+    }
+    QLIST_REMOVE(w, next);
 }
 
 /* ---------- Reads ---------- */
@@ -190,7 +263,7 @@ int coroutine_fn bdrv_co_preadv(BdrvChild *child, int64_t offset,
     tail = (offset + bytes) % align;
     if (align == 1 || (!head && !tail)) {
         if (bs->serialising_in_flight) {
-            tracked_request_begin(bs, &req, offset, bytes, false);
+            tracked_request_begin(bs, &req, offset, bytes, false, false);
             ret = bdrv_aligned_preadv(bs, offset, bytes, qiov, flags);
             tracked_request_end(bs, &req);
         } else {
@@ -208,7 +281,7 @@ int coroutine_fn bdrv_co_preadv(BdrvChild *child, int64_t offset,
             goto out;
         }
         qemu_iovec_init_buf(&bqiov, buf, alen);
-        tracked_request_begin(bs, &req, aoff, alen, false);
+        tracked_request_begin(bs, &req, aoff, alen, false, false);
         ret = bdrv_aligned_preadv(bs, aoff, alen, &bqiov, flags);
         tracked_request_end(bs, &req);
         if (ret == 0) {
@@ -381,7 +454,7 @@ static int coroutine_fn bdrv_co_pwritev_rmw(BlockDriverState *bs,
     if (!buf) {
         return -ENOMEM;
     }
-    tracked_request_begin(bs, &req, aoff, alen, true);
+    tracked_request_begin(bs, &req, aoff, alen, true, true);
 
     qemu_iovec_init_buf(&bqiov, buf, align);
     if (head) {
@@ -458,13 +531,10 @@ static int coroutine_fn bdrv_co_do_pwritev(BlockDriverState *bs,
     align = bs->bl.request_alignment ? bs->bl.request_alignment : 1;
     if (align == 1 || (QEMU_IS_ALIGNED(offset, align) &&
                        QEMU_IS_ALIGNED(bytes, align))) {
-        if (bs->serialising_in_flight) {
-            tracked_request_begin(bs, &req, offset, bytes, false);
-            ret = bdrv_aligned_pwritev(bs, offset, bytes, qiov, flags);
-            tracked_request_end(bs, &req);
-        } else {
-            ret = bdrv_aligned_pwritev(bs, offset, bytes, qiov, flags);
-        }
+        /* Always tracked: write watches look for writes in flight. */
+        tracked_request_begin(bs, &req, offset, bytes, true, false);
+        ret = bdrv_aligned_pwritev(bs, offset, bytes, qiov, flags);
+        tracked_request_end(bs, &req);
     } else if (flags & BDRV_REQ_ZERO_WRITE) {
         ret = bdrv_co_do_zero_pwritev(bs, offset, bytes, flags);
     } else {
@@ -499,7 +569,7 @@ static int coroutine_fn bdrv_co_do_zero_pwritev(BlockDriverState *bs,
     {
         BdrvTrackedRequest req;
         tracked_request_begin(bs, &req, first_aligned,
-                              last_aligned - first_aligned, false);
+                              last_aligned - first_aligned, true, false);
         ret = bdrv_aligned_pwritev(bs, first_aligned,
                                    last_aligned - first_aligned, NULL,
                                    flags | BDRV_REQ_ZERO_WRITE);
@@ -583,6 +653,7 @@ int coroutine_fn bdrv_co_pdiscard(BdrvChild *child, int64_t offset,
                                   int64_t bytes)
 {
     BlockDriverState *bs = child->bs;
+    BdrvTrackedRequest req;
     int ret;
 
     if (!bs->drv) {
@@ -601,7 +672,9 @@ int coroutine_fn bdrv_co_pdiscard(BdrvChild *child, int64_t offset,
         return 0;
     }
     bdrv_inc_in_flight(bs);
+    tracked_request_begin(bs, &req, offset, bytes, true, false);
     ret = bdrv_co_pdiscard_pieces(bs, offset, bytes);
+    tracked_request_end(bs, &req);
     bs->write_gen++;
     bdrv_dec_in_flight(bs);
     return ret;

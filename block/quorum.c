@@ -68,6 +68,7 @@ struct QuorumAIOCB {
     int count;                  /* child requests finished */
     int success_count;
     int rewrite_count;          /* correcting writes still running */
+    BdrvWriteWatch *watch;      /* reads with rewrite-corrupted */
     int vote_ret;
     QuorumChildRequest inline_qcrs[QUORUM_INLINE_CHILDREN];
 };
@@ -94,6 +95,7 @@ typedef struct QuorumChildStats {
     uint64_t errors[3];         /* by QuorumOpType */
     uint64_t mismatches;
     uint64_t repaired_bytes;
+    uint64_t repairs_skipped;   /* a write overlapped the read */
     QuorumBadRange log[QUORUM_BAD_RANGE_LOG];   /* ring */
     uint64_t nb_logged;
 } QuorumChildStats;
@@ -159,6 +161,7 @@ bool quorum_query_stats(BlockDriverState *bs, QDict **out, Error **errp)
         qdict_put_int(c, "flush-errors", st->errors[QUORUM_OP_TYPE_FLUSH]);
         qdict_put_int(c, "mismatches", st->mismatches);
         qdict_put_int(c, "repaired-bytes", st->repaired_bytes);
+        qdict_put_int(c, "repairs-skipped", st->repairs_skipped);
         for (uint64_t n = first; n < st->nb_logged; n++) {
             QuorumBadRange *r = &st->log[n % QUORUM_BAD_RANGE_LOG];
             QDict *d = qdict_new();
@@ -233,6 +236,7 @@ static void quorum_aio_init(QuorumAIOCB *acb, BlockDriverState *bs,
     acb->num_children = n;
     acb->count = acb->success_count = acb->rewrite_count = 0;
     acb->vote_ret = 0;
+    acb->watch = NULL;
     acb->qcrs = n <= QUORUM_INLINE_CHILDREN ? acb->inline_qcrs :
                 g_new(QuorumChildRequest, n);
     for (int i = 0; i < n; i++) {
@@ -415,19 +419,36 @@ static int coroutine_fn quorum_vote_versions(QuorumAIOCB *acb)
                 quorum_report_bad(acb->bs, s->children[i],
                                   QUORUM_OP_TYPE_READ, acb->offset,
                                   acb->bytes, 0);
-                acb->rewrite_count += s->rewrite_corrupted;
+                acb->rewrite_count += acb->watch != NULL;
             }
         }
     }
-    if (acb->rewrite_count) {
-        /* Count first, then start: a rewrite may finish synchronously. */
-        for (int v = vote.nb_versions - 1; v >= 0; v--) {
-            for (int i = n - 1; i >= 0 && v != winner; i--) {
-                if (vote.version_of[i] == v) {
-                    qemu_coroutine_enter(
-                        qemu_coroutine_create(quorum_rewrite_entry,
-                                              &acb->qcrs[i]));
-                }
+    if (!acb->rewrite_count) {
+        goto out;
+    }
+    /*
+     * A write that overlapped the read may have landed on the losers
+     * first: then they hold newer data than the winner, and rewriting
+     * them would revert an acknowledged write.  Repair only when no write
+     * touched the range, and hold new writes off until the repair is on
+     * the children; the next read (or a scrub) repairs what is skipped.
+     */
+    if (!bdrv_write_watch_fence(acb->bs, acb->watch)) {
+        for (int i = 0; i < n; i++) {
+            if (vote.version_of[i] >= 0 && vote.version_of[i] != winner) {
+                quorum_child_stats(s, s->children[i])->repairs_skipped++;
+            }
+        }
+        acb->rewrite_count = 0;
+        goto out;
+    }
+    /* Count first, then start: a rewrite may finish synchronously. */
+    for (int v = vote.nb_versions - 1; v >= 0; v--) {
+        for (int i = n - 1; i >= 0 && v != winner; i--) {
+            if (vote.version_of[i] == v) {
+                qemu_coroutine_enter(
+                    qemu_coroutine_create(quorum_rewrite_entry,
+                                          &acb->qcrs[i]));
             }
         }
     }
@@ -506,6 +527,7 @@ static int coroutine_fn quorum_read_all(QuorumAIOCB *acb)
     size_t stride = QEMU_ALIGN_UP((size_t)acb->bytes, align);
     size_t capacity = 0;
     uint8_t *buf = NULL;
+    BdrvWriteWatch watch;
     int ret;
 
     if (n > 1) {
@@ -522,10 +544,18 @@ static int coroutine_fn quorum_read_all(QuorumAIOCB *acb)
                             acb->bytes);
     }
 
+    /* Before the children read: a write from now on voids a repair. */
+    if (s->rewrite_corrupted) {
+        acb->watch = &watch;
+        bdrv_write_watch_begin(acb->bs, &watch, acb->offset, acb->bytes);
+    }
     quorum_fan_out(acb, quorum_read_entry);
     ret = quorum_vote(acb);
     while (acb->rewrite_count) {
         qemu_coroutine_yield();
+    }
+    if (acb->watch) {
+        bdrv_write_watch_end(acb->bs, &watch);
     }
     if (buf) {
         quorum_put_bounce(s, buf, capacity);

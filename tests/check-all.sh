@@ -8,7 +8,8 @@
 #   unit      meson test -C DIR --print-errorlogs
 #   iotests   tests/qemu-iotests/check --build-dir DIR
 #   diff      tests/diff/run --build-dir DIR      (skipped with --no-diff)
-#   qmp, nbd, nbd-server   tests/SUITE/run --build-dir DIR, when present
+#   qmp, nbd, nbd-server, nbd-events, tls, stress, netns, vm
+#             tests/SUITE/run --build-dir DIR, when present
 #
 # Exit status: 0 if nothing failed, 1 otherwise.
 
@@ -29,7 +30,7 @@ while [ $# -gt 0 ]; do
     --no-unit) run_unit=0; shift ;;
     --no-iotests) run_iotests=0; shift ;;
     -h|--help)
-        sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
         exit 0 ;;
     *) echo "check-all.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
@@ -144,7 +145,7 @@ fi
 
 # ------------------------------------------------------- protocol suites
 # Each tests/SUITE/run takes --build-dir and ends with a summary line.
-for suite in qmp nbd nbd-server nbd-events tls netns vm; do
+for suite in qmp nbd nbd-server nbd-events tls stress netns vm; do
     runner="$srcdir/tests/$suite/run"
     [ -x "$runner" ] || continue
     banner "$suite tests (tests/$suite/run --build-dir $build)"

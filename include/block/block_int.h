@@ -164,7 +164,29 @@ struct BlockDriver {
     BlockDriver *next_driver;
 };
 
-typedef struct BdrvTrackedRequest BdrvTrackedRequest;
+/* A request registered by range on the node it runs on (block/io.c). */
+typedef struct BdrvTrackedRequest {
+    int64_t offset;             /* aligned range the request touches */
+    int64_t bytes;
+    bool is_write;              /* changes data: write, zeroes, discard */
+    bool serialising;           /* conflicts with everything overlapping */
+    CoQueue wait_queue;         /* requests waiting for this one */
+    QLIST_ENTRY(BdrvTrackedRequest) next;
+} BdrvTrackedRequest;
+
+/*
+ * Watches a range of a node for writes, so that a driver that writes back
+ * data it read earlier (quorum's repair of a losing child) never lands
+ * after a newer write to the same bytes.  See bdrv_write_watch_begin().
+ */
+typedef struct BdrvWriteWatch {
+    int64_t offset;
+    int64_t bytes;
+    bool overlapped;            /* a write to the range ran since begin */
+    bool fenced;                /* @fence holds off overlapping requests */
+    BdrvTrackedRequest fence;
+    QLIST_ENTRY(BdrvWriteWatch) next;
+} BdrvWriteWatch;
 
 struct BlockDriverState {
     BlockDriver *drv;
@@ -192,9 +214,13 @@ struct BlockDriverState {
     unsigned in_flight;           /* requests not yet completed */
     uint64_t write_gen;           /* bumped by every completed write */
     uint64_t flushed_gen;         /* write_gen at the last good flush */
-    /* Requests that must not overlap (read-modify-write), by range. */
+    /*
+     * Requests by range: every write, and reads while a serialising
+     * request (read-modify-write, a repair fence) is in flight.
+     */
     QLIST_HEAD(, BdrvTrackedRequest) tracked_requests;
     unsigned serialising_in_flight;
+    QLIST_HEAD(, BdrvWriteWatch) write_watches;
     QTAILQ_ENTRY(BlockDriverState) node_list;
 };
 
@@ -209,6 +235,20 @@ void bdrv_default_perms(BlockDriverState *bs, BdrvChild *c, unsigned role,
 int bdrv_update_perms(BlockDriverState *bs, Error **errp);
 /* May a parent take @perm on @bs?  QEMU's messages when not. */
 bool bdrv_check_write_perm(BlockDriverState *bs, uint64_t perm, Error **errp);
+/*
+ * Write watches, for drivers that write back data they read (repairs).
+ * begin: from now on, note any write to [offset, offset+bytes) of @bs;
+ *   a write already in flight there counts too.
+ * fence: if no write touched the range since begin, hold off every new
+ *   overlapping request on @bs until end and return true; the caller may
+ *   then write what it read.  Otherwise return false: what it read may be
+ *   older than what a caller was told is written, so it must not write it.
+ * end: drop the watch and its fence.  Never yields.
+ */
+void bdrv_write_watch_begin(BlockDriverState *bs, BdrvWriteWatch *w,
+                            int64_t offset, int64_t bytes);
+bool bdrv_write_watch_fence(BlockDriverState *bs, BdrvWriteWatch *w);
+void bdrv_write_watch_end(BlockDriverState *bs, BdrvWriteWatch *w);
 /* Recompute bs->bl from the children and the driver. */
 bool bdrv_refresh_limits(BlockDriverState *bs, Error **errp);
 /* Re-read the length from the driver into bs->total_sectors. */
