@@ -336,6 +336,11 @@ static void coroutine_fn convert_co_copy(void *opaque)
 
     s->running++;
     buf = qemu_blockalign(blk_bs(s->target), s->buf_size);
+    /*
+     * A source that leaves reads untouched (null-co without read-zeroes)
+     * then yields zeroes, not whatever the allocator had there.
+     */
+    memset(buf, 0, s->buf_size);
 
     for (;;) {
         int64_t offset, n;
