@@ -1268,6 +1268,8 @@ int bdrv_refresh_total_sectors(BlockDriverState *bs, int64_t hint)
     if (!bs->drv) {
         return -ENOMEDIUM;
     }
+    /* After a truncate: what was data may now be a hole, or gone. */
+    bdrv_bsc_invalidate(bs, 0, INT64_MAX);
     if (hint >= 0) {
         bs->total_sectors = DIV_ROUND_UP(hint, BDRV_SECTOR_SIZE);
         return 0;

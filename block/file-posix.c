@@ -1091,14 +1091,16 @@ static int coroutine_fn raw_co_block_status(BlockDriverState *bs,
         *pnum = bytes;
         ret = BDRV_BLOCK_DATA;
     } else if (data == offset) {
-        /* Data up to the hole; a partial block at EOF rounds up. */
+        /*
+         * Data up to the hole; a partial block at EOF rounds up.  The
+         * whole extent, past @bytes: block/io.c caches it and clamps.
+         */
         *pnum = QEMU_ALIGN_UP(hole - offset, align);
         ret = BDRV_BLOCK_DATA;
     } else {
-        *pnum = data - offset;
+        *pnum = MIN(data - offset, bytes);
         ret = BDRV_BLOCK_ZERO;
     }
-    *pnum = MIN(*pnum, bytes);
     *map = offset;
     *file = bs;
     return ret | BDRV_BLOCK_OFFSET_VALID;

@@ -88,7 +88,8 @@ struct BlockDriver {
     int coroutine_fn (*bdrv_co_flush_to_os)(BlockDriverState *bs);
     /*
      * Status of [offset, offset+bytes): BDRV_BLOCK_* flags, *pnum bytes
-     * with the same status, *map and *file where OFFSET_VALID.
+     * with the same status, *map and *file where OFFSET_VALID.  *pnum may
+     * run past @bytes (the whole extent); block/io.c clamps it.
      */
     int coroutine_fn (*bdrv_co_block_status)(BlockDriverState *bs,
                                              bool want_zero, int64_t offset,
@@ -188,6 +189,18 @@ typedef struct BdrvWriteWatch {
     QLIST_ENTRY(BdrvWriteWatch) next;
 } BdrvWriteWatch;
 
+/*
+ * Block-status cache (block/io.c): a few ranges that the node's driver
+ * reported as data stored in the node itself at the same offset.  Only
+ * "data" is ever cached, so a stale entry can make a read do more work,
+ * never skip one.  Write-zeroes, discard and truncate invalidate.
+ */
+#define BDRV_BSC_SLOTS 4
+typedef struct BdrvDataRegion {
+    int64_t start;
+    int64_t end;                /* exclusive; empty when end <= start */
+} BdrvDataRegion;
+
 struct BlockDriverState {
     BlockDriver *drv;
     void *opaque;                 /* driver state, drv->instance_size bytes */
@@ -221,6 +234,9 @@ struct BlockDriverState {
     QLIST_HEAD(, BdrvTrackedRequest) tracked_requests;
     unsigned serialising_in_flight;
     QLIST_HEAD(, BdrvWriteWatch) write_watches;
+    BdrvDataRegion bsc[BDRV_BSC_SLOTS]; /* known data, see BdrvDataRegion */
+    unsigned bsc_next;            /* slot the next fill replaces */
+    uint64_t bsc_gen;             /* bumped by every invalidation */
     QTAILQ_ENTRY(BlockDriverState) node_list;
 };
 
@@ -249,6 +265,8 @@ void bdrv_write_watch_begin(BlockDriverState *bs, BdrvWriteWatch *w,
                             int64_t offset, int64_t bytes);
 bool bdrv_write_watch_fence(BlockDriverState *bs, BdrvWriteWatch *w);
 void bdrv_write_watch_end(BlockDriverState *bs, BdrvWriteWatch *w);
+/* Forget what the block-status cache knows about [offset, offset+bytes). */
+void bdrv_bsc_invalidate(BlockDriverState *bs, int64_t offset, int64_t bytes);
 /* Recompute bs->bl from the children and the driver. */
 bool bdrv_refresh_limits(BlockDriverState *bs, Error **errp);
 /* Re-read the length from the driver into bs->total_sectors. */
