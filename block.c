@@ -365,13 +365,22 @@ void bdrv_default_perms(BlockDriverState *bs, BdrvChild *c, unsigned role,
     }
 }
 
-/* What a node with no parents yet assumes its users will want. */
-static void bdrv_default_parent_perms(BlockDriverState *bs, uint64_t *perm,
-                                      uint64_t *shared)
+/*
+ * What the parents of @bs take together and let others take.  As in
+ * QEMU, permissions come only from parents: a node nothing uses holds
+ * none, whatever its read-only flag says.
+ */
+void bdrv_get_cumulative_perm(BlockDriverState *bs, uint64_t *perm,
+                              uint64_t *shared)
 {
-    *perm = BLK_PERM_CONSISTENT_READ |
-            (bdrv_is_read_only(bs) ? 0 : BLK_PERM_WRITE);
+    BdrvChild *p;
+
+    *perm = 0;
     *shared = BLK_PERM_ALL;
+    QLIST_FOREACH(p, &bs->parents, next_parent) {
+        *perm |= p->perm;
+        *shared &= p->shared_perm;
+    }
 }
 
 /*
@@ -381,21 +390,14 @@ static void bdrv_default_parent_perms(BlockDriverState *bs, uint64_t *perm,
  */
 int bdrv_update_perms(BlockDriverState *bs, Error **errp)
 {
-    uint64_t perm = 0, shared = BLK_PERM_ALL;
-    BdrvChild *p, *c;
+    uint64_t perm, shared;
+    BdrvChild *c;
     int ret;
 
     if (!bs->drv) {
         return 0;
     }
-    if (QLIST_EMPTY(&bs->parents)) {
-        bdrv_default_parent_perms(bs, &perm, &shared);
-    } else {
-        QLIST_FOREACH(p, &bs->parents, next_parent) {
-            perm |= p->perm;
-            shared &= p->shared_perm;
-        }
-    }
+    bdrv_get_cumulative_perm(bs, &perm, &shared);
     if (bs->drv->bdrv_check_perm) {
         ret = bs->drv->bdrv_check_perm(bs, perm, shared, errp);
         if (ret < 0) {
@@ -461,19 +463,23 @@ static bool bdrv_is_descendant(BlockDriverState *haystack,
     return false;
 }
 
-BdrvChild *bdrv_attach_child(BlockDriverState *parent,
-                             BlockDriverState *child_bs,
-                             const char *child_name,
-                             const BdrvChildClass *child_class,
-                             unsigned role, Error **errp)
+/*
+ * Attach @child_bs to a parent that is not a node (a BlockBackend, an
+ * export, a job), taking @perm and sharing @shared: QEMU's
+ * bdrv_root_attach_child().  @opaque is the parent, for @child_class.
+ * The child's reference passes to the edge, also on failure.
+ */
+BdrvChild *bdrv_root_attach_child(BlockDriverState *child_bs,
+                                  const char *child_name,
+                                  const BdrvChildClass *child_class,
+                                  unsigned role, uint64_t perm,
+                                  uint64_t shared, void *opaque,
+                                  Error **errp)
 {
     BdrvChild *c;
-    BdrvChild *last = NULL, *it;
-    uint64_t parent_perm;
 
-    if (parent->drv && bdrv_is_descendant(child_bs, parent)) {
-        error_setg(errp, "Making '%s' a %s child of '%s' would create a cycle",
-                   child_bs->node_name, child_name, parent->node_name);
+    if (!bdrv_check_write_perm(child_bs, perm, errp)) {
+        bdrv_unref(child_bs);
         return NULL;
     }
     c = g_new0(BdrvChild, 1);
@@ -481,36 +487,100 @@ BdrvChild *bdrv_attach_child(BlockDriverState *parent,
     c->name = g_strdup(child_name);
     c->klass = child_class;
     c->role = role;
-    c->opaque = parent;
-    /*
-     * What the parent needs from the child, given what the parent itself
-     * is asked for (or, still without parents, will likely be asked).
-     */
-    if (parent->drv && parent->drv->bdrv_child_perm) {
-        uint64_t parent_shared = BLK_PERM_ALL;
-        BdrvChild *pp;
-
-        if (QLIST_EMPTY(&parent->parents)) {
-            bdrv_default_parent_perms(parent, &parent_perm, &parent_shared);
-        } else {
-            parent_perm = 0;
-            QLIST_FOREACH(pp, &parent->parents, next_parent) {
-                parent_perm |= pp->perm;
-                parent_shared &= pp->shared_perm;
-            }
-        }
-        parent->drv->bdrv_child_perm(parent, c, role, parent_perm,
-                                     parent_shared, &c->perm,
-                                     &c->shared_perm);
-    } else {
-        c->perm = BLK_PERM_CONSISTENT_READ;
-        c->shared_perm = BLK_PERM_ALL;
-    }
-    if (!bdrv_check_write_perm(child_bs, c->perm, errp)) {
+    c->opaque = opaque;
+    c->perm = perm;
+    c->shared_perm = shared;
+    QLIST_INSERT_HEAD(&child_bs->parents, c, next_parent);
+    if (bdrv_update_perms(child_bs, errp) < 0) {
+        QLIST_REMOVE(c, next_parent);
         g_free(c->name);
         g_free(c);
+        /* Back to what the remaining parents take. */
+        bdrv_update_perms(child_bs, NULL);
+        bdrv_unref(child_bs);
         return NULL;
     }
+    return c;
+}
+
+/* Drop an edge from bdrv_root_attach_child() and its reference. */
+void bdrv_root_unref_child(BdrvChild *child)
+{
+    BlockDriverState *bs;
+
+    if (!child) {
+        return;
+    }
+    bs = child->bs;
+    QLIST_REMOVE(child, next_parent);
+    if (bs->refcnt > 1) {
+        bdrv_update_perms(bs, NULL);
+    }
+    g_free(child->name);
+    g_free(child);
+    bdrv_unref(bs);
+}
+
+/* Change what a root edge takes; on failure nothing changes. */
+int bdrv_child_set_perm(BdrvChild *c, uint64_t perm, uint64_t shared,
+                        Error **errp)
+{
+    uint64_t old_perm = c->perm, old_shared = c->shared_perm;
+    int ret;
+
+    if (!bdrv_check_write_perm(c->bs, perm, errp)) {
+        return -EPERM;
+    }
+    c->perm = perm;
+    c->shared_perm = shared;
+    ret = bdrv_update_perms(c->bs, errp);
+    if (ret < 0) {
+        c->perm = old_perm;
+        c->shared_perm = old_shared;
+        bdrv_update_perms(c->bs, NULL);
+    }
+    return ret;
+}
+
+/*
+ * Attach @child_bs below the node @parent.  What the edge takes follows
+ * from what @parent's own parents take now (nothing, while it has none),
+ * through the driver's bdrv_child_perm.  The caller keeps its reference
+ * on failure.
+ */
+BdrvChild *bdrv_attach_child(BlockDriverState *parent,
+                             BlockDriverState *child_bs,
+                             const char *child_name,
+                             const BdrvChildClass *child_class,
+                             unsigned role, Error **errp)
+{
+    BdrvChild *c, *last = NULL, *it;
+    uint64_t perm = 0, shared = BLK_PERM_ALL;
+    uint64_t parent_perm, parent_shared;
+
+    if (bdrv_is_descendant(child_bs, parent)) {
+        error_setg(errp, "Making '%s' a %s child of '%s' would create a cycle",
+                   child_bs->node_name, child_name, parent->node_name);
+        return NULL;
+    }
+    if (parent->drv && parent->drv->bdrv_child_perm) {
+        /* The role and name are all bdrv_child_perm may look at. */
+        BdrvChild tmp = { .bs = child_bs, .name = (char *)child_name,
+                          .klass = child_class, .role = role,
+                          .opaque = parent };
+
+        bdrv_get_cumulative_perm(parent, &parent_perm, &parent_shared);
+        parent->drv->bdrv_child_perm(parent, &tmp, role, parent_perm,
+                                     parent_shared, &perm, &shared);
+    }
+    bdrv_ref(child_bs);
+    c = bdrv_root_attach_child(child_bs, child_name, child_class, role,
+                               perm, shared, parent, errp);
+    if (!c) {
+        return NULL;
+    }
+    /* The edge holds its own reference; the caller's passes to it. */
+    bdrv_unref(child_bs);
     /* Append, so children keep their order. */
     QLIST_FOREACH(it, &parent->children, next) {
         last = it;
@@ -520,38 +590,19 @@ BdrvChild *bdrv_attach_child(BlockDriverState *parent,
     } else {
         QLIST_INSERT_HEAD(&parent->children, c, next);
     }
-    QLIST_INSERT_HEAD(&child_bs->parents, c, next_parent);
-    if (bdrv_update_perms(child_bs, errp) < 0) {
-        QLIST_REMOVE(c, next);
-        QLIST_REMOVE(c, next_parent);
-        g_free(c->name);
-        g_free(c);
-        /* Back to what the remaining parents take. */
-        bdrv_update_perms(child_bs, NULL);
-        return NULL;
-    }
     return c;
 }
 
 void bdrv_unref_child(BlockDriverState *parent, BdrvChild *child)
 {
-    BlockDriverState *bs;
-
     if (!child) {
         return;
     }
-    bs = child->bs;
     QLIST_REMOVE(child, next);
-    QLIST_REMOVE(child, next_parent);
     if (parent->file == child) {
         parent->file = NULL;
     }
-    if (bs->refcnt > 1) {
-        bdrv_update_perms(bs, NULL);
-    }
-    g_free(child->name);
-    g_free(child);
-    bdrv_unref(bs);
+    bdrv_root_unref_child(child);
 }
 
 /* Options a child inherits from its parent when it does not set them. */

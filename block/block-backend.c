@@ -8,8 +8,7 @@
 #include "block/block_int.h"
 
 struct BlockBackend {
-    BdrvChild *root;
-    BlockDriverState root_parent;   /* dummy parent that owns the root edge */
+    BdrvChild *root;                /* opaque: this BlockBackend */
     bool enable_write_cache;
     unsigned in_flight;
     int refcnt;
@@ -37,32 +36,19 @@ static const BdrvChildClass child_root = {
     .parent_is_bds = false,
 };
 
+/* A backend over @bs taking @perm; the caller keeps its reference. */
 static BlockBackend *blk_attach(BlockDriverState *bs, uint64_t perm,
-                               Error **errp)
+                                uint64_t shared, Error **errp)
 {
-    BlockBackend *blk;
-
-    if (!bdrv_check_write_perm(bs, perm, errp)) {
-        return NULL;
-    }
-    blk = g_new0(BlockBackend, 1);
+    BlockBackend *blk = g_new0(BlockBackend, 1);
 
     blk->refcnt = 1;
     blk->enable_write_cache = true;
-    QLIST_INIT(&blk->root_parent.children);
-    QLIST_INIT(&blk->root_parent.parents);
-    g_strlcpy(blk->root_parent.node_name, "", sizeof(blk->root_parent.node_name));
-    blk->root = bdrv_attach_child(&blk->root_parent, bs, "root", &child_root,
-                                  BDRV_CHILD_DATA | BDRV_CHILD_PRIMARY, errp);
+    bdrv_ref(bs);
+    blk->root = bdrv_root_attach_child(bs, "root", &child_root,
+                                       BDRV_CHILD_DATA | BDRV_CHILD_PRIMARY,
+                                       perm, shared, blk, errp);
     if (!blk->root) {
-        g_free(blk);
-        return NULL;
-    }
-    blk->root->opaque = blk;
-    blk->root->perm = perm;
-    if (bdrv_update_perms(bs, errp) < 0) {
-        bdrv_ref(bs);           /* the caller still owns its reference */
-        bdrv_unref_child(&blk->root_parent, blk->root);
         g_free(blk);
         return NULL;
     }
@@ -78,28 +64,19 @@ BlockBackend *blk_new_open(const char *filename, const char *reference,
     if (!bs) {
         return NULL;
     }
-    /* A backend opened for writing needs a writable root. */
+    /* A backend opened for writing takes WRITE; to resize, RESIZE. */
     blk = blk_attach(bs, BLK_PERM_CONSISTENT_READ |
-                     ((flags & BDRV_O_RDWR) ? BLK_PERM_WRITE : 0), errp);
-    if (!blk) {
-        bdrv_unref(bs);
-    }
+                     ((flags & BDRV_O_RDWR) ? BLK_PERM_WRITE : 0) |
+                     ((flags & BDRV_O_RESIZE) ? BLK_PERM_RESIZE : 0),
+                     BLK_PERM_ALL, errp);
+    bdrv_unref(bs);             /* the backend holds the node now */
     return blk;
 }
 
 BlockBackend *blk_new_with_bs(BlockDriverState *bs, uint64_t perm,
                               uint64_t shared_perm, Error **errp)
 {
-    BlockBackend *blk;
-
-    bdrv_ref(bs);
-    blk = blk_attach(bs, perm, errp);
-    if (!blk) {
-        bdrv_unref(bs);
-        return NULL;
-    }
-    blk->root->shared_perm = shared_perm;
-    return blk;
+    return blk_attach(bs, perm, shared_perm, errp);
 }
 
 void blk_unref(BlockBackend *blk)
@@ -113,7 +90,7 @@ void blk_unref(BlockBackend *blk)
         bdrv_drain(bs);
         /* Unflushed data must reach the disk before the graph goes away. */
         bdrv_flush(bs);
-        bdrv_unref_child(&blk->root_parent, blk->root);
+        bdrv_root_unref_child(blk->root);
     }
     g_free(blk);
 }
@@ -164,24 +141,7 @@ int blk_set_perm(BlockBackend *blk, uint64_t perm, uint64_t shared_perm,
         error_setg(errp, "Block node is read-only");
         return -EPERM;
     }
-    if (!bdrv_check_write_perm(blk->root->bs, perm, errp)) {
-        return -EPERM;
-    }
-    {
-        uint64_t old_perm = blk->root->perm;
-        uint64_t old_shared = blk->root->shared_perm;
-        int ret;
-
-        blk->root->perm = perm;
-        blk->root->shared_perm = shared_perm;
-        ret = bdrv_update_perms(blk->root->bs, errp);
-        if (ret < 0) {
-            blk->root->perm = old_perm;
-            blk->root->shared_perm = old_shared;
-            bdrv_update_perms(blk->root->bs, NULL);
-        }
-        return ret;
-    }
+    return bdrv_child_set_perm(blk->root, perm, shared_perm, errp);
 }
 
 int64_t blk_getlength(BlockBackend *blk)
@@ -488,20 +448,8 @@ typedef struct BlkTruncate {
 static void coroutine_fn blk_truncate_entry(void *opaque)
 {
     BlkTruncate *t = opaque;
-    BlockDriverState *bs = blk_bs(t->blk);
 
-    if (!bs->drv->bdrv_co_truncate) {
-        error_setg(t->errp, "Image format driver does not support resize");
-        t->ret = -ENOTSUP;
-    } else if (bs->read_only) {
-        error_setg(t->errp, "Image is read-only");
-        t->ret = -EACCES;
-    } else {
-        t->ret = bs->drv->bdrv_co_truncate(bs, t->offset, t->exact, t->errp);
-        if (t->ret == 0) {
-            bdrv_refresh_total_sectors(bs, t->offset);
-        }
-    }
+    t->ret = bdrv_co_truncate(t->blk->root, t->offset, t->exact, t->errp);
     t->done = true;
 }
 

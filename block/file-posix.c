@@ -454,21 +454,10 @@ int raw_open_common(BlockDriverState *bs, QDict *options, int flags,
     bs->supported_zero_flags = BDRV_REQ_MAY_UNMAP | BDRV_REQ_NO_FALLBACK;
 
     /*
-     * Lock for what a plain user of the image takes until block.c tells
-     * the real permissions (check/set_perm), so that a conflict shows
-     * up at open time as in QEMU.
+     * No lock bytes yet: as in QEMU, a node holds permissions only for
+     * its parents, and block.c tells them through check/set_perm.
      */
-    if (s->use_lock) {
-        uint64_t perm = BLK_PERM_CONSISTENT_READ |
-                        ((flags & BDRV_O_RDWR) ? BLK_PERM_WRITE : 0);
-
-        g_strlcpy(bs->filename, filename, sizeof(bs->filename));
-        ret = raw_check_perm(bs, perm, BLK_PERM_ALL, errp);
-        if (ret < 0) {
-            goto fail;
-        }
-        raw_set_perm(bs, perm, BLK_PERM_ALL);
-    }
+    g_strlcpy(bs->filename, filename, sizeof(bs->filename));
     return 0;
 
 fail:

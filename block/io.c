@@ -589,10 +589,39 @@ static int coroutine_fn bdrv_co_do_zero_pwritev(BlockDriverState *bs,
     return ret;
 }
 
+/*
+ * A parent writes through @child only with the permission it took: WRITE,
+ * or WRITE_UNCHANGED for data that stays the same, and RESIZE to write
+ * past the end (which grows the node).  QEMU asserts this in
+ * bdrv_co_write_req_prepare(); a request that breaks it fails here.
+ */
+static int bdrv_check_write_req(BdrvChild *child, int64_t offset,
+                                int64_t bytes, BdrvRequestFlags flags)
+{
+    BlockDriverState *bs = child->bs;
+    int64_t end = bytes > INT64_MAX - offset ? INT64_MAX : offset + bytes;
+
+    if (!(child->perm & BLK_PERM_WRITE) &&
+        !((flags & BDRV_REQ_WRITE_UNCHANGED) &&
+          (child->perm & BLK_PERM_WRITE_UNCHANGED))) {
+        return -EPERM;
+    }
+    if (end > bs->total_sectors * BDRV_SECTOR_SIZE &&
+        !(child->perm & BLK_PERM_RESIZE)) {
+        return -EPERM;
+    }
+    return 0;
+}
+
 int coroutine_fn bdrv_co_pwritev(BdrvChild *child, int64_t offset,
                                  int64_t bytes, QEMUIOVector *qiov,
                                  BdrvRequestFlags flags)
 {
+    int ret = bdrv_check_write_req(child, offset, bytes, flags);
+
+    if (ret < 0) {
+        return ret;
+    }
     if (flags & BDRV_REQ_ZERO_WRITE) {
         qiov = NULL;
     }
@@ -602,8 +631,8 @@ int coroutine_fn bdrv_co_pwritev(BdrvChild *child, int64_t offset,
 int coroutine_fn bdrv_co_pwrite_zeroes(BdrvChild *child, int64_t offset,
                                        int64_t bytes, BdrvRequestFlags flags)
 {
-    return bdrv_co_do_pwritev(child->bs, offset, bytes, NULL,
-                              flags | BDRV_REQ_ZERO_WRITE);
+    return bdrv_co_pwritev(child, offset, bytes, NULL,
+                           flags | BDRV_REQ_ZERO_WRITE);
 }
 
 /*
@@ -666,7 +695,7 @@ int coroutine_fn bdrv_co_pdiscard(BdrvChild *child, int64_t offset,
     if (ret < 0) {
         return ret;
     }
-    if (bs->read_only) {
+    if (bs->read_only || !(child->perm & BLK_PERM_WRITE)) {
         return -EPERM;
     }
     /* Discards are advisory: ignored unless discard=unmap. */
@@ -679,6 +708,52 @@ int coroutine_fn bdrv_co_pdiscard(BdrvChild *child, int64_t offset,
     bdrv_bsc_invalidate(bs, offset, bytes);
     ret = bdrv_co_pdiscard_pieces(bs, offset, bytes);
     bdrv_bsc_invalidate(bs, offset, bytes);
+    tracked_request_end(bs, &req);
+    bs->write_gen++;
+    bdrv_dec_in_flight(bs);
+    return ret;
+}
+
+/* ---------- Truncate ---------- */
+
+/* Resize the node below @child, which must hold RESIZE. */
+int coroutine_fn bdrv_co_truncate(BdrvChild *child, int64_t offset,
+                                  bool exact, Error **errp)
+{
+    BlockDriverState *bs = child->bs;
+    BdrvTrackedRequest req;
+    int64_t from;
+    int ret;
+
+    if (!bs->drv) {
+        error_setg(errp, "No medium inserted");
+        return -ENOMEDIUM;
+    }
+    if (!bs->drv->bdrv_co_truncate) {
+        error_setg(errp, "Image format driver does not support resize");
+        return -ENOTSUP;
+    }
+    if (bs->read_only) {
+        error_setg(errp, "Image is read-only");
+        return -EACCES;
+    }
+    if (!(child->perm & BLK_PERM_RESIZE)) {
+        error_setg(errp, "Cannot resize node '%s' without the 'resize' "
+                   "permission", bdrv_get_node_name(bs));
+        return -EPERM;
+    }
+    if (offset < 0) {
+        error_setg(errp, "Image size cannot be negative");
+        return -EINVAL;
+    }
+    bdrv_inc_in_flight(bs);
+    /* Everything from the lower of both ends on changes. */
+    from = MIN(offset, MAX(bdrv_getlength(bs), 0));
+    tracked_request_begin(bs, &req, from, INT64_MAX - from, true, false);
+    ret = bs->drv->bdrv_co_truncate(bs, offset, exact, errp);
+    if (ret == 0) {
+        bdrv_refresh_total_sectors(bs, offset);
+    }
     tracked_request_end(bs, &req);
     bs->write_gen++;
     bdrv_dec_in_flight(bs);

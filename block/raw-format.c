@@ -227,20 +227,14 @@ static int coroutine_fn raw_co_truncate(BlockDriverState *bs, int64_t offset,
                                         bool exact, Error **errp)
 {
     BDRVRawState *s = bs->opaque;
-    BlockDriverState *file = bs->file->bs;
     int ret;
 
     if (s->has_size) {
         error_setg(errp, "Cannot resize fixed-size raw disks");
         return -ENOTSUP;
     }
-    if (!file->drv->bdrv_co_truncate) {
-        error_setg(errp, "Image format driver does not support resize");
-        return -ENOTSUP;
-    }
-    ret = file->drv->bdrv_co_truncate(file, offset + s->offset, exact, errp);
+    ret = bdrv_co_truncate(bs->file, offset + s->offset, exact, errp);
     if (ret == 0) {
-        bdrv_refresh_total_sectors(file, offset + s->offset);
         s->size = offset;
     }
     return ret;

@@ -134,6 +134,16 @@ BdrvChild *bdrv_attach_child(BlockDriverState *parent,
                              const BdrvChildClass *child_class,
                              unsigned role, Error **errp);
 void bdrv_unref_child(BlockDriverState *parent, BdrvChild *child);
+/* Edges from parents that are not nodes (BlockBackend, export, job). */
+BdrvChild *bdrv_root_attach_child(BlockDriverState *child_bs,
+                                  const char *child_name,
+                                  const BdrvChildClass *child_class,
+                                  unsigned role, uint64_t perm,
+                                  uint64_t shared, void *opaque,
+                                  Error **errp);
+void bdrv_root_unref_child(BdrvChild *child);
+int bdrv_child_set_perm(BdrvChild *c, uint64_t perm, uint64_t shared,
+                        Error **errp);
 
 BlockDriverState *bdrv_find_node(const char *node_name);
 /* Iterate named nodes (NULL starts): all nodes have a name. */
@@ -176,6 +186,9 @@ int coroutine_fn bdrv_co_pwrite_zeroes(BdrvChild *child, int64_t offset,
                                        int64_t bytes, BdrvRequestFlags flags);
 int coroutine_fn bdrv_co_pdiscard(BdrvChild *child, int64_t offset,
                                   int64_t bytes);
+/* Resize through @child, which must hold BLK_PERM_RESIZE. */
+int coroutine_fn bdrv_co_truncate(BdrvChild *child, int64_t offset,
+                                  bool exact, Error **errp);
 int coroutine_fn bdrv_co_flush(BlockDriverState *bs);
 int coroutine_fn bdrv_co_block_status(BlockDriverState *bs, bool want_zero,
                                       int64_t offset, int64_t bytes,

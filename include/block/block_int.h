@@ -247,6 +247,9 @@ int bdrv_check_request(int64_t offset, int64_t bytes, Error **errp);
 void bdrv_default_perms(BlockDriverState *bs, BdrvChild *c, unsigned role,
                         uint64_t perm, uint64_t shared,
                         uint64_t *nperm, uint64_t *nshared);
+/* What all parents of @bs take together, and let others take. */
+void bdrv_get_cumulative_perm(BlockDriverState *bs, uint64_t *perm,
+                              uint64_t *shared);
 /* Recompute @bs's cumulative permissions and pass them to its driver. */
 int bdrv_update_perms(BlockDriverState *bs, Error **errp);
 /* May a parent take @perm on @bs?  QEMU's messages when not. */

@@ -378,6 +378,66 @@ static void test_write_watch(void)
     blk_unref(blk);
 }
 
+typedef struct ChildWrite {
+    BdrvChild *child;
+    int64_t offset;
+    int ret;
+} ChildWrite;
+
+static void coroutine_fn child_write_co(void *opaque)
+{
+    ChildWrite *w = opaque;
+    uint8_t buf[512] = { 0 };
+    QEMUIOVector qiov;
+
+    qemu_iovec_init_buf(&qiov, buf, sizeof(buf));
+    w->ret = bdrv_co_pwritev(w->child, w->offset, sizeof(buf), &qiov, 0);
+}
+
+/* Write 512 bytes at @offset through @c (null-co: no yield). */
+static int child_write(BdrvChild *c, int64_t offset)
+{
+    ChildWrite w = { .child = c, .offset = offset, .ret = 1 };
+
+    qemu_coroutine_enter(qemu_coroutine_create(child_write_co, &w));
+    g_assert_cmpint(w.ret, !=, 1);
+    return w.ret;
+}
+
+/*
+ * A parent writes only with the permission it took (QEMU asserts it in
+ * bdrv_co_write_req_prepare): WRITE for data, RESIZE past the end.
+ */
+static void test_write_needs_permission(void)
+{
+    static const BdrvChildClass klass = { .parent_is_bds = false };
+    Error *err = NULL;
+    QDict *d = keyval_parse_flat("driver=null-co,size=4096", NULL, &err);
+    BlockDriverState *bs = bdrv_open(NULL, NULL, d, BDRV_O_RDWR, &err);
+    BdrvChild *c;
+
+    g_assert_nonnull(bs);
+    bdrv_ref(bs);
+    c = bdrv_root_attach_child(bs, "root", &klass, BDRV_CHILD_DATA,
+                               BLK_PERM_CONSISTENT_READ, BLK_PERM_ALL, NULL,
+                               &error_abort);
+    g_assert_cmpint(child_write(c, 0), ==, -EPERM);
+    g_assert_cmpint(bdrv_child_set_perm(c, BLK_PERM_CONSISTENT_READ |
+                                        BLK_PERM_WRITE, BLK_PERM_ALL,
+                                        &error_abort), ==, 0);
+    g_assert_cmpint(child_write(c, 0), ==, 0);
+    /* Past the end: it would grow the node. */
+    g_assert_cmpint(child_write(c, 4096), ==, -EPERM);
+    g_assert_cmpint(bdrv_getlength(bs), ==, 4096);
+    g_assert_cmpint(bdrv_child_set_perm(c, BLK_PERM_CONSISTENT_READ |
+                                        BLK_PERM_WRITE | BLK_PERM_RESIZE,
+                                        BLK_PERM_ALL, &error_abort), ==, 0);
+    g_assert_cmpint(child_write(c, 4096), ==, 0);
+    g_assert_cmpint(bdrv_getlength(bs), ==, 4608);
+    bdrv_root_unref_child(c);
+    bdrv_unref(bs);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -390,5 +450,7 @@ int main(int argc, char **argv)
     g_test_add_func("/block-io/write-needs-whole-blocks",
                     test_write_needs_whole_blocks);
     g_test_add_func("/block-io/write-watch", test_write_watch);
+    g_test_add_func("/block-io/write-needs-permission",
+                    test_write_needs_permission);
     return g_test_run();
 }

@@ -386,17 +386,25 @@ static void test_file_locking(void)
     int fd = uring_tmpfile(&path);
 
     close(fd);
-    /* Two plain writers share everything: no conflict. */
+    /* Opening takes no lock: permissions come from parents, as QEMU. */
     a = file_open(path, BDRV_O_RDWR, NULL, &error_abort);
     b = file_open(path, BDRV_O_RDWR, NULL, &error_abort);
+    /* Two plain writers share everything: no conflict. */
+    g_assert_cmpint(a->drv->bdrv_check_perm(a, cr | w, BLK_PERM_ALL,
+                                            &error_abort), ==, 0);
+    a->drv->bdrv_set_perm(a, cr | w, BLK_PERM_ALL);
+    g_assert_cmpint(b->drv->bdrv_check_perm(b, cr | w, BLK_PERM_ALL,
+                                            &error_abort), ==, 0);
+    b->drv->bdrv_set_perm(b, cr | w, BLK_PERM_ALL);
     bdrv_unref(b);
 
     /* A stops sharing write: a second writer is refused... */
     g_assert_cmpint(a->drv->bdrv_check_perm(a, cr | w, cr, &error_abort),
                     ==, 0);
     a->drv->bdrv_set_perm(a, cr | w, cr);
-    b = file_open(path, BDRV_O_RDWR, NULL, &err);
-    g_assert_null(b);
+    b = file_open(path, BDRV_O_RDWR, NULL, &error_abort);
+    g_assert_cmpint(b->drv->bdrv_check_perm(b, cr | w, BLK_PERM_ALL, &err),
+                    <, 0);
     g_assert_cmpstr(error_get_pretty(err), ==, "Failed to get \"write\" lock");
     hint = g_strdup_printf("Is another process using the image [%s]?\n",
                            path);
@@ -404,6 +412,8 @@ static void test_file_locking(void)
     g_free(hint);
     error_free(err);
     err = NULL;
+    b->drv->bdrv_abort_perm_update(b);
+    bdrv_unref(b);
 
     /* ...a reader is not, but it cannot stop A from writing. */
     b = file_open(path, 0, NULL, &error_abort);
@@ -417,6 +427,8 @@ static void test_file_locking(void)
 
     /* locking=off does not look. */
     b = file_open(path, BDRV_O_RDWR, "off", &error_abort);
+    g_assert_cmpint(b->drv->bdrv_check_perm(b, cr | w, BLK_PERM_ALL,
+                                            &error_abort), ==, 0);
     bdrv_unref(b);
 
     /* Once A shares again, writers are welcome. */
@@ -424,6 +436,9 @@ static void test_file_locking(void)
                                             &error_abort), ==, 0);
     a->drv->bdrv_set_perm(a, cr | w, BLK_PERM_ALL);
     b = file_open(path, BDRV_O_RDWR, NULL, &error_abort);
+    g_assert_cmpint(b->drv->bdrv_check_perm(b, cr | w, BLK_PERM_ALL,
+                                            &error_abort), ==, 0);
+    b->drv->bdrv_set_perm(b, cr | w, BLK_PERM_ALL);
     bdrv_unref(b);
     bdrv_unref(a);
     unlink(path);
@@ -485,7 +500,8 @@ static void test_file_status_and_zeroes(gconstpointer opaque)
     g_assert_true(file == bs);
 
     /* Data through the driver, then read back. */
-    child = (BdrvChild) { .bs = bs };
+    child = (BdrvChild) { .bs = bs, .perm = BLK_PERM_CONSISTENT_READ |
+                                            BLK_PERM_WRITE };
     memset(buf, 0, sizeof(buf));
     g_assert_cmpint(bdrv_pread(&child, 64 * 1024, 8192, buf, 0), ==, 0);
     g_assert_cmpint(buf[0], ==, 0x42);
@@ -529,7 +545,8 @@ static void test_file_reopen(void)
     g_assert_cmpint(ftruncate(fd, 64 * 1024), ==, 0);
     close(fd);
     bs = file_open(path, 0, NULL, &error_abort);
-    child = (BdrvChild) { .bs = bs };
+    child = (BdrvChild) { .bs = bs, .perm = BLK_PERM_CONSISTENT_READ |
+                                            BLK_PERM_WRITE };
     memset(buf, 0x33, sizeof(buf));
     g_assert_cmpint(bdrv_pwrite(&child, 0, 4096, buf, 0), <, 0);
 
