@@ -180,3 +180,17 @@ def test_smaller_child_refused():
         assert os.path.getsize(os.path.join(d, 'img2.raw')) == MiB // 2
     finally:
         shutil.rmtree(d, ignore_errors=True)
+
+
+def test_read_only_replica_refused_when_writer_attaches():
+    # Not at open: only a writable export makes the quorum ask for WRITE.
+    compare_files(lambda d: cmds(
+        ('nbd-server-start', {'addr': unix(d)}),
+        ('blockdev-add', {'driver': 'quorum', 'node-name': 'q',
+                          'vote-threshold': 1,
+                          'children': [dict(raw(d, 1), **{'read-only': True}),
+                                       raw(d, 0)]}),
+        export('q', 'e'),
+        export('q', 'e2', False),
+        ('query-block-exports',),
+    ))
