@@ -82,3 +82,34 @@ void qapi_event_send_block_export_deleted(const char *id)
     qdict_put_str(data, "id", id);
     qapi_event_emit("BLOCK_EXPORT_DELETED", data);
 }
+
+void qapi_event_send_job_status_change(const char *id, const char *status)
+{
+    QDict *data;
+
+    if (!event_emitter) {
+        return;
+    }
+    data = qdict_new();
+    qdict_put_str(data, "id", id);
+    qdict_put_str(data, "status", status);
+    qapi_event_emit("JOB_STATUS_CHANGE", data);
+}
+
+/*
+ * BLOCK_JOB_* events share {type, device, len, offset, speed} in this
+ * order; the caller builds that part, this adds the rest and sends.
+ */
+void qapi_event_send_block_job(const char *event, QDict *data)
+{
+    if (!event_emitter) {
+        qobject_unref(data);
+        return;
+    }
+    qapi_event_emit(event, data);
+}
+
+bool qapi_event_has_emitter(void)
+{
+    return event_emitter != NULL;
+}

@@ -45,4 +45,13 @@ void qapi_event_send_quorum_failure(const char *reference, int64_t sector_num,
 /* BLOCK_EXPORT_DELETED {id}: an export is completely gone. */
 void qapi_event_send_block_export_deleted(const char *id);
 
+/* JOB_STATUS_CHANGE {id, status}. */
+void qapi_event_send_job_status_change(const char *id, const char *status);
+
+/* BLOCK_JOB_@event with @data (taken) built by the caller in order. */
+void qapi_event_send_block_job(const char *event, QDict *data);
+
+/* Is anybody listening?  Spares building data nobody reads. */
+bool qapi_event_has_emitter(void);
+
 #endif
