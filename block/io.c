@@ -11,6 +11,7 @@
  */
 #include "qemu/osdep.h"
 #include "block/block_int.h"
+#include "block/dirty-bitmap.h"
 
 /* Largest buffer used to emulate write-zeroes. */
 #define MAX_ZERO_BOUNCE (1 * MiB)
@@ -543,6 +544,8 @@ static int coroutine_fn bdrv_co_do_pwritev(BlockDriverState *bs,
     } else {
         ret = bdrv_co_pwritev_rmw(bs, offset, bytes, qiov, flags, align);
     }
+    /* Once done: a job that copied the range before must copy it again. */
+    bdrv_set_dirty(bs, offset, bytes);
     bdrv_dec_in_flight(bs);
     return ret;
 }
@@ -707,6 +710,7 @@ int coroutine_fn bdrv_co_pdiscard(BdrvChild *child, int64_t offset,
     tracked_request_begin(bs, &req, offset, bytes, true, false);
     bdrv_bsc_invalidate(bs, offset, bytes);
     ret = bdrv_co_pdiscard_pieces(bs, offset, bytes);
+    bdrv_set_dirty(bs, offset, bytes);
     bdrv_bsc_invalidate(bs, offset, bytes);
     tracked_request_end(bs, &req);
     bs->write_gen++;
@@ -753,6 +757,7 @@ int coroutine_fn bdrv_co_truncate(BdrvChild *child, int64_t offset,
     ret = bs->drv->bdrv_co_truncate(bs, offset, exact, errp);
     if (ret == 0) {
         bdrv_refresh_total_sectors(bs, offset);
+        bdrv_set_dirty(bs, from, INT64_MAX - from);
     }
     tracked_request_end(bs, &req);
     bs->write_gen++;

@@ -1,0 +1,40 @@
+/*
+ * Dirty bitmaps: which ranges of a node were written since a job (mirror,
+ * resync) last copied them.  One bit per @granularity bytes; writes to
+ * the node mark them when they complete (block/io.c), so a range read by
+ * a job before a write finished is marked again after it.
+ * Single-threaded: the main loop owns every bitmap.
+ */
+#ifndef BLOCK_DIRTY_BITMAP_H
+#define BLOCK_DIRTY_BITMAP_H
+
+#include "block/block_int.h"
+
+typedef struct BdrvDirtyBitmap BdrvDirtyBitmap;
+
+/* @granularity: a power of two, at least 512. */
+BdrvDirtyBitmap *bdrv_create_dirty_bitmap(BlockDriverState *bs,
+                                          uint32_t granularity,
+                                          Error **errp);
+void bdrv_release_dirty_bitmap(BdrvDirtyBitmap *bitmap);
+
+uint32_t bdrv_dirty_bitmap_granularity(const BdrvDirtyBitmap *bitmap);
+/* Dirty bytes (whole granules, the last one clipped to the length). */
+int64_t bdrv_get_dirty_count(const BdrvDirtyBitmap *bitmap);
+bool bdrv_dirty_bitmap_get(const BdrvDirtyBitmap *bitmap, int64_t offset);
+void bdrv_set_dirty_bitmap(BdrvDirtyBitmap *bitmap, int64_t offset,
+                           int64_t bytes);
+void bdrv_reset_dirty_bitmap(BdrvDirtyBitmap *bitmap, int64_t offset,
+                             int64_t bytes);
+/*
+ * The first dirty range at or after @offset, at most @max_bytes long:
+ * true with *start and *count set, false when nothing is dirty there.
+ */
+bool bdrv_dirty_bitmap_next_dirty_area(const BdrvDirtyBitmap *bitmap,
+                                       int64_t offset, int64_t max_bytes,
+                                       int64_t *start, int64_t *count);
+
+/* Mark every bitmap of @bs (the write path calls this). */
+void bdrv_set_dirty(BlockDriverState *bs, int64_t offset, int64_t bytes);
+
+#endif
