@@ -73,14 +73,6 @@ struct QuorumAIOCB {
     QuorumChildRequest inline_qcrs[QUORUM_INLINE_CHILDREN];
 };
 
-/* Tests force hash collisions through this. */
-static QuorumHashFunc *quorum_hash = quorum_hash_sha256;
-
-void quorum_set_hash_func(QuorumHashFunc *fn)
-{
-    quorum_hash = fn ? fn : quorum_hash_sha256;
-}
-
 /* ---------- Statistics (x-query-quorum) ---------- */
 
 typedef struct QuorumBadRange {
@@ -400,7 +392,7 @@ static int coroutine_fn quorum_vote_versions(QuorumAIOCB *acb)
         qiovs[i] = acb->qcrs[i].ret ? NULL : quorum_child_qiov(acb, i);
     }
     quorum_vote_init(&vote, n);
-    winner = quorum_vote_count(&vote, qiovs, quorum_hash);
+    winner = quorum_vote_count(&vote, qiovs, quorum_hash_sha256);
     if (winner < 0) {
         ret = winner == -ENOENT ? -EIO : winner;
         goto out;

@@ -56,7 +56,4 @@ int quorum_vote_count(QuorumVote *v, QEMUIOVector **qiovs,
  */
 int quorum_vote_error(const int *rets, int n);
 
-/* block/quorum.c: the driver's hash (NULL restores SHA-256); for tests. */
-void quorum_set_hash_func(QuorumHashFunc *fn);
-
 #endif
