@@ -1,11 +1,12 @@
 /*
  * Block commands of the QMP monitor: blockdev-add/-del,
- * query-named-block-nodes, x-blockdev-change, x-query-quorum and the
- * test-only x-test-io.  Arguments arrive validated and typed.
+ * query-named-block-nodes, x-blockdev-change, the driver statistics
+ * query and the test-only x-test-io.  Arguments arrive validated and
+ * typed.  Nothing here knows a
+ * driver: what differs between drivers is asked of the block layer.
  */
 #include "qemu/osdep.h"
 #include "block/block_int.h"
-#include "block/quorum.h"
 #include "monitor/monitor.h"
 #include "monitor/qapi-schema.h"
 
@@ -77,19 +78,6 @@ bool qsd_blockdev_add_str(const char *str, Error **errp)
     return typed && blockdev_add_typed(typed, errp);
 }
 
-/* A BlockBackend (an export) uses @bs directly: QEMU's bdrv_has_blk(). */
-static bool bdrv_has_blk(BlockDriverState *bs)
-{
-    BdrvChild *c;
-
-    QLIST_FOREACH(c, &bs->parents, next_parent) {
-        if (!c->klass->parent_is_bds) {
-            return true;
-        }
-    }
-    return false;
-}
-
 void qmp_blockdev_del(QDict *args, QObject **ret, Error **errp)
 {
     const char *name = qdict_get_str(args, "node-name");
@@ -116,22 +104,6 @@ void qmp_blockdev_del(QDict *args, QObject **ret, Error **errp)
     bdrv_unref(bs);
 }
 
-/* QEMU's bdrv_filter_bs(): the child a filter driver passes requests to. */
-static BlockDriverState *filtered_bs(BlockDriverState *bs)
-{
-    BdrvChild *c;
-
-    if (!bs->drv || !bs->drv->is_filter) {
-        return NULL;
-    }
-    QLIST_FOREACH(c, &bs->children, next) {
-        if (c->role & BDRV_CHILD_FILTERED) {
-            return c->bs;
-        }
-    }
-    return bs->file ? bs->file->bs : child_bs(QLIST_FIRST(&bs->children));
-}
-
 /*
  * ImageInfo; unless @flat, a filter shows what it filters as
  * "backing-image" (QEMU's query-named-block-nodes "flat" argument).
@@ -140,7 +112,7 @@ static QDict *image_info(BlockDriverState *bs, bool flat)
 {
     QDict *image = qdict_new();
     BlockDriverInfo bdi;
-    BlockDriverState *below = filtered_bs(bs);
+    BlockDriverState *below = bdrv_filter_bs(bs);
     int64_t len = bdrv_getlength(bs);
     int64_t alloc = bdrv_get_allocated_file_size(bs);
 
@@ -172,8 +144,8 @@ static QDict *block_device_info(BlockDriverState *bs, bool flat)
     };
 
     /* Insertion in QAPI member order: QEMU's bucket ties follow it. */
-    for (BlockDriverState *b = flat ? NULL : filtered_bs(bs); b;
-         b = filtered_bs(b)) {
+    for (BlockDriverState *b = flat ? NULL : bdrv_filter_bs(bs); b;
+         b = bdrv_filter_bs(b)) {
         depth++;
     }
     qdict_put_str(info, "file", bs->filename);
@@ -209,18 +181,6 @@ void qmp_query_named_block_nodes(QDict *args, QObject **ret, Error **errp)
     *ret = list;
 }
 
-static BdrvChild *find_child(BlockDriverState *parent, const char *name)
-{
-    BdrvChild *c;
-
-    QLIST_FOREACH(c, &parent->children, next) {
-        if (!strcmp(c->name, name)) {
-            return c;
-        }
-    }
-    return NULL;
-}
-
 void qmp_x_blockdev_change(QDict *args, QObject **ret, Error **errp)
 {
     const char *parent = qdict_get_str(args, "parent");
@@ -239,7 +199,7 @@ void qmp_x_blockdev_change(QDict *args, QObject **ret, Error **errp)
         return;
     }
     if (child) {
-        c = find_child(parent_bs, child);
+        c = bdrv_find_child(parent_bs, child);
         if (!c) {
             error_setg(errp, "Node '%s' does not have child '%s'", parent,
                        child);
@@ -256,14 +216,19 @@ void qmp_x_blockdev_change(QDict *args, QObject **ret, Error **errp)
     bdrv_add_child(parent_bs, new_bs, errp);
 }
 
-void qmp_x_query_quorum(QDict *args, QObject **ret, Error **errp)
+/*
+ * The statistics the node's driver keeps, whatever the driver (QEMU's
+ * bdrv_get_specific_stats()).  One driver keeps statistics today, so
+ * the command keeps the name and return type it was introduced with
+ * (see "The monitor and the block layer" in docs/architecture.md).
+ */
+void qmp_x_query_driver_stats(QDict *args, QObject **ret, Error **errp)
 {
     const char *name = qdict_get_str(args, "node-name");
     BlockDriverState *bs = bdrv_lookup_bs(name, name, errp);
-    QDict *stats;
 
-    if (bs && quorum_query_stats(bs, &stats, errp)) {
-        *ret = stats;
+    if (bs) {
+        *ret = bdrv_get_specific_stats(bs, errp);
     }
 }
 

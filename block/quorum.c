@@ -12,7 +12,6 @@
 #include "block/quorum-vote.h"
 #include "qapi/qapi-events-block.h"
 #include "qemu/option.h"
-#include "block/quorum.h"
 
 #define QUORUM_OPT_VOTE_THRESHOLD "vote-threshold"
 #define QUORUM_OPT_BLKVERIFY      "blkverify"
@@ -75,6 +74,9 @@ struct QuorumAIOCB {
 
 /* ---------- Statistics (x-query-quorum) ---------- */
 
+/* Newest bad ranges kept per child. */
+#define QUORUM_BAD_RANGE_LOG 64
+
 typedef struct QuorumBadRange {
     QuorumOpType type;
     int err;                    /* errno, 0 for a lost vote */
@@ -123,20 +125,16 @@ static void quorum_stats_record(BDRVQuorumState *s, BdrvChild *child,
     *r = (QuorumBadRange) { type, -ret, sector_num, sectors_count };
 }
 
-bool quorum_query_stats(BlockDriverState *bs, QDict **out, Error **errp)
+/* QuorumStats (qapi/quorum.json), for x-query-quorum. */
+static QDict *quorum_get_specific_stats(BlockDriverState *bs)
 {
     BDRVQuorumState *s = bs->opaque;
+    QDict *out = qdict_new();
     QList *children;
 
-    if (!bs->drv || strcmp(bs->drv->format_name, "quorum")) {
-        error_setg(errp, "Node '%s' is not a quorum node",
-                   bdrv_get_node_name(bs));
-        return false;
-    }
-    *out = qdict_new();
-    qdict_put_str(*out, "node-name", bdrv_get_node_name(bs));
-    qdict_put_int(*out, "vote-threshold", s->threshold);
-    qdict_put_int(*out, "failures", s->failures);
+    qdict_put_str(out, "node-name", bdrv_get_node_name(bs));
+    qdict_put_int(out, "vote-threshold", s->threshold);
+    qdict_put_int(out, "failures", s->failures);
     children = json_array();
     for (int i = 0; i < s->num_children; i++) {
         QuorumChildStats *st = quorum_child_stats(s, s->children[i]);
@@ -170,8 +168,8 @@ bool quorum_query_stats(BlockDriverState *bs, QDict **out, Error **errp)
         qdict_put_int(c, "bad-ranges-dropped", first);
         json_array_append_new(children, c);
     }
-    qdict_put_obj(*out, "children", children);
-    return true;
+    qdict_put_obj(out, "children", children);
+    return out;
 }
 
 /* ---------- Events ---------- */
@@ -1047,6 +1045,7 @@ static BlockDriver bdrv_quorum = {
     .bdrv_close                 = quorum_close,
     .bdrv_getlength             = quorum_getlength,
     .bdrv_get_allocated_file_size = quorum_get_allocated_file_size,
+    .bdrv_get_specific_stats    = quorum_get_specific_stats,
     .bdrv_co_preadv             = quorum_co_preadv,
     .bdrv_co_pwritev            = quorum_co_pwritev,
     .bdrv_co_pwrite_zeroes      = quorum_co_pwrite_zeroes,

@@ -157,6 +157,19 @@ const char *bdrv_get_format_name(BlockDriverState *bs);
 bool bdrv_is_read_only(BlockDriverState *bs);
 bool bdrv_has_parents(BlockDriverState *bs);
 
+/* block/graph-query.c */
+/* A parent that is not a node (BlockBackend, export) uses @bs. */
+bool bdrv_has_blk(BlockDriverState *bs);
+/* The node a filter driver passes requests to; NULL for non-filters. */
+BlockDriverState *bdrv_filter_bs(BlockDriverState *bs);
+/* @parent's child edge called @name ("file", "children.1"), or NULL. */
+BdrvChild *bdrv_find_child(BlockDriverState *parent, const char *name);
+/*
+ * A new dict of the statistics @bs's driver keeps (QEMU's
+ * bdrv_get_specific_stats), or NULL with @errp set when it keeps none.
+ */
+QDict *bdrv_get_specific_stats(BlockDriverState *bs, Error **errp);
+
 /* Rebuild bs->filename / bs->full_open_options (json: form). */
 void bdrv_refresh_filename(BlockDriverState *bs);
 

@@ -99,6 +99,11 @@ struct BlockDriver {
     int64_t (*bdrv_getlength)(BlockDriverState *bs);
     int64_t (*bdrv_get_allocated_file_size)(BlockDriverState *bs);
     int (*bdrv_get_info)(BlockDriverState *bs, BlockDriverInfo *bdi);
+    /*
+     * Statistics the driver keeps, as a new dict whose members the QMP
+     * schema declares (quorum: QuorumStats); see bdrv_get_specific_stats.
+     */
+    QDict *(*bdrv_get_specific_stats)(BlockDriverState *bs);
     void (*bdrv_refresh_limits)(BlockDriverState *bs, Error **errp);
     /* Fill bs->exact_filename, or leave empty to get a json: name. */
     void (*bdrv_refresh_filename)(BlockDriverState *bs);

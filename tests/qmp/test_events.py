@@ -177,8 +177,13 @@ def test_x_query_quorum_counts_merged_events():
 def test_x_query_quorum_errors():
     with daemon() as d:
         ok(d.c.cmd('blockdev-add', good_child('n')))
-        assert d.c.cmd('x-query-quorum', {'node-name': 'n'}) == {'error': {
-            'class': 'GenericError', 'desc': "Node 'n' is not a quorum node"}}
+        ok(d.c.cmd('blockdev-add', bad_child('r')))
+        # The monitor asks the node's driver; these keep no statistics.
+        for node, drv in (('n', 'null-co'), ('r', 'raw')):
+            assert d.c.cmd('x-query-quorum', {'node-name': node}) == {
+                'error': {'class': 'GenericError', 'desc':
+                          "Node '%s' (driver '%s') keeps no driver "
+                          "statistics" % (node, drv)}}
         r = d.c.cmd('x-query-quorum', {'node-name': 'zz'})
         assert r['error']['desc'] == \
             "Cannot find device='zz' nor node-name='zz'", r
