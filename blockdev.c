@@ -1,8 +1,7 @@
 /*
  * Block commands of the QMP monitor: blockdev-add/-del,
- * query-named-block-nodes, x-blockdev-change, the driver statistics
- * query and the test-only x-test-io.  Arguments arrive validated and
- * typed.  Nothing here knows a
+ * query-named-block-nodes, x-blockdev-change and the driver statistics
+ * query.  Arguments arrive validated and typed.  Nothing here knows a
  * driver: what differs between drivers is asked of the block layer.
  */
 #include "qemu/osdep.h"
@@ -229,52 +228,6 @@ void qmp_x_query_driver_stats(QDict *args, QObject **ret, Error **errp)
 
     if (bs) {
         *ret = bdrv_get_specific_stats(bs, errp);
-    }
-}
-
-void qmp_x_test_io(QDict *args, QObject **ret, Error **errp)
-{
-    static const BdrvChildClass test_io_parent = { .parent_is_bds = false };
-    const char *name = qdict_get_str(args, "node-name");
-    const char *op = qdict_get_str(args, "op");
-    int64_t offset = qdict_get_try_int(args, "offset", 0);
-    int64_t length = qdict_get_try_int(args, "length", 512);
-    BlockDriverState *bs = bdrv_lookup_bs(name, name, errp);
-    g_autofree uint8_t *buf = NULL;
-    BdrvChild *c;
-    int rc;
-
-    if (!bs) {
-        return;
-    }
-    if (offset < 0 || length < 0 || length > 16 * MiB) {
-        error_setg(errp, "offset and length must be >= 0, length <= 16M");
-        return;
-    }
-    if (!strcmp(op, "flush")) {
-        rc = bdrv_flush(bs);
-        goto out;
-    }
-    /* A parent for the request, with the permission it needs. */
-    bdrv_ref(bs);
-    c = bdrv_root_attach_child(bs, "x-test-io", &test_io_parent,
-                               BDRV_CHILD_DATA, BLK_PERM_CONSISTENT_READ |
-                               (strcmp(op, "read") ? BLK_PERM_WRITE : 0),
-                               BLK_PERM_ALL, NULL, errp);
-    if (!c) {
-        return;
-    }
-    buf = g_malloc(length);
-    if (!strcmp(op, "read")) {
-        rc = bdrv_pread(c, offset, length, buf, 0);
-    } else {
-        memset(buf, qdict_get_try_int(args, "pattern", 0xab), length);
-        rc = bdrv_pwrite(c, offset, length, buf, 0);
-    }
-    bdrv_root_unref_child(c);
-out:
-    if (rc < 0) {
-        error_setg(errp, "%s failed: %s", op, strerror(-rc));
     }
 }
 

@@ -17,7 +17,6 @@ typedef void QmpCommandFunc(QDict *args, QObject **ret, Error **errp);
 typedef struct QmpCommand {
     const char *name;
     QmpCommandFunc *fn;
-    bool testing;           /* only with QSD_TEST_MODE=1 */
 } QmpCommand;
 
 /* Every command the daemon implements, NULL-terminated (qmp-cmds.c). */
@@ -25,13 +24,9 @@ extern const QmpCommand qmp_command_table[];
 
 /* Set by quit and by SIGTERM/SIGINT; the main loop then shuts down. */
 extern bool qsd_exit_requested;
-/* QSD_TEST_MODE=1: test commands and a virtual event clock. */
-extern bool qsd_test_mode;
 
 /* Events: install the emitter (rate limiting, delivery). */
-void monitor_events_init(bool virtual_clock);
-/* Virtual clock only: move it forward, firing due timers in order. */
-void monitor_event_clock_step(int64_t ns);
+void monitor_events_init(void);
 /* Send an event envelope to every monitor in command mode. */
 void monitor_broadcast_event(QDict *envelope);
 
@@ -45,7 +40,6 @@ void qmp_query_named_block_nodes(QDict *args, QObject **ret, Error **errp);
 void qmp_x_blockdev_change(QDict *args, QObject **ret, Error **errp);
 /* x-query-quorum: the driver's bdrv_get_specific_stats(). */
 void qmp_x_query_driver_stats(QDict *args, QObject **ret, Error **errp);
-void qmp_x_test_io(QDict *args, QObject **ret, Error **errp);
 /* --blockdev: @str is JSON ('{'...) or dotted keys. */
 bool qsd_blockdev_add_str(const char *str, Error **errp);
 /* Nodes created by blockdev-add hold a monitor reference. */

@@ -60,6 +60,13 @@ typedef struct QAPICommandSchema {
 typedef struct QAPIEventSchema {
     const char *name;
     const QAPIType *data;
+    /*
+     * 'rate-limit' in the schema: at most one event per second goes out,
+     * per value of the data member @rate_limit_key (NULL: one limit for
+     * all events of this name).
+     */
+    bool rate_limited;
+    const char *rate_limit_key;
 } QAPIEventSchema;
 
 typedef struct QAPINamedType {
@@ -72,6 +79,7 @@ extern const QAPINamedType qapi_named_types[];
 extern const QAPIEventSchema qapi_event_schemas[];
 
 const QAPICommandSchema *qapi_find_command_schema(const char *name);
+const QAPIEventSchema *qapi_find_event_schema(const char *name);
 /* A struct, union, enum or alternate of the schema by its name. */
 const QAPIType *qapi_find_type(const char *name);
 

@@ -29,6 +29,16 @@ const QAPICommandSchema *qapi_find_command_schema(const char *name)
     return NULL;
 }
 
+const QAPIEventSchema *qapi_find_event_schema(const char *name)
+{
+    for (const QAPIEventSchema *e = qapi_event_schemas; e->name; e++) {
+        if (!strcmp(e->name, name)) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
 const QAPIType *qapi_find_type(const char *name)
 {
     for (const QAPINamedType *t = qapi_named_types; t->name; t++) {

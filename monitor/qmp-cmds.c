@@ -20,12 +20,8 @@ static void qmp_query_commands(QDict *args, QObject **ret, Error **errp)
 
     /* QEMU lists the newest registration first. */
     for (const QmpCommand *c = qmp_command_table; c->name; c++) {
-        QDict *info;
+        QDict *info = qdict_new();
 
-        if (c->testing && !qsd_test_mode) {
-            continue;
-        }
-        info = qdict_new();
         qdict_put_str(info, "name", c->name);
         json_array_insert_new(list, 0, info);
     }
@@ -35,17 +31,6 @@ static void qmp_query_commands(QDict *args, QObject **ret, Error **errp)
 static void qmp_quit(QDict *args, QObject **ret, Error **errp)
 {
     qsd_exit_requested = true;
-}
-
-static void qmp_x_test_clock_step(QDict *args, QObject **ret, Error **errp)
-{
-    int64_t ns = qdict_get_try_int(args, "ns", 0);
-
-    if (ns < 0) {
-        error_setg(errp, QERR_INVALID_PARAMETER_VALUE, "ns", "a value >= 0");
-        return;
-    }
-    monitor_event_clock_step(ns);
 }
 
 /* Registration order as QEMU's qsd (query-commands reverses it). */
@@ -66,7 +51,5 @@ const QmpCommand qmp_command_table[] = {
     { "query-version", qmp_query_version },
     { "query-commands", qmp_query_commands },
     { "quit", qmp_quit },
-    { "x-test-clock-step", qmp_x_test_clock_step, true },
-    { "x-test-io", qmp_x_test_io, true },
     { NULL }
 };

@@ -29,7 +29,6 @@ static Monitor *cur_mon;
 static int input_suspended;
 
 bool qsd_exit_requested;
-bool qsd_test_mode;
 
 static const char *const error_class_names[] = {
     [ERROR_CLASS_GENERIC_ERROR] = "GenericError",
@@ -112,9 +111,6 @@ static const QmpCommand *find_command(Monitor *mon, const char *name)
 {
     for (const QmpCommand *c = qmp_command_table; c->name; c++) {
         if (!strcmp(c->name, name)) {
-            if (c->testing && !qsd_test_mode) {
-                return NULL;
-            }
             /* Before negotiation only qmp_capabilities exists. */
             if (!mon->negotiated && strcmp(name, "qmp_capabilities")) {
                 return NULL;

@@ -131,6 +131,13 @@ class Schema:
                                 else 'event'))
             if e['_doc'][0] != name:
                 raise SystemExit('qapi: %s lacks its doc comment' % name)
+            limit = e.get('rate-limit')
+            if limit is not None:
+                key = limit.get('key') if isinstance(limit, dict) else 0
+                if 'event' not in e or set(limit) - {'key'} or \
+                        (key is not None and key not in e.get('data', {})):
+                    raise SystemExit('qapi: %s: bad rate-limit %r' %
+                                     (name, limit))
         for e in self.exprs:
             for t in self.referenced(e):
                 if t not in BUILTINS and t not in self.types:
@@ -251,7 +258,11 @@ def gen_c(s):
         m = members_array(c, s.dict_members(e.get('data', {})))
         defs.append('static const QAPIType qt_%s = { "%s", QAPI_KIND_STRUCT, '
                     '.members = %s };' % (c, c, m))
-        ev_rows.append('    { "%s", &qt_%s },' % (e['event'], c))
+        limit = e.get('rate-limit')
+        key = limit.get('key') if limit is not None else None
+        ev_rows.append('    { "%s", &qt_%s, %s, %s },' % (
+            e['event'], c, 'false' if limit is None else 'true',
+            '"%s"' % key if key else 'NULL'))
     for t in sorted(x for x in lists if x):
         decls.append('static const QAPIType qt_%sList;' % cname(t))
         defs.append('static const QAPIType qt_%sList = { "%sList", '
@@ -301,9 +312,11 @@ def gen_doc(s):
            'carrying random digits.',
            '- JSON values are parsed by jansson after QEMU-exact framing: '
            'a few parser texts differ (bad `\\u` escapes, lone surrogates).',
-           '- `x-query-quorum`, `x-test-clock-step` and `x-test-io` are ours; '
-           'the last two exist only with `QSD_TEST_MODE=1`, which also makes '
-           'the event clock virtual (starting at 1000 s).',
+           '- `x-query-quorum` is ours.',
+           '- Rate limits are declared in the schema (`rate-limit`, shown '
+           'under each event) instead of in the monitor\'s code; they are '
+           'QEMU\'s: one event per second, the first of a quiet period at '
+           'once, the newest of the rest when the second ends.',
            '- One client per monitor socket at a time, as QEMU; further '
            'clients wait in the backlog.', '']
     for title, items in (('Commands', s.commands), ('Events', s.events),
@@ -340,6 +353,11 @@ def gen_doc(s):
                 out.append('')
             if e.get('returns'):
                 out += ['Returns: `%s`.' % fmt_type(e['returns']), '']
+            if 'rate-limit' in e:
+                key = e['rate-limit'].get('key')
+                out += ['Rate limited: one per second%s.' %
+                        (' per `%s`' % key if key else
+                         ' (one limit for every event of this name)'), '']
             if 'unstable' in e.get('features', []):
                 out += ['Unstable (x- prefix).', '']
     return '\n'.join(out)

@@ -324,8 +324,7 @@ int main(int argc, char *argv[])
     qemu_init_main_loop();
     bdrv_init();
     objects = g_ptr_array_new_with_free_func((GDestroyNotify)json_decref);
-    qsd_test_mode = !g_strcmp0(getenv("QSD_TEST_MODE"), "1");
-    monitor_events_init(qsd_test_mode);
+    monitor_events_init();
     qsd_exports_init();
 
     for (int i = 1; i < argc; i++) {

@@ -3,6 +3,7 @@ import json
 import os
 import re
 import socket
+import struct
 import subprocess
 import tempfile
 import time
@@ -19,8 +20,8 @@ class Skip(Exception):
 class Daemon:
     """One daemon with one unix-socket monitor (more with monitors=N)."""
 
-    def __init__(self, binary, args=(), monitors=1, test_mode=False,
-                 negotiate=True, prepare=None):
+    def __init__(self, binary, args=(), monitors=1, negotiate=True,
+                 prepare=None, env=None):
         if not os.path.exists(binary):
             raise Skip('%s not installed' % binary)
         self.dir = tempfile.mkdtemp(prefix='qsd-test-')
@@ -34,9 +35,7 @@ class Daemon:
                      'socket,id=mon%d,path=%s,server=on,wait=off' % (i, path),
                      '--monitor', 'chardev=mon%d' % i]
         argv += [a.replace('@DIR@', self.dir) for a in args]
-        env = dict(os.environ)
-        if test_mode:
-            env['QSD_TEST_MODE'] = '1'
+        env = dict(os.environ, **(env or {}))
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, env=env)
@@ -142,6 +141,73 @@ class Conn:
             if line is None:
                 return out
             out.append(line)
+
+
+class NbdError(Exception):
+    def __init__(self, op, errno):
+        super().__init__('%s failed: errno %d' % (op, errno))
+        self.errno = errno
+
+
+class Nbd:
+    """A minimal NBD client (fixed newstyle, NBD_OPT_GO, simple replies),
+    enough for tests to do I/O on a node through a daemon's export."""
+
+    IHAVEOPT = 0x49484156454F5054
+
+    def __init__(self, path, name=''):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(30)
+        self.sock.connect(path)
+        self.handle = 0
+        magic, opt, _ = struct.unpack('>QQH', self._recv(18))
+        assert magic == 0x4e42444d41474943 and opt == self.IHAVEOPT
+        self.sock.sendall(struct.pack('>I', 3))     # fixed newstyle, no zeroes
+        name = name.encode()
+        data = struct.pack('>I', len(name)) + name + struct.pack('>H', 0)
+        self.sock.sendall(struct.pack('>QII', self.IHAVEOPT, 7, len(data)) +
+                          data)                     # NBD_OPT_GO
+        while True:
+            _, _, rtype, length = struct.unpack('>QIII', self._recv(20))
+            payload = self._recv(length)
+            if rtype == 1:                          # NBD_REP_ACK
+                break
+            if rtype & (1 << 31):
+                raise RuntimeError('NBD_OPT_GO refused: %#x %r' %
+                                   (rtype, payload))
+            if rtype == 3 and struct.unpack('>H', payload[:2])[0] == 0:
+                self.size = struct.unpack('>Q', payload[2:10])[0]
+
+    def _recv(self, n):
+        buf = b''
+        while len(buf) < n:
+            d = self.sock.recv(n - len(buf))
+            if not d:
+                raise EOFError('NBD server closed the connection')
+            buf += d
+        return buf
+
+    def _request(self, op, cmd, offset=0, length=0, payload=b''):
+        self.handle += 1
+        self.sock.sendall(struct.pack('>IHHQQI', 0x25609513, 0, cmd,
+                                      self.handle, offset, length) + payload)
+        magic, err, handle = struct.unpack('>IIQ', self._recv(16))
+        assert magic == 0x67446698 and handle == self.handle, (magic, handle)
+        if err:
+            raise NbdError(op, err)
+        return self._recv(length) if cmd == 0 else b''
+
+    def read(self, offset, length):
+        return self._request('read', 0, offset, length)
+
+    def write(self, offset, data):
+        self._request('write', 1, offset, len(data), data)
+
+    def flush(self):
+        self._request('flush', 3)
+
+    def close(self):
+        self.sock.close()
 
 
 def mask(line):

@@ -25,7 +25,7 @@ def test_docs_are_generated_from_schema():
 def test_commands_match_schema():
     s = schema()
     names = {c['command'] for c in s['commands']}
-    with Daemon(OURS, test_mode=True) as d:
+    with Daemon(OURS) as d:
         listed = {c['name'] for c in d.c.cmd('query-commands')['return']}
     assert listed == names, (listed ^ names)
 
@@ -34,7 +34,7 @@ def test_validation_follows_schema():
     """Each command: an unknown member is refused, and so is the lack of
     its first required member, with QEMU's texts."""
     s = schema()
-    with Daemon(OURS, test_mode=True) as d:
+    with Daemon(OURS) as d:
         for c in s['commands']:
             name = c['command']
             if name in ('quit', 'qmp_capabilities'):
