@@ -817,6 +817,7 @@ static void quorum_add_child(BlockDriverState *bs, BlockDriverState *child_bs,
 {
     BDRVQuorumState *s = bs->opaque;
     g_autofree char *name = NULL;
+    int64_t len, child_len;
     BdrvChild *child;
 
     if (s->is_blkverify) {
@@ -826,6 +827,26 @@ static void quorum_add_child(BlockDriverState *bs, BlockDriverState *child_bs,
     if (s->num_children == INT_MAX / (int)sizeof(BdrvChild *) ||
         s->next_child_index == UINT_MAX) {
         error_setg(errp, "Too many children");
+        return;
+    }
+    /*
+     * Children must be as long as each other, as at open.  A shorter one
+     * would be written past its end (QEMU 7.2 accepts it and aborts on
+     * that write); quorum never takes RESIZE to grow it.
+     */
+    len = bdrv_getlength(bs);
+    child_len = bdrv_getlength(child_bs);
+    if (len < 0 || child_len < 0) {
+        error_setg_errno(errp, -(len < 0 ? len : child_len),
+                         "Cannot get the length of node '%s'",
+                         bdrv_get_node_name(len < 0 ? bs : child_bs));
+        return;
+    }
+    if (child_len != len) {
+        error_setg(errp, "Node '%s' is %" PRId64 " bytes long, but the "
+                   "children of quorum '%s' are %" PRId64 " bytes long",
+                   bdrv_get_node_name(child_bs), child_len,
+                   bdrv_get_device_or_node_name(bs), len);
         return;
     }
     name = g_strdup_printf("children.%u", s->next_child_index);
