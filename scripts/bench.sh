@@ -1,16 +1,33 @@
 #!/usr/bin/env bash
-# Side-by-side throughput of our qemu-img bench and QEMU 7.2's.
+# Side-by-side throughput of ours and QEMU 7.2 (Debian's binaries).
 #
-#   scripts/bench.sh [BUILD_DIR]        (make bench runs it on build/)
+#   scripts/bench.sh [BUILD_DIR] [MODE]     (make bench: build, all)
+#
+# Modes:
+#   inproc  qemu-img bench in-process: our qemu-img against QEMU's
+#   nbd     the path users take: our qemu-storage-daemon against Debian's,
+#           each exporting the same graph (a quorum of three raw files,
+#           vote-threshold 2, aio=threads; and a single raw file) over
+#           NBD on a unix socket, on tmpfs and on /var/tmp; clients are
+#           Debian's qemu-img bench (nbd+unix://) and fio --ioengine=nbd.
+#           Writes a gnuplot chart of the ratios (CHART=, default
+#           docs/performance-nbd.png when run from the source tree).
+#   soak    16 fio clients of mixed I/O against each daemon's quorum
+#           export for DURATION seconds (default 600): RSS every 10 s and
+#           CPU time per request, ours against Debian's.
+#   all     inproc, then nbd (the default)
 #
 # Environment:
-#   RUNS=N        runs per side and scenario (default 5, at least 1)
-#   QEMU_IMG=P    the reference binary (default /usr/bin/qemu-img)
-#   SCALE=F       multiply every request count by F (default 1; 0.1 for
-#                 a quick look)
+#   RUNS=N        runs per side and scenario (default 5 in-process, 3 nbd)
+#   QEMU_IMG=P    the reference qemu-img (default /usr/bin/qemu-img)
+#   QSD=P         the reference daemon (default /usr/bin/qemu-storage-daemon)
+#   SCALE=F       multiply every request count and fio runtime by F
+#                 (default 1; 0.1 for a quick look)
 #   ONLY=REGEX    run only the scenarios whose name matches
+#   STORAGE="/dev/shm /var/tmp"   directories for the nbd and soak images
+#   DURATION=S    soak length in seconds (default 600)
 #
-# Both binaries run the same scenario with the same options, interleaved
+# Both sides run the same scenario with the same options, interleaved
 # (and in alternating order) so that drift of the machine hits both
 # sides alike.  The medians are reported with the ratio ours/QEMU of
 # the request rate (> 1 means we are faster).  This is a measurement,
@@ -18,19 +35,44 @@
 set -u
 
 build=${1:-build}
+mode=${2:-all}
 ours=$build/qemu-img
 ref=${QEMU_IMG:-/usr/bin/qemu-img}
-runs=${RUNS:-5}
 scale=${SCALE:-1}
 only=${ONLY:-}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-[ "$runs" -ge 1 ] 2>/dev/null || runs=5
+case $mode in
+inproc|nbd|soak|all) ;;
+*) echo "bench: unknown mode '$mode' (inproc, nbd, soak, all)" >&2; exit 0 ;;
+esac
 for b in "$ours" "$ref"; do
     if [ ! -x "$b" ]; then
         echo "bench: $b is missing (build first: make)" >&2
         exit 0
     fi
 done
+
+median() {
+    # numbers on stdin, FAIL entries ignored; prints FAIL if none
+    grep -v FAIL | sort -g | awk '{ v[NR] = $1 }
+        END { if (NR == 0) { print "FAIL"; exit }
+              if (NR % 2) print v[(NR + 1) / 2];
+              else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+scaled() {
+    awk -v c="$1" -v s="$scale" 'BEGIN { c = int(c * s); print (c < 1 ? 1 : c) }'
+}
+
+# shellcheck source=scripts/bench-nbd.sh
+. "$here/bench-nbd.sh"
+case $mode in
+nbd) bench_nbd; exit 0 ;;
+soak) bench_soak; exit 0 ;;
+esac
+runs=${RUNS:-5}
+[ "$runs" -ge 1 ] 2>/dev/null || runs=5
 
 # A tmpfs directory, so that the numbers measure the block layer and not
 # a disk.  /dev/shm is tmpfs on most Linux systems.
@@ -93,14 +135,6 @@ run_one() {
     echo "${t:-FAIL}"
 }
 
-median() {
-    # numbers on stdin, FAIL entries ignored; prints FAIL if none
-    grep -v FAIL | sort -g | awk '{ v[NR] = $1 }
-        END { if (NR == 0) { print "FAIL"; exit }
-              if (NR % 2) print v[(NR + 1) / 2];
-              else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 declare -A times_ours times_ref
 n=${#scenarios[@]}
 
@@ -156,4 +190,7 @@ for ((i = 0; i < n; i++)); do
 done
 echo
 echo "ratio = ours/QEMU request rate (median of $runs runs each); > 1 is faster"
+rm -rf "$dir"
+trap - EXIT
+[ "$mode" = all ] && bench_nbd
 exit 0
