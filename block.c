@@ -5,6 +5,7 @@
 #include "qemu/osdep.h"
 #include "block/block_int.h"
 #include "qemu/option.h"
+#include "qapi/util.h"
 
 static BlockDriver *first_drv;
 static QTAILQ_HEAD(, BlockDriverState) all_nodes =
@@ -932,6 +933,9 @@ bool bdrv_refresh_limits(BlockDriverState *bs, Error **errp)
     return true;
 }
 
+/* QAPI's BlockdevDetectZeroesOptions. */
+static const char *const detect_zeroes_names[] = { "off", "on", "unmap" };
+
 static int bdrv_open_common(BlockDriverState *bs, BlockDriver *drv,
                             QDict *options, int flags, Error **errp)
 {
@@ -997,13 +1001,11 @@ static int bdrv_open_common(BlockDriverState *bs, BlockDriver *drv,
             flags |= BDRV_O_UNMAP;
         }
     }
-    if (qemu_opt_has(opts, "detect-zeroes")) {
-        const char *d = qemu_opt_get(opts, "detect-zeroes");
-        if (strcmp(d, "off") && strcmp(d, "on") && strcmp(d, "unmap")) {
-            error_setg(errp, "Parameter 'detect-zeroes' does not accept "
-                       "value '%s'", d);
-            return -EINVAL;
-        }
+    if (qemu_opt_has(opts, "detect-zeroes") &&
+        qapi_enum_parse_param("detect-zeroes", detect_zeroes_names,
+                              ARRAY_SIZE(detect_zeroes_names),
+                              qemu_opt_get(opts, "detect-zeroes"), errp) < 0) {
+        return -EINVAL;
     }
 
     bs->drv = drv;

@@ -11,6 +11,7 @@
 #include "block/blkdebug.h"
 #include "qemu/option.h"
 #include "qemu/cutils.h"
+#include "qapi/util.h"
 
 const char *const BlkdebugIOType_str[BLKDEBUG_IO_TYPE__MAX] = {
     [BLKDEBUG_IO_TYPE_READ] = "read",
@@ -338,18 +339,6 @@ out:
     return ok;
 }
 
-static int parse_enum(const char *const *names, int n, const char *value,
-                      Error **errp)
-{
-    for (int i = 0; i < n; i++) {
-        if (!strcmp(names[i], value)) {
-            return i;
-        }
-    }
-    error_setg(errp, "invalid parameter value: %s", value);
-    return -1;
-}
-
 static void rule_free(BlkdebugRule *rule)
 {
     QLIST_REMOVE(rule, next);
@@ -372,7 +361,8 @@ static bool add_rule(BlkdebugRules *r, BlkdebugAction action, QemuOpts *opts,
         error_setg(errp, "Missing event name for rule");
         return false;
     }
-    event = parse_enum(BlkdebugEvent_str, BLKDBG__MAX, event_name, errp);
+    event = qapi_enum_parse(BlkdebugEvent_str, BLKDBG__MAX, event_name, -1,
+                            errp);
     if (event < 0) {
         return false;
     }
@@ -398,8 +388,9 @@ static bool add_rule(BlkdebugRules *r, BlkdebugAction action, QemuOpts *opts,
 
         iotype_name = qemu_opt_get(opts, "iotype");
         if (iotype_name) {
-            int iotype = parse_enum(BlkdebugIOType_str, BLKDEBUG_IO_TYPE__MAX,
-                                    iotype_name, errp);
+            int iotype = qapi_enum_parse(BlkdebugIOType_str,
+                                         BLKDEBUG_IO_TYPE__MAX, iotype_name,
+                                         -1, errp);
             if (iotype < 0) {
                 g_free(rule);
                 return false;

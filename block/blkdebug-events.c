@@ -3,6 +3,7 @@
  */
 #include "qemu/osdep.h"
 #include "block/block.h"
+#include "qapi/util.h"
 
 const char *const BlkdebugEvent_str[BLKDBG__MAX] = {
 #define BLKDBG_EVENT_DEF(sym, name) [sym] = name,
@@ -12,10 +13,5 @@ const char *const BlkdebugEvent_str[BLKDBG__MAX] = {
 
 int blkdebug_event_from_name(const char *name)
 {
-    for (int i = 0; i < BLKDBG__MAX; i++) {
-        if (!strcmp(BlkdebugEvent_str[i], name)) {
-            return i;
-        }
-    }
-    return -1;
+    return qapi_enum_lookup(BlkdebugEvent_str, BLKDBG__MAX, name);
 }

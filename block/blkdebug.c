@@ -7,6 +7,7 @@
 #include "block/block_int.h"
 #include "block/blkdebug.h"
 #include "qemu/cutils.h"
+#include "qapi/util.h"
 
 typedef struct BlkdebugSuspendedReq {
     Coroutine *co;
@@ -78,14 +79,9 @@ static void blkdebug_parse_filename(const char *filename, QDict *options,
     qdict_put_str(options, "x-image", colon + 1);
 }
 
-static const struct {
-    const char *name;
-    uint64_t perm;
-} blkdebug_perm_names[] = {
-    { "consistent-read", BLK_PERM_CONSISTENT_READ },
-    { "write", BLK_PERM_WRITE },
-    { "write-unchanged", BLK_PERM_WRITE_UNCHANGED },
-    { "resize", BLK_PERM_RESIZE },
+/* QAPI's BlockPermission: the name of permission bit i. */
+static const char *const blkdebug_perm_names[] = {
+    "consistent-read", "write", "write-unchanged", "resize",
 };
 
 /*
@@ -116,8 +112,7 @@ static int blkdebug_parse_perm_list(uint64_t *dest, QDict *options,
     }
     for (size_t i = 0; i < json_array_size(list); i++) {
         json_t *elem = json_array_get(list, i);
-        const char *name;
-        size_t j;
+        int bit;
 
         if (!json_is_string(elem)) {
             g_autofree char *where = g_strdup_printf("[%zu]", i);
@@ -125,20 +120,15 @@ static int blkdebug_parse_perm_list(uint64_t *dest, QDict *options,
             ret = -EINVAL;
             goto out;
         }
-        name = json_string_value(elem);
-        for (j = 0; j < ARRAY_SIZE(blkdebug_perm_names); j++) {
-            if (!strcmp(blkdebug_perm_names[j].name, name)) {
-                break;
-            }
-        }
-        if (j == ARRAY_SIZE(blkdebug_perm_names)) {
-            /* QEMU's visitor has no name for the list it walks. */
-            error_setg(errp, "Parameter 'null' does not accept value '%s'",
-                       name);
+        /* QEMU's visitor has no name for the list it walks. */
+        bit = qapi_enum_parse_param("null", blkdebug_perm_names,
+                                    ARRAY_SIZE(blkdebug_perm_names),
+                                    json_string_value(elem), errp);
+        if (bit < 0) {
             ret = -EINVAL;
             goto out;
         }
-        *dest |= blkdebug_perm_names[j].perm;
+        *dest |= 1ull << bit;
     }
 out:
     qobject_unref(list);

@@ -19,6 +19,7 @@
 #include "block/block_int.h"
 #include "block/thread-pool.h"
 #include "block/raw-aio.h"
+#include "qapi/util.h"
 #include "file-posix-int.h"
 
 #define RAW_LOCK_PERM_BASE   100
@@ -97,22 +98,6 @@ static int do_fallocate(int fd, int mode, off_t offset, off_t len)
         }
     } while (errno == EINTR);
     return raw_translate_err(-errno);
-}
-
-/* QEMU's enum parsing message for aio= and locking=. */
-static int parse_enum(const char *value, const char *const *names, int n,
-                      int def, Error **errp)
-{
-    if (!value) {
-        return def;
-    }
-    for (int i = 0; i < n; i++) {
-        if (names[i] && !strcmp(value, names[i])) {
-            return i;
-        }
-    }
-    error_setg(errp, "invalid parameter value: %s", value);
-    return -1;
 }
 
 /* open(2) with QEMU's messages; returns the fd or -errno. */
@@ -365,16 +350,16 @@ int raw_open_common(BlockDriverState *bs, QDict *options, int flags,
     aio_default = (flags & BDRV_O_NATIVE_AIO) ? RAW_AIO_NATIVE :
                   (flags & BDRV_O_IO_URING) ? RAW_AIO_IO_URING :
                   RAW_AIO_THREADS;
-    aio = parse_enum(qemu_opt_get(opts, "aio"), aio_names,
-                     ARRAY_SIZE(aio_names), aio_default, errp);
+    aio = qapi_enum_parse(aio_names, ARRAY_SIZE(aio_names),
+                          qemu_opt_get(opts, "aio"), aio_default, errp);
     if (aio < 0) {
         ret = -EINVAL;
         goto fail;
     }
     s->aio = aio;
 
-    locking = parse_enum(qemu_opt_get(opts, "locking"), locking_names,
-                         ARRAY_SIZE(locking_names), 0, errp);
+    locking = qapi_enum_parse(locking_names, ARRAY_SIZE(locking_names),
+                              qemu_opt_get(opts, "locking"), 0, errp);
     if (locking < 0) {
         ret = -EINVAL;
         goto fail;
@@ -1267,9 +1252,9 @@ static int raw_create(const char *filename, QDict *options, Error **errp)
     total_size = ROUND_UP(qemu_opt_get_size(opts, "size", 0),
                           BDRV_SECTOR_SIZE);
     nocow = qemu_opt_get_bool(opts, "nocow", false);
-    prealloc = parse_enum(qemu_opt_get(opts, "preallocation"),
-                          prealloc_names, ARRAY_SIZE(prealloc_names),
-                          PREALLOC_MODE_OFF, errp);
+    prealloc = qapi_enum_parse(prealloc_names, ARRAY_SIZE(prealloc_names),
+                               qemu_opt_get(opts, "preallocation"),
+                               PREALLOC_MODE_OFF, errp);
     if (prealloc < 0) {
         return -EINVAL;
     }

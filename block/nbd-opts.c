@@ -8,6 +8,7 @@
 #include "qemu/osdep.h"
 #include "config-host.h"
 #include "nbd-client.h"
+#include "qapi/util.h"
 
 #ifdef CONFIG_LIBNBD
 
@@ -342,6 +343,16 @@ static const NBDAddrMember nbd_fd_members[] = {
     { "str", true, false }, { NULL },
 };
 
+/* SocketAddressType's names and each type's members, by NBD_ADDR_*. */
+static const char *const nbd_addr_type_names[] = {
+    [NBD_ADDR_INET] = "inet", [NBD_ADDR_UNIX] = "unix",
+    [NBD_ADDR_VSOCK] = "vsock", [NBD_ADDR_FD] = "fd",
+};
+static const NBDAddrMember *const nbd_addr_members[] = {
+    [NBD_ADDR_INET] = nbd_inet_members, [NBD_ADDR_UNIX] = nbd_unix_members,
+    [NBD_ADDR_VSOCK] = nbd_vsock_members, [NBD_ADDR_FD] = nbd_fd_members,
+};
+
 static char *nbd_addr_get(QDict *addr, const char *key)
 {
     QObject *o = qdict_get(addr, key);
@@ -358,6 +369,7 @@ static bool nbd_config(BDRVNBDState *s, QDict *options, Error **errp)
     const char *key;
     QObject *val;
     bool ok = false;
+    int t;
 
     qdict_extract_subqdict(options, &addr, "server.");
     if (!qdict_size(addr)) {
@@ -379,22 +391,13 @@ static bool nbd_config(BDRVNBDState *s, QDict *options, Error **errp)
         error_setg(errp, QERR_MISSING_PARAMETER, "type");
         return false;
     }
-    if (!strcmp(type, "inet")) {
-        s->addr.type = NBD_ADDR_INET;
-        members = nbd_inet_members;
-    } else if (!strcmp(type, "unix")) {
-        s->addr.type = NBD_ADDR_UNIX;
-        members = nbd_unix_members;
-    } else if (!strcmp(type, "vsock")) {
-        s->addr.type = NBD_ADDR_VSOCK;
-        members = nbd_vsock_members;
-    } else if (!strcmp(type, "fd")) {
-        s->addr.type = NBD_ADDR_FD;
-        members = nbd_fd_members;
-    } else {
-        error_setg(errp, "Parameter 'type' does not accept value '%s'", type);
+    t = qapi_enum_parse_param("type", nbd_addr_type_names,
+                              ARRAY_SIZE(nbd_addr_type_names), type, errp);
+    if (t < 0) {
         return false;
     }
+    s->addr.type = t;
+    members = nbd_addr_members[t];
     qdict_del(addr, "type");
 
     s->addr.tight = true;

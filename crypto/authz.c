@@ -6,6 +6,7 @@
 #include "qemu/osdep.h"
 #include "crypto/authz.h"
 #include "crypto/tlscreds.h"
+#include "qapi/util.h"
 
 typedef struct QAuthZListRule {
     char *match;
@@ -180,14 +181,8 @@ static bool visit_enum(AuthZVisit *v, QDict *d, const char *prefix,
     if (!s) {
         return true;
     }
-    for (int i = 0; values[i]; i++) {
-        if (!strcmp(values[i], s)) {
-            *out = i;
-            return true;
-        }
-    }
-    error_setg(errp, "Parameter '%s' does not accept value '%s'", name, s);
-    return false;
+    *out = qapi_enum_parse_param(name, values, -1, s, errp);
+    return *out >= 0;
 }
 
 static bool visit_bool(AuthZVisit *v, QDict *d, const char *name,

@@ -13,6 +13,7 @@
 #include "crypto/tlscreds-priv.h"
 #include "crypto/authz.h"
 #include "qemu/cutils.h"
+#include "qapi/util.h"
 
 typedef struct UserObject {
     char *id;
@@ -104,6 +105,12 @@ static bool prop_get_str(QDict *opts, const char *key, char **val,
     return true;
 }
 
+/* QAPI's QCryptoTLSCredsEndpoint, indexed by the enum. */
+static const char *const endpoint_names[] = {
+    [QCRYPTO_TLS_CREDS_ENDPOINT_CLIENT] = "client",
+    [QCRYPTO_TLS_CREDS_ENDPOINT_SERVER] = "server",
+};
+
 /*
  * Properties in the order QEMU's schema lists them (TlsCredsProperties,
  * then the type's own), which is the order its checks fail in.
@@ -127,15 +134,13 @@ static bool tls_creds_parse(QCryptoTLSCreds *creds, const char *type,
         return false;
     }
     if (endpoint) {
-        if (!strcmp(endpoint, "client")) {
-            creds->endpoint = QCRYPTO_TLS_CREDS_ENDPOINT_CLIENT;
-        } else if (!strcmp(endpoint, "server")) {
-            creds->endpoint = QCRYPTO_TLS_CREDS_ENDPOINT_SERVER;
-        } else {
-            error_setg(errp, "Parameter 'endpoint' does not accept value "
-                       "'%s'", endpoint);
+        int e = qapi_enum_parse_param("endpoint", endpoint_names,
+                                      ARRAY_SIZE(endpoint_names), endpoint,
+                                      errp);
+        if (e < 0) {
             return false;
         }
+        creds->endpoint = e;
     }
     if (!prop_get_bool(opts, "loaded", &loaded, errp)) {
         return false;

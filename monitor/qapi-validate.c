@@ -10,6 +10,7 @@
 #include "monitor/qapi-schema.h"
 #include "qemu/cutils.h"
 #include "qemu/option.h"
+#include "qapi/util.h"
 
 typedef struct Visitor {
     bool keyval;
@@ -192,14 +193,11 @@ static QObject *visit_scalar(Visitor *v, const QAPIType *t, QObject *o,
             return NULL;
         }
         s = json_string_value(o);
-        for (int i = 0; t->enum_values[i]; i++) {
-            if (!strcmp(t->enum_values[i], s)) {
-                return qobject_ref(o);
-            }
+        if (qapi_enum_parse_param(name ? name : "null", t->enum_values, -1,
+                                  s, errp) < 0) {
+            return NULL;
         }
-        error_setg(errp, "Parameter '%s' does not accept value '%s'",
-                   name ? name : "null", s);
-        return NULL;
+        return qobject_ref(o);
     default:
         g_assert_not_reached();
     }
