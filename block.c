@@ -5,6 +5,7 @@
 #include "qemu/osdep.h"
 #include "block/block_int.h"
 #include "qemu/option.h"
+#include "qemu/cutils.h"
 #include "qapi/util.h"
 
 static BlockDriver *first_drv;
@@ -171,19 +172,6 @@ int bdrv_parse_aio(const char *mode, int *flags)
 }
 
 /* ---------- Nodes ---------- */
-
-static bool id_wellformed(const char *id)
-{
-    if (!g_ascii_isalpha(id[0])) {
-        return false;
-    }
-    for (int i = 1; id[i]; i++) {
-        if (!g_ascii_isalnum(id[i]) && !strchr("-._", id[i])) {
-            return false;
-        }
-    }
-    return true;
-}
 
 BlockDriverState *bdrv_find_node(const char *node_name)
 {

@@ -11,6 +11,7 @@
 #include "qemu/qdict.h"
 #include "qemu/option.h"
 #include "qemu/cutils.h"
+#include "qapi/util.h"
 #include "qemu/main-loop.h"
 #include "block/block_int.h"
 #include "sysemu/block-backend.h"
@@ -994,9 +995,6 @@ static int img_resize(int argc, char **argv)
         {"shrink", no_argument, NULL, OPTION_SHRINK},
         {NULL, 0, NULL, 0}
     };
-    static const char *const prealloc_modes[] = {
-        "off", "metadata", "falloc", "full", NULL
-    };
     ImgCommonOpts o = { .fmt = NULL };
     const char *size, *filename, *prealloc = "off";
     bool quiet = false, shrink = false;
@@ -1004,7 +1002,7 @@ static int img_resize(int argc, char **argv)
     Error *err = NULL;
     uint64_t n;
     int64_t current, total;
-    int relative = 0, c, i, ret = 1;
+    int relative = 0, c, ret = 1;
 
     /* The size comes last and may be "-1M": keep it away from getopt. */
     if (argc < 3) {
@@ -1025,12 +1023,8 @@ static int img_resize(int argc, char **argv)
             quiet = true;
             break;
         case OPTION_PREALLOCATION:
-            for (i = 0; prealloc_modes[i]; i++) {
-                if (!strcmp(optarg, prealloc_modes[i])) {
-                    break;
-                }
-            }
-            if (!prealloc_modes[i]) {
+            if (qapi_enum_lookup(PreallocMode_str, PREALLOC_MODE__MAX,
+                                 optarg) < 0) {
                 error_report("Invalid preallocation mode '%s'", optarg);
                 return 1;
             }

@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include "qemu-io.h"
 #include "qemu/cutils.h"
+#include "qapi/util.h"
 #include "qemu/option.h"
 #include "qemu/main-loop.h"
 #include "block/block_int.h"
@@ -81,22 +82,15 @@ static const QemuIOCommand truncate_cmd = {
 
 static int truncate_f(BlockBackend *blk, int argc, char **argv)
 {
-    static const char *const prealloc_modes[] = {
-        "off", "metadata", "falloc", "full",
-    };
     Error *local_err = NULL;
     int64_t offset;
-    bool known;
     int c, ret;
 
     while ((c = getopt(argc, argv, "m:")) != -1) {
         switch (c) {
         case 'm':
-            known = false;
-            for (size_t i = 0; i < ARRAY_SIZE(prealloc_modes); i++) {
-                known |= !strcmp(optarg, prealloc_modes[i]);
-            }
-            if (!known) {
+            if (qapi_enum_lookup(PreallocMode_str, PREALLOC_MODE__MAX,
+                                 optarg) < 0) {
                 error_report("Invalid preallocation mode '%s'", optarg);
                 return -EINVAL;
             }

@@ -15,13 +15,6 @@ typedef enum {
     RAW_AIO_IO_URING,
 } RawAioMode;
 
-typedef enum {
-    PREALLOC_MODE_OFF,
-    PREALLOC_MODE_METADATA,
-    PREALLOC_MODE_FALLOC,
-    PREALLOC_MODE_FULL,
-} PreallocMode;
-
 typedef struct BDRVRawState {
     int fd;
     int open_flags;             /* O_* flags of fd */

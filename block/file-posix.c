@@ -26,7 +26,7 @@
 #define RAW_LOCK_SHARED_BASE 200
 #define MAX_BLOCKSIZE        4096
 
-static const char *const prealloc_mode_names[] = {
+const char *const PreallocMode_str[PREALLOC_MODE__MAX] = {
     [PREALLOC_MODE_OFF] = "off",
     [PREALLOC_MODE_METADATA] = "metadata",
     [PREALLOC_MODE_FALLOC] = "falloc",
@@ -1179,7 +1179,7 @@ static int raw_regular_truncate(int fd, int64_t offset, PreallocMode prealloc,
         return result;
     default:
         error_setg(errp, "Unsupported preallocation mode: %s",
-                   prealloc_mode_names[prealloc]);
+                   PreallocMode_str[prealloc]);
         return -ENOTSUP;
     }
 
@@ -1229,12 +1229,6 @@ static int coroutine_fn raw_co_truncate(BlockDriverState *bs, int64_t offset,
 
 static int raw_create(const char *filename, QDict *options, Error **errp)
 {
-    static const char *const prealloc_names[] = {
-        [PREALLOC_MODE_OFF] = "off",
-        [PREALLOC_MODE_METADATA] = "metadata",
-        [PREALLOC_MODE_FALLOC] = "falloc",
-        [PREALLOC_MODE_FULL] = "full",
-    };
     g_autoptr(QemuOpts) opts = qemu_opts_create(&raw_create_opts);
     uint64_t total_size, extent_size_hint;
     uint64_t perm = BLK_PERM_WRITE | BLK_PERM_RESIZE;
@@ -1252,7 +1246,7 @@ static int raw_create(const char *filename, QDict *options, Error **errp)
     total_size = ROUND_UP(qemu_opt_get_size(opts, "size", 0),
                           BDRV_SECTOR_SIZE);
     nocow = qemu_opt_get_bool(opts, "nocow", false);
-    prealloc = qapi_enum_parse(prealloc_names, ARRAY_SIZE(prealloc_names),
+    prealloc = qapi_enum_parse(PreallocMode_str, PREALLOC_MODE__MAX,
                                qemu_opt_get(opts, "preallocation"),
                                PREALLOC_MODE_OFF, errp);
     if (prealloc < 0) {

@@ -105,6 +105,16 @@ extern const char *const BlkdebugEvent_str[BLKDBG__MAX];
 /* Returns the event for @name or -1. */
 int blkdebug_event_from_name(const char *name);
 
+/* QAPI's PreallocMode (file-posix create/truncate, qemu-img, qemu-io). */
+typedef enum PreallocMode {
+    PREALLOC_MODE_OFF,
+    PREALLOC_MODE_METADATA,
+    PREALLOC_MODE_FALLOC,
+    PREALLOC_MODE_FULL,
+    PREALLOC_MODE__MAX,
+} PreallocMode;
+extern const char *const PreallocMode_str[PREALLOC_MODE__MAX];
+
 void bdrv_init(void);   /* registers every driver; call once at start */
 void bdrv_register(BlockDriver *drv);
 BlockDriver *bdrv_find_format(const char *format_name);
