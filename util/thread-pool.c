@@ -32,10 +32,6 @@
 #define THREAD_POOL_SPIN_NS      (20 * 1000)
 #endif
 
-#define atomic_load(p)     __atomic_load_n(p, __ATOMIC_SEQ_CST)
-#define atomic_inc(p)      __atomic_add_fetch(p, 1, __ATOMIC_SEQ_CST)
-#define atomic_dec(p)      __atomic_sub_fetch(p, 1, __ATOMIC_SEQ_CST)
-
 typedef struct ThreadPoolElement {
     ThreadPoolFunc *func;
     void *arg;
@@ -47,7 +43,7 @@ typedef struct ThreadPoolElement {
 
 typedef struct ThreadPool {
     bool initialized;
-    int max_workers;
+    gint max_workers;               /* atomic */
 
     ThreadPoolElement *incoming;    /* lock-free LIFO, loop thread pushes */
 
@@ -57,10 +53,10 @@ typedef struct ThreadPool {
     pthread_mutex_t sleep_lock;
     pthread_cond_t sleep_cond;      /* sleeping workers */
     pthread_cond_t exit_cond;       /* cleanup waits for workers to leave */
-    int sleepers;                   /* written under sleep_lock, atomic */
-    int spinners;                   /* atomic, at most one */
-    int workers;                    /* written under sleep_lock, atomic */
-    bool stopping;
+    gint sleepers;                  /* written under sleep_lock, atomic */
+    gint spinners;                  /* atomic, at most one */
+    gint workers;                   /* written under sleep_lock, atomic */
+    gint stopping;                  /* atomic boolean */
 
     ThreadPoolElement *done;        /* lock-free LIFO of finished requests */
     int efd;
@@ -95,14 +91,24 @@ static int64_t monotonic_ns(void)
 static void stack_push(ThreadPoolElement **top, ThreadPoolElement *req,
                        ThreadPoolElement **old)
 {
-    ThreadPoolElement *head = __atomic_load_n(top, __ATOMIC_RELAXED);
+    ThreadPoolElement *head;
 
     do {
+        head = g_atomic_pointer_get(top);
         req->next = head;
-    } while (!__atomic_compare_exchange_n(top, &head, req, true,
-                                          __ATOMIC_SEQ_CST,
-                                          __ATOMIC_RELAXED));
+    } while (!g_atomic_pointer_compare_and_exchange(top, head, req));
     *old = head;
+}
+
+/* Take the whole stack at @top (newest first). */
+static ThreadPoolElement *stack_take_all(ThreadPoolElement **top)
+{
+    ThreadPoolElement *head;
+
+    do {
+        head = g_atomic_pointer_get(top);
+    } while (head && !g_atomic_pointer_compare_and_exchange(top, head, NULL));
+    return head;
 }
 
 /* Start one more worker unless at the limit; any thread may call this. */
@@ -118,7 +124,7 @@ static void thread_pool_spawn(void)
         pthread_mutex_unlock(&pool.sleep_lock);
         return;
     }
-    atomic_inc(&pool.workers);
+    g_atomic_int_inc(&pool.workers);
     pthread_mutex_unlock(&pool.sleep_lock);
 
     pthread_attr_init(&attr);
@@ -131,7 +137,7 @@ static void thread_pool_spawn(void)
     pthread_attr_destroy(&attr);
     if (rc != 0) {
         pthread_mutex_lock(&pool.sleep_lock);
-        if (atomic_dec(&pool.workers) == 0) {
+        if (g_atomic_int_dec_and_test(&pool.workers)) {
             fprintf(stderr, "thread pool: cannot create a worker: %s\n",
                     strerror(rc));
             abort();
@@ -144,14 +150,15 @@ static void thread_pool_spawn(void)
 /* There is work nobody may be looking at: get another worker on it. */
 static void thread_pool_kick(void)
 {
-    if (atomic_load(&pool.spinners) > 0) {
+    if (g_atomic_int_get(&pool.spinners) > 0) {
         return;
     }
-    if (atomic_load(&pool.sleepers) > 0) {
+    if (g_atomic_int_get(&pool.sleepers) > 0) {
         pthread_mutex_lock(&pool.sleep_lock);
         pthread_cond_signal(&pool.sleep_cond);
         pthread_mutex_unlock(&pool.sleep_lock);
-    } else if (atomic_load(&pool.workers) < atomic_load(&pool.max_workers)) {
+    } else if (g_atomic_int_get(&pool.workers) <
+               g_atomic_int_get(&pool.max_workers)) {
         thread_pool_spawn();
     }
 }
@@ -162,9 +169,8 @@ static ThreadPoolElement *thread_pool_take(bool *more)
     ThreadPoolElement *req;
 
     pthread_mutex_lock(&pool.take_lock);
-    if (!pool.taken && atomic_load(&pool.incoming)) {
-        ThreadPoolElement *list = __atomic_exchange_n(&pool.incoming, NULL,
-                                                      __ATOMIC_SEQ_CST);
+    if (!pool.taken && g_atomic_pointer_get(&pool.incoming)) {
+        ThreadPoolElement *list = stack_take_all(&pool.incoming);
         ThreadPoolElement *fifo = NULL;
 
         while (list) {
@@ -173,21 +179,21 @@ static ThreadPoolElement *thread_pool_take(bool *more)
             fifo = list;
             list = next;
         }
-        __atomic_store_n(&pool.taken, fifo, __ATOMIC_RELAXED);
+        g_atomic_pointer_set(&pool.taken, fifo);
     }
     req = pool.taken;
     if (req) {
-        __atomic_store_n(&pool.taken, req->next, __ATOMIC_RELAXED);
+        g_atomic_pointer_set(&pool.taken, req->next);
     }
-    *more = pool.taken || atomic_load(&pool.incoming);
+    *more = pool.taken || g_atomic_pointer_get(&pool.incoming);
     pthread_mutex_unlock(&pool.take_lock);
     return req;
 }
 
 static bool thread_pool_has_work(void)
 {
-    return atomic_load(&pool.incoming) ||
-           __atomic_load_n(&pool.taken, __ATOMIC_RELAXED);
+    return g_atomic_pointer_get(&pool.incoming) ||
+           g_atomic_pointer_get(&pool.taken);
 }
 
 static void thread_pool_complete_one(ThreadPoolElement *req)
@@ -213,27 +219,24 @@ static void thread_pool_complete_one(ThreadPoolElement *req)
  */
 static bool thread_pool_spin(int64_t last_ns)
 {
-    int expected = 0;
     int64_t deadline;
     bool found = false;
 
     if (last_ns > THREAD_POOL_SPIN_NS ||
-        !__atomic_compare_exchange_n(&pool.spinners, &expected, 1, false,
-                                     __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+        !g_atomic_int_compare_and_exchange(&pool.spinners, 0, 1)) {
         return false;
     }
     deadline = monotonic_ns() + THREAD_POOL_SPIN_NS;
     do {
         for (int i = 0; i < 64; i++) {
-            if (thread_pool_has_work() ||
-                __atomic_load_n(&pool.stopping, __ATOMIC_RELAXED)) {
+            if (thread_pool_has_work() || g_atomic_int_get(&pool.stopping)) {
                 found = true;
                 break;
             }
             cpu_relax();
         }
     } while (!found && monotonic_ns() < deadline);
-    atomic_dec(&pool.spinners);
+    g_atomic_int_add(&pool.spinners, -1);
     return found;
 }
 
@@ -258,7 +261,7 @@ static void *thread_pool_worker(void *opaque)
             continue;
         }
         if (thread_pool_spin(last_ns)) {
-            if (__atomic_load_n(&pool.stopping, __ATOMIC_RELAXED)) {
+            if (g_atomic_int_get(&pool.stopping)) {
                 break;
             }
             continue;
@@ -269,7 +272,7 @@ static void *thread_pool_worker(void *opaque)
             pthread_mutex_unlock(&pool.sleep_lock);
             break;
         }
-        atomic_inc(&pool.sleepers);
+        g_atomic_int_inc(&pool.sleepers);
         /* Pairs with the push + sleepers check in the submitter. */
         if (!thread_pool_has_work()) {
             struct timespec ts;
@@ -281,17 +284,17 @@ static void *thread_pool_worker(void *opaque)
             rc = pthread_cond_timedwait(&pool.sleep_cond, &pool.sleep_lock,
                                         &ts);
             if (rc == ETIMEDOUT && !thread_pool_has_work()) {
-                atomic_dec(&pool.sleepers);
+                g_atomic_int_add(&pool.sleepers, -1);
                 pthread_mutex_unlock(&pool.sleep_lock);
                 break;
             }
         }
-        atomic_dec(&pool.sleepers);
+        g_atomic_int_add(&pool.sleepers, -1);
         pthread_mutex_unlock(&pool.sleep_lock);
     }
 
     pthread_mutex_lock(&pool.sleep_lock);
-    atomic_dec(&pool.workers);
+    g_atomic_int_add(&pool.workers, -1);
     pthread_cond_broadcast(&pool.exit_cond);
     pthread_mutex_unlock(&pool.sleep_lock);
     return NULL;
@@ -305,7 +308,7 @@ static void thread_pool_completion_handler(void *opaque)
     if (read(pool.efd, &cnt, sizeof(cnt)) < 0) {
         /* EAGAIN: a previous pass already took what was signalled. */
     }
-    list = __atomic_exchange_n(&pool.done, NULL, __ATOMIC_ACQUIRE);
+    list = stack_take_all(&pool.done);
     /* The stack is newest-first; complete in submission order. */
     while (list) {
         ThreadPoolElement *next = list->next;
@@ -344,7 +347,7 @@ static void thread_pool_init(void)
     pool.sleepers = 0;
     pool.spinners = 0;
     pool.workers = 0;
-    pool.stopping = false;
+    g_atomic_int_set(&pool.stopping, false);
     pool.done = NULL;
     pool.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (pool.efd < 0) {
@@ -381,7 +384,7 @@ void thread_pool_submit_aio(ThreadPoolFunc *func, void *arg,
      * If requests were already waiting, whoever takes the first of them
      * sees this one too and passes the word on.
      */
-    if (!old || atomic_load(&pool.workers) == 0) {
+    if (!old || g_atomic_int_get(&pool.workers) == 0) {
         thread_pool_kick();
     }
 }
@@ -419,7 +422,7 @@ int coroutine_fn thread_pool_submit_co(ThreadPoolFunc *func, void *arg)
 
 void thread_pool_set_max_workers(int max)
 {
-    __atomic_store_n(&pool.max_workers, MAX(max, 1), __ATOMIC_SEQ_CST);
+    g_atomic_int_set(&pool.max_workers, MAX(max, 1));
 }
 
 int thread_pool_in_flight(void)
@@ -429,7 +432,7 @@ int thread_pool_in_flight(void)
 
 int thread_pool_nr_workers(void)
 {
-    return pool.initialized ? atomic_load(&pool.workers) : 0;
+    return pool.initialized ? g_atomic_int_get(&pool.workers) : 0;
 }
 
 void thread_pool_cleanup(void)
@@ -440,7 +443,7 @@ void thread_pool_cleanup(void)
     AIO_WAIT_WHILE(pool.in_flight > 0);
 
     pthread_mutex_lock(&pool.sleep_lock);
-    __atomic_store_n(&pool.stopping, true, __ATOMIC_SEQ_CST);
+    g_atomic_int_set(&pool.stopping, true);
     pthread_cond_broadcast(&pool.sleep_cond);
     while (pool.workers > 0) {
         pthread_cond_wait(&pool.exit_cond, &pool.sleep_lock);
