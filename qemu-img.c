@@ -54,17 +54,15 @@ bool img_common_option(int c, char **argv, ImgCommonOpts *o)
     case 'U':
         o->force_share = true;
         return true;
-    case OPTION_OBJECT:
-        /* TLS credentials are real objects (nbd tls-creds); others pass. */
-        if (g_str_has_prefix(optarg, "tls-creds-")) {
-            Error *err = NULL;
+    case OPTION_OBJECT: {
+        Error *err = NULL;
 
-            if (!user_creatable_add_str(optarg, &err)) {
-                error_report_err(err);
-                exit(1);
-            }
+        if (!user_creatable_add_cmdline(optarg, OBJECT_TOOL_IMG, &err)) {
+            error_report_err(err);
+            exit(1);
         }
         return true;
+    }
     case OPTION_IMAGE_OPTS:
         o->image_opts = true;
         return true;

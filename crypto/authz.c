@@ -27,7 +27,7 @@ static const char *const format_values[] = { "exact", "glob", NULL };
 
 bool qauthz_is_type(const char *type)
 {
-    return g_str_has_prefix(type, "authz-");
+    return !strcmp(type, "authz-simple") || !strcmp(type, "authz-list");
 }
 
 /* ---------- keyval: "rules.0.match" keys into nested values ---------- */
@@ -185,30 +185,6 @@ static bool visit_enum(AuthZVisit *v, QDict *d, const char *prefix,
     return *out >= 0;
 }
 
-static bool visit_bool(AuthZVisit *v, QDict *d, const char *name,
-                       Error **errp)
-{
-    QObject *o = qdict_get(d, name);
-    const char *s;
-
-    if (!o || json_is_boolean(o)) {
-        return true;
-    }
-    if (!v->keyval || !json_is_string(o)) {
-        error_setg(errp, QERR_INVALID_PARAMETER_TYPE, name, "boolean");
-        return false;
-    }
-    s = json_string_value(o);
-    if (strcmp(s, "on") && strcmp(s, "yes") && strcmp(s, "true") &&
-        strcmp(s, "y") && strcmp(s, "off") && strcmp(s, "no") &&
-        strcmp(s, "false") && strcmp(s, "n")) {
-        error_setg(errp, QERR_INVALID_PARAMETER_VALUE, name, "'on' or 'off'");
-        return false;
-    }
-    return true;
-}
-
-/* After the members: anything else in @d is an error. */
 static bool visit_end(QDict *d, const char *prefix,
                       const char *const *known, Error **errp)
 {
@@ -287,36 +263,6 @@ static bool authz_list_parse(AuthZVisit *v, QAuthZ *authz, QDict *opts,
 }
 
 /* Types QEMU 7.2 knows by name but its storage daemon cannot create. */
-static bool authz_other_parse(AuthZVisit *v, const char *type, QDict *opts,
-                              Error **errp)
-{
-    static const char *const listfile[] = {
-        "qom-type", "id", "filename", "refresh", NULL,
-    };
-    static const char *const pam[] = { "qom-type", "id", "service", NULL };
-    const char *s;
-
-    if (!strcmp(type, "authz-listfile")) {
-        if (!visit_str(v, opts, NULL, "filename", true, &s, errp) ||
-            !visit_bool(v, opts, "refresh", errp) ||
-            !visit_end(opts, NULL, listfile, errp)) {
-            return false;
-        }
-    } else if (!strcmp(type, "authz-pam")) {
-        if (!visit_str(v, opts, NULL, "service", true, &s, errp) ||
-            !visit_end(opts, NULL, pam, errp)) {
-            return false;
-        }
-    } else {
-        /* authz-list-file is the QOM name; QEMU's schema has no such type */
-        error_setg(errp, "Parameter 'qom-type' does not accept value '%s'",
-                   type);
-        return false;
-    }
-    error_setg(errp, "invalid object type: %s", type);
-    return false;
-}
-
 /* Flat keyval strings or JSON: only keyval input has dotted keys. */
 static bool opts_are_keyval(QDict *opts)
 {
@@ -360,7 +306,7 @@ QAuthZ *qauthz_new(const char *type, QDict *opts, Error **errp)
             goto fail;
         }
     } else {
-        authz_other_parse(&v, type, opts, errp);
+        error_setg(errp, "invalid object type: %s", type);
         goto fail;
     }
     return authz;

@@ -16,6 +16,16 @@ bool qcrypto_tls_creds_get_path(QCryptoTLSCreds *creds, const char *name,
                                 bool required, char **path, Error **errp);
 /* dh-params.pem if the directory has one (server endpoints). */
 bool qcrypto_tls_creds_load_dh(QCryptoTLSCreds *creds, Error **errp);
+/*
+ * crypto/objects.c, for the registry: "Parameter 'qom-type' does not
+ * accept value" unless @type is in QEMU's schema; the properties of
+ * types without checks of their own; and the last checks before the
+ * object exists (the type in this tool, secret files, ...).
+ */
+bool object_type_in_schema(const char *type, Error **errp);
+bool object_type_check(const char *type, QDict *opts, Error **errp);
+bool object_type_complete(const char *type, QDict *opts, ObjectTool tool,
+                          Error **errp);
 /* The data of secret object @id (x509 passwordid). */
 char *qcrypto_secret_lookup(const char *id, Error **errp);
 

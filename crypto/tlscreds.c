@@ -244,7 +244,8 @@ static bool tls_creds_load(QCryptoTLSCreds *creds, const char *passwordid,
     return false;
 }
 
-bool user_creatable_add_opts(const char *type, QDict *opts, Error **errp)
+bool user_creatable_add_tool(const char *type, QDict *opts, ObjectTool tool,
+                             Error **errp)
 {
     g_autofree char *passwordid = NULL;
     QCryptoTLSCredsType t;
@@ -258,18 +259,18 @@ bool user_creatable_add_opts(const char *type, QDict *opts, Error **errp)
             return false;
         }
     }
+    if (!object_type_in_schema(type, errp)) {
+        return false;
+    }
     id = qdict_get_try_str(opts, "id");
     if (!id) {
         error_setg(errp, QERR_MISSING_PARAMETER, "id");
         return false;
     }
-    if (!id_wellformed(id)) {
-        error_setg(errp, QERR_INVALID_PARAMETER_VALUE, "id", "an identifier");
-        error_append_hint(errp, "Identifiers consist of letters, digits, "
-                          "'-', '.', '_', starting with a letter.\n");
-        return false;
-    }
-    /* QEMU's order: properties, then the id, then loading the files. */
+    /*
+     * QEMU's order: the properties, the id, whether this program has
+     * the type, its completion (loading files), then the id's use.
+     */
     o = g_new0(UserObject, 1);
     if (tls_creds_type(type, &t)) {
         o->creds = tls_creds_new(id, type, t, opts, &passwordid, errp);
@@ -282,7 +283,19 @@ bool user_creatable_add_opts(const char *type, QDict *opts, Error **errp)
             goto fail;
         }
     } else {
+        if (!object_type_check(type, opts, errp)) {
+            goto fail;
+        }
         o->opts = qdict_clone_shallow(opts);
+    }
+    if (!id_wellformed(id)) {
+        error_setg(errp, QERR_INVALID_PARAMETER_VALUE, "id", "an identifier");
+        error_append_hint(errp, "Identifiers consist of letters, digits, "
+                          "'-', '.', '_', starting with a letter.\n");
+        goto fail;
+    }
+    if (!object_type_complete(type, opts, tool, errp)) {
+        goto fail;
     }
     if (user_object_find(id)) {
         error_setg(errp, "attempt to add duplicate property '%s' to object "
@@ -305,11 +318,14 @@ fail:
     return false;
 }
 
+bool user_creatable_add_opts(const char *type, QDict *opts, Error **errp)
+{
+    return user_creatable_add_tool(type, opts, OBJECT_TOOL_DAEMON, errp);
+}
+
 bool user_creatable_add_str(const char *optarg, Error **errp)
 {
-    g_autoptr(QObject) opts = keyval_parse_flat(optarg, "qom-type", errp);
-
-    return opts && user_creatable_add_opts(NULL, opts, errp);
+    return user_creatable_add_cmdline(optarg, OBJECT_TOOL_DAEMON, errp);
 }
 
 bool user_creatable_del(const char *id, Error **errp)

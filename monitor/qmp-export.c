@@ -254,41 +254,11 @@ void qmp_nbd_server_remove(QDict *args, QObject **ret, Error **errp)
                errp);
 }
 
-/*
- * QEMU's keyval_parse(), which --export and --nbd-server use: unlike
- * QemuOpts there are no flags ("k" alone is an error) and "id" is an
- * ordinary key.  The last of repeated keys wins.
- */
-static QDict *keyval_parse_strict(const char *str, const char *implied,
-                                  Error **errp)
-{
-    QDict *d = qdict_new();
-    const char *p = str;
-
-    while (*p) {
-        size_t len = strcspn(p, "=,");
-        char *name = NULL, *value = NULL;
-
-        if (p[len] != '=' && !(p == str && implied)) {
-            error_setg(errp, "Expected '=' after parameter '%.*s'",
-                       (int)len, p);
-            qobject_unref(d);
-            return NULL;
-        }
-        p = qemu_opt_parse_element(p, p == str ? implied : NULL, false, NULL,
-                                   &name, &value);
-        qdict_put_str(d, name, value);
-        g_free(name);
-        g_free(value);
-    }
-    return d;
-}
-
 /* Validate a dotted-keys option string against a schema type. */
 static QDict *keyval_typed(const char *str, const char *implied,
                            const QAPIType *type, Error **errp)
 {
-    QDict *flat = keyval_parse_strict(str, implied, errp);
+    QDict *flat = keyval_parse(str, implied, NULL, errp);
     QObject *in, *typed;
 
     if (!flat) {

@@ -5,8 +5,8 @@
  *
  * Deliberate differences from QEMU 7.2: -V prints our own version;
  * only NBD exports exist (--export type=nbd); --object creates TLS
- * credentials and authorization objects and keeps the options of the
- * other known types.
+ * credentials and authorization objects, checks the other types as
+ * QEMU does and keeps their options.
  */
 #include "qemu/osdep.h"
 #include <getopt.h>
@@ -32,7 +32,6 @@ enum {
 
 static const char *pidfile;
 static int daemon_pipe = -1;
-static GPtrArray *objects;
 
 static void help(void)
 {
@@ -97,55 +96,21 @@ static void QEMU_NORETURN fail_opt(const char *opt, const char *arg,
     } else {
         error_report("%s: %s", opt, error_get_pretty(err));
     }
+    if (error_get_hint(err)) {
+        fputs(error_get_hint(err), stderr);
+    }
     error_free(err);
     exit(EXIT_FAILURE);
 }
 
-static const char *const object_types[] = {
-    "authz-list", "authz-listfile", "authz-pam", "authz-simple",
-    "secret", "secret_keyring", "tls-cipher-suites", "tls-creds-anon",
-    "tls-creds-psk", "tls-creds-x509", "throttle-group", NULL,
-};
-
 static void object_add(const char *arg)
 {
     Error *err = NULL;
-    QDict *opts = keyval_parse_flat(arg, "qom-type", &err);
-    const char *type;
-    bool known = false;
 
-    if (!opts) {
-        fail_opt("object", arg, err);
-    }
-    type = qdict_get_try_str(opts, "qom-type");
-    if (!type) {
-        error_setg(&err, "Parameter 'qom-type' is missing");
-        fail_opt("object", arg, err);
-    }
-    if (!strcmp(type, "help")) {
-        printf("List of user creatable objects:\n");
-        for (int i = 0; object_types[i]; i++) {
-            printf("  %s\n", object_types[i]);
-        }
-        exit(EXIT_SUCCESS);
-    }
-    for (int i = 0; object_types[i]; i++) {
-        known |= !strcmp(object_types[i], type);
-    }
-    if (!known) {
-        error_setg(&err, "Parameter 'qom-type' does not accept value '%s'",
-                   type);
-        fail_opt("object", arg, err);
-    }
-    if (!qdict_get_try_str(opts, "id")) {
-        error_setg(&err, "Parameter 'id' is missing");
-        fail_opt("object", arg, err);
-    }
     /* Real objects (tls-creds-*, authz-*) are created here (crypto/). */
-    if (!user_creatable_add_opts(type, opts, &err)) {
+    if (!user_creatable_add_cmdline(arg, OBJECT_TOOL_DAEMON, &err)) {
         fail_opt("object", arg, err);
     }
-    g_ptr_array_add(objects, opts);
 }
 
 static void daemonize_start(void)
@@ -323,7 +288,6 @@ int main(int argc, char *argv[])
     error_set_progname(argv[0]);
     qemu_init_main_loop();
     bdrv_init();
-    objects = g_ptr_array_new_with_free_func((GDestroyNotify)json_decref);
     monitor_events_init();
     qsd_exports_init();
 
@@ -361,6 +325,5 @@ int main(int argc, char *argv[])
     if (pidfile) {
         unlink(pidfile);
     }
-    g_ptr_array_free(objects, true);
     return EXIT_SUCCESS;
 }

@@ -158,3 +158,124 @@ QDict *keyval_parse_flat(const char *str, const char *implied_key,
     }
     return d;
 }
+
+/*
+ * QEMU's keyval syntax (--object, --export, --nbd-server), as opposed to
+ * the QemuOpts one above: no flags, so an element without '=' is an
+ * error unless it is the first one and there is an implied key, or it
+ * is "help"/"?".  Key fragments between dots are QAPI names (a letter,
+ * then letters, digits, '-', '_'), or indices after the first one.
+ */
+static size_t keyval_fragment_len(const char *s, bool first)
+{
+    size_t len = 0;
+
+    if (!first && g_ascii_isdigit(*s)) {
+        while (g_ascii_isdigit(s[len])) {
+            len++;
+        }
+        return len;
+    }
+    if (!g_ascii_isalpha(*s)) {
+        return 0;
+    }
+    while (g_ascii_isalnum(s[len]) || s[len] == '-' || s[len] == '_') {
+        len++;
+    }
+    return len;
+}
+
+/* "a" and "a.b" cannot both be set: QEMU's "used inconsistently". */
+static bool keyval_check_prefixes(QDict *d, const char *key, Error **errp)
+{
+    const char *other;
+    QObject *val;
+
+    qdict_foreach(d, other, val) {
+        size_t n = strlen(other), m = strlen(key);
+        const char *shorter = n < m ? other : key;
+        size_t len = MIN(n, m);
+
+        if (n != m && !strncmp(other, key, len) &&
+            (n < m ? key : other)[len] == '.') {
+            error_setg(errp, "Parameters '%s.*' used inconsistently", shorter);
+            return false;
+        }
+    }
+    return true;
+}
+
+QDict *keyval_parse(const char *str, const char *implied_key, bool *help,
+                    Error **errp)
+{
+    g_autoptr(QObject) d = qdict_new();
+    const char *p = str;
+    bool want_help = false;
+
+    while (*p) {
+        size_t len = strcspn(p, "=,");
+        g_autofree char *key = NULL;
+        GString *val;
+
+        if (len && p[len] != '=') {
+            g_autofree char *word = g_strndup(p, len);
+
+            if (is_help_option(word)) {
+                want_help = true;
+                p += len + (p[len] == ',');
+                implied_key = NULL;
+                continue;
+            }
+            if (implied_key) {
+                /* The implied value ends at the first ',': no escapes. */
+                qdict_put_str(d, implied_key, word);
+                p += len + (p[len] == ',');
+                implied_key = NULL;
+                continue;
+            }
+        }
+        implied_key = NULL;
+        for (size_t i = 0, first = 1;; first = 0) {
+            size_t n = keyval_fragment_len(p + i, first);
+
+            if (!n || (i + n < len && p[i + n] != '.')) {
+                error_setg(errp, "Invalid parameter '%.*s'", (int)len, p);
+                return NULL;
+            }
+            i += n;
+            if (i >= len) {
+                break;
+            }
+            i++;        /* the dot */
+        }
+        key = g_strndup(p, len);
+        if (p[len] != '=') {
+            error_setg(errp, "Expected '=' after parameter '%s'", key);
+            return NULL;
+        }
+        p += len + 1;
+        val = g_string_new(NULL);
+        while (*p) {
+            if (*p == ',') {
+                p++;
+                if (*p != ',') {
+                    break;
+                }
+            }
+            g_string_append_c(val, *p++);
+        }
+        if (!keyval_check_prefixes(d, key, errp)) {
+            g_string_free(val, true);
+            return NULL;
+        }
+        qdict_put_str(d, key, val->str);
+        g_string_free(val, true);
+    }
+    if (help) {
+        *help = want_help;
+    } else if (want_help) {
+        error_setg(errp, "Help is not available for this option");
+        return NULL;
+    }
+    return g_steal_pointer(&d);
+}

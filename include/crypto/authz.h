@@ -17,7 +17,7 @@
 
 typedef struct QAuthZ QAuthZ;
 
-/* Does @type name an authorization object, implemented or not? */
+/* Is @type an authorization object we implement (simple, list)? */
 bool qauthz_is_type(const char *type);
 
 /*
@@ -25,9 +25,8 @@ bool qauthz_is_type(const char *type);
  * flat keyval strings ("rules.0.match") or nested JSON values.  QEMU's
  * checks and messages, in its order: "Parameter 'identity' is missing",
  * "Parameter 'rules.0.policy' is missing", "Parameter 'policy' does not
- * accept value 'x'", "Parameter 'x' is unexpected".  Types QEMU 7.2's
- * storage daemon cannot create (authz-listfile, authz-pam) get their
- * properties checked, then "invalid object type: T", as there.
+ * accept value 'x'", "Parameter 'x' is unexpected".  The types QEMU
+ * 7.2 cannot create (authz-listfile, authz-pam) are crypto/objects.c's.
  */
 QAuthZ *qauthz_new(const char *type, QDict *opts, Error **errp);
 void qauthz_free(QAuthZ *authz);

@@ -76,7 +76,26 @@ typedef struct QCryptoTLSCreds {
  * (type 'container')".
  */
 bool user_creatable_add_opts(const char *type, QDict *opts, Error **errp);
-/* The same from an --object argument ("tls-creds-psk,id=x,..."). */
+
+/* The program whose --object rules apply (crypto/objects.c). */
+typedef enum ObjectTool {
+    OBJECT_TOOL_IO,         /* qemu-io: no iothread, no main-loop */
+    OBJECT_TOOL_IMG,        /* qemu-img: no iothread */
+    OBJECT_TOOL_DAEMON,     /* qemu-storage-daemon: every type */
+} ObjectTool;
+
+/* user_creatable_add_opts() with @tool's set of types. */
+bool user_creatable_add_tool(const char *type, QDict *opts, ObjectTool tool,
+                             Error **errp);
+/*
+ * An --object argument, as QEMU 7.2's tools take it: keyval
+ * ("secret,id=s,data=x", qom-type implied) or JSON ("{...}").  "help"
+ * prints the types @tool has (or TYPE,help its properties) and exits.
+ * Errors have no "--object" prefix: the daemon adds its own.
+ */
+bool user_creatable_add_cmdline(const char *optarg, ObjectTool tool,
+                                Error **errp);
+/* The same for the daemon's set of types. */
 bool user_creatable_add_str(const char *optarg, Error **errp);
 /*
  * object-del: "object 'X' not found"; credentials still used by a

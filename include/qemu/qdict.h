@@ -115,4 +115,17 @@ char **qdict_qemu_keys(const QDict *d);
 QDict *keyval_parse_flat(const char *str, const char *implied_key,
                          Error **errp);
 
+/*
+ * QEMU's keyval_parse() (--object): "k=v,k2.sub=v2" into a flat dict of
+ * strings with the dotted keys kept.  No flags: an element without '='
+ * is "Expected '=' after parameter 'k'", except the first one when
+ * @implied_key is given (its value runs to the first ',') and "help" or
+ * "?", which set *@help (an error when @help is NULL).  Keys are QAPI
+ * names or, after a dot, indices ("Invalid parameter 'k'"); "a" with
+ * "a.b" is "Parameters 'a.*' used inconsistently"; the last of repeated
+ * keys wins.
+ */
+QDict *keyval_parse(const char *str, const char *implied_key, bool *help,
+                    Error **errp);
+
 #endif

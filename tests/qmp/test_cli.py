@@ -21,6 +21,21 @@ CASES = [
      '--monitor', 'chardev=m,mode=readline'],
     ['--object', 'foo,id=x'],
     ['--object', 'tls-creds-x509,id=t,dir=@DIR@'],
+    # --object: the daemon's set of types (iothread too), help, the
+    # "--object ARG: " prefix and the identifier hint.
+    ['--object', 'help'], ['--object', 'iothread,help'],
+    ['--object', 'secret,help'], ['--object', 'foo,help'],
+    ['--object', '{"qom-type":"secret"}'], ['--object', '{bad'],
+    ['--object', 'secret,id=1x'], ['--object', 'secret,id=x,data=y,noflag'],
+    ['--object', 'iothread,id=x,bogus=1'],
+    ['--object', 'authz-pam,id=a,service=x'],
+    ['--object', 'secret,id=x,data=y', '--object', 'secret,id=x,data=z'],
+    ['--object', 'iothread,id=x', '--object', 'main-loop,id=m',
+     '--blockdev', 'driver=nope'],
+    # --nbd-server and --export share --object's keyval_parse().
+    ['--nbd-server', 'help'], ['--export', 'help'],
+    ['--nbd-server', 'addr.type=unix,1x=2'],
+    ['--nbd-server', 'addr.type=unix,addr.path=@DIR@/n.sock,a=1,a.b=2'],
     ['--bogus'], ['--pidfile'], ['x'],
 ]
 

@@ -162,21 +162,6 @@ static void test_errors(void)
              "Invalid parameter type for 'identity', expected: string");
 }
 
-static void test_not_creatable(void)
-{
-    bad_str("authz-listfile,id=a", "Parameter 'filename' is missing");
-    bad_str("authz-listfile,id=a,filename=/x,refresh=maybe",
-            "Parameter 'refresh' expects 'on' or 'off'");
-    bad_str("authz-listfile,id=a,filename=/x,foo=1",
-            "Parameter 'foo' is unexpected");
-    bad_str("authz-listfile,id=a,filename=/x",
-            "invalid object type: authz-listfile");
-    bad_str("authz-pam,id=a", "Parameter 'service' is missing");
-    bad_str("authz-pam,id=a,service=qemu", "invalid object type: authz-pam");
-    bad_str("authz-list-file,id=a,filename=/x",
-            "Parameter 'qom-type' does not accept value 'authz-list-file'");
-}
-
 static void test_by_id(void)
 {
     Error *err = NULL;
@@ -211,7 +196,6 @@ int main(int argc, char **argv)
     g_test_add_func("/authz/list", test_list);
     g_test_add_func("/authz/json", test_json);
     g_test_add_func("/authz/errors", test_errors);
-    g_test_add_func("/authz/not-creatable", test_not_creatable);
     g_test_add_func("/authz/by-id", test_by_id);
     return g_test_run();
 }

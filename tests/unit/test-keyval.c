@@ -135,10 +135,59 @@ static void test_flags_warnings(void)
         "Please use =off instead\n");
 }
 
+/* keyval_parse(): QEMU's keyval syntax, as --object and --export use it. */
+static void keyval_bad(const char *str, const char *implied, const char *msg)
+{
+    Error *err = NULL;
+
+    g_assert_null(keyval_parse(str, implied, NULL, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, msg);
+    error_free(err);
+}
+
+static void test_strict(void)
+{
+    g_autoptr(QObject) d = NULL;
+    bool help = true;
+
+    d = keyval_parse("secret,id=x,data=a,,b,a.0=1,a.1.b-c=2,data=c",
+                     "qom-type", &help, &error_abort);
+    g_assert_false(help);
+    g_assert_cmpint(qdict_size(d), ==, 5);
+    g_assert_cmpstr(qdict_get_str(d, "qom-type"), ==, "secret");
+    g_assert_cmpstr(qdict_get_str(d, "data"), ==, "c");
+    g_assert_cmpstr(qdict_get_str(d, "a.1.b-c"), ==, "2");
+    qobject_unref(g_steal_pointer(&d));
+    d = keyval_parse("", "qom-type", &help, &error_abort);
+    g_assert_cmpint(qdict_size(d), ==, 0);
+    qobject_unref(g_steal_pointer(&d));
+    /* "help" anywhere, and before the implied value. */
+    d = keyval_parse("help,id=x", "qom-type", &help, &error_abort);
+    g_assert_true(help);
+    g_assert_false(qdict_haskey(d, "qom-type"));
+    qobject_unref(g_steal_pointer(&d));
+    d = keyval_parse("secret,?", "qom-type", &help, &error_abort);
+    g_assert_true(help);
+    g_assert_cmpstr(qdict_get_str(d, "qom-type"), ==, "secret");
+
+    keyval_bad("help", NULL, "Help is not available for this option");
+    keyval_bad("x", NULL, "Expected '=' after parameter 'x'");
+    keyval_bad("a=1,noflag", "t", "Expected '=' after parameter 'noflag'");
+    keyval_bad(",", "t", "Invalid parameter ''");
+    /* The implied value runs to the first ',': ",," does not escape. */
+    keyval_bad("a,,b=1", "t", "Invalid parameter ''");
+    keyval_bad("1x=2", NULL, "Invalid parameter '1x'");
+    keyval_bad("a.=2", NULL, "Invalid parameter 'a.'");
+    keyval_bad("a..b=2", NULL, "Invalid parameter 'a..b'");
+    keyval_bad("a.b=1,a=2", NULL, "Parameters 'a.*' used inconsistently");
+    keyval_bad("a=1,a.b.c=2", NULL, "Parameters 'a.*' used inconsistently");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/keyval/plain", test_plain);
+    g_test_add_func("/keyval/strict", test_strict);
     g_test_add_func("/keyval/id", test_id);
     g_test_add_func("/keyval/implied", test_implied);
     g_test_add_func("/keyval/flags-dict", test_flags_dict);
