@@ -265,6 +265,7 @@ static BlockDriverState *bdrv_new(void)
     QLIST_INIT(&bs->parents);
     QLIST_INIT(&bs->tracked_requests);
     QLIST_INIT(&bs->write_watches);
+    qemu_co_queue_init(&bs->quiesce_waiters);
     return bs;
 }
 
@@ -508,6 +509,57 @@ void bdrv_root_unref_child(BdrvChild *child)
     g_free(child->name);
     g_free(child);
     bdrv_unref(bs);
+}
+
+int bdrv_replace_node(BlockDriverState *from, BlockDriverState *to,
+                      Error **errp)
+{
+    g_autoptr(GSList) moved = NULL;
+    BdrvChild *c, *next;
+    int ret;
+
+    if (from == to) {
+        return 0;
+    }
+    QLIST_FOREACH_SAFE(c, &from->parents, next_parent, next) {
+        if (c->klass->stay_at_node) {
+            continue;
+        }
+        /* A node parent must not end up below itself. */
+        if (c->klass->parent_is_bds && bdrv_is_descendant(to, c->opaque)) {
+            error_setg(errp, "Making '%s' a %s child of '%s' would create "
+                       "a cycle", to->node_name, c->name,
+                       bdrv_get_node_name(c->opaque));
+            ret = -EINVAL;
+            goto undo;
+        }
+        QLIST_REMOVE(c, next_parent);
+        c->bs = to;
+        QLIST_INSERT_HEAD(&to->parents, c, next_parent);
+        moved = g_slist_prepend(moved, c);
+    }
+    ret = bdrv_update_perms(to, errp);
+    if (ret < 0) {
+        goto undo;
+    }
+    bdrv_update_perms(from, NULL);
+    /* Each edge holds a reference on its node. */
+    for (GSList *l = moved; l; l = l->next) {
+        bdrv_ref(to);
+        bdrv_unref(from);
+    }
+    return 0;
+
+undo:
+    for (GSList *l = moved; l; l = l->next) {
+        c = l->data;
+        QLIST_REMOVE(c, next_parent);
+        c->bs = from;
+        QLIST_INSERT_HEAD(&from->parents, c, next_parent);
+    }
+    bdrv_update_perms(to, NULL);
+    bdrv_update_perms(from, NULL);
+    return ret;
 }
 
 /* Change what a root edge takes; on failure nothing changes. */

@@ -343,6 +343,12 @@ static void job_do_dismiss(Job *job)
     job_unref(job);
 }
 
+void job_early_fail(Job *job)
+{
+    assert(job->status == JOB_STATUS_CREATED && !job_started(job));
+    job_do_dismiss(job);
+}
+
 static void job_conclude(Job *job)
 {
     job_state_transition(job, JOB_STATUS_CONCLUDED);

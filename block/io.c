@@ -189,6 +189,38 @@ void bdrv_write_watch_end(BlockDriverState *bs, BdrvWriteWatch *w)
     QLIST_REMOVE(w, next);
 }
 
+/* ---------- Quiescing ---------- */
+
+/*
+ * Requests come in through edges; while the node is quiesced they wait
+ * here, before they count as in flight, and read the edge again when
+ * woken: bdrv_replace_node() may have moved it meanwhile.
+ */
+static BlockDriverState *coroutine_fn bdrv_wait_unquiesced(BdrvChild *child)
+{
+    while (child->bs->quiesce_counter) {
+        qemu_co_queue_wait(&child->bs->quiesce_waiters);
+    }
+    return child->bs;
+}
+
+void coroutine_fn bdrv_co_quiesce_begin(BlockDriverState *bs)
+{
+    bs->quiesce_counter++;
+    /* Poll: completions come from the loop and from other coroutines. */
+    while (bs->in_flight) {
+        qemu_co_sleep_ns(100 * 1000);
+    }
+}
+
+void bdrv_quiesce_end(BlockDriverState *bs)
+{
+    assert(bs->quiesce_counter > 0);
+    if (--bs->quiesce_counter == 0) {
+        qemu_co_queue_restart_all(&bs->quiesce_waiters);
+    }
+}
+
 /* ---------- Reads ---------- */
 
 /* Aligned read, zero-filling what lies past the end of the node. */
@@ -238,7 +270,7 @@ int coroutine_fn bdrv_co_preadv(BdrvChild *child, int64_t offset,
                                 int64_t bytes, QEMUIOVector *qiov,
                                 BdrvRequestFlags flags)
 {
-    BlockDriverState *bs = child->bs;
+    BlockDriverState *bs = bdrv_wait_unquiesced(child);
     uint32_t align;
     int64_t head, tail;
     BdrvTrackedRequest req;
@@ -620,8 +652,10 @@ int coroutine_fn bdrv_co_pwritev(BdrvChild *child, int64_t offset,
                                  int64_t bytes, QEMUIOVector *qiov,
                                  BdrvRequestFlags flags)
 {
-    int ret = bdrv_check_write_req(child, offset, bytes, flags);
+    int ret;
 
+    bdrv_wait_unquiesced(child);
+    ret = bdrv_check_write_req(child, offset, bytes, flags);
     if (ret < 0) {
         return ret;
     }
@@ -687,7 +721,7 @@ static int coroutine_fn bdrv_co_pdiscard_pieces(BlockDriverState *bs,
 int coroutine_fn bdrv_co_pdiscard(BdrvChild *child, int64_t offset,
                                   int64_t bytes)
 {
-    BlockDriverState *bs = child->bs;
+    BlockDriverState *bs = bdrv_wait_unquiesced(child);
     BdrvTrackedRequest req;
     int ret;
 
@@ -724,7 +758,7 @@ int coroutine_fn bdrv_co_pdiscard(BdrvChild *child, int64_t offset,
 int coroutine_fn bdrv_co_truncate(BdrvChild *child, int64_t offset,
                                   bool exact, Error **errp)
 {
-    BlockDriverState *bs = child->bs;
+    BlockDriverState *bs = bdrv_wait_unquiesced(child);
     BdrvTrackedRequest req;
     int64_t from;
     int ret;

@@ -812,6 +812,26 @@ static void quorum_gather_child_options(BlockDriverState *bs, QDict *target,
     qdict_put_obj(target, "children", list);
 }
 
+/*
+ * A mirror of the quorum matches the quorum, so it may replace one of
+ * its children (repairing a broken replica, as QEMU's iotest 041) if
+ * nobody else uses that child: another parent might see its data change.
+ * Deeper nodes may not: the children need not show the quorum's data.
+ */
+static bool quorum_recurse_can_replace(BlockDriverState *bs,
+                                       BlockDriverState *to_replace)
+{
+    BDRVQuorumState *s = bs->opaque;
+
+    for (int i = 0; i < s->num_children; i++) {
+        if (s->children[i]->bs == to_replace) {
+            return QLIST_FIRST(&to_replace->parents) == s->children[i] &&
+                   !QLIST_NEXT(s->children[i], next_parent);
+        }
+    }
+    return false;
+}
+
 static void quorum_add_child(BlockDriverState *bs, BlockDriverState *child_bs,
                              Error **errp)
 {
@@ -1076,6 +1096,7 @@ static BlockDriver bdrv_quorum = {
     .bdrv_gather_child_options  = quorum_gather_child_options,
     .strong_runtime_opts        = quorum_strong_runtime_opts,
     .bdrv_child_perm            = quorum_child_perm,
+    .bdrv_recurse_can_replace   = quorum_recurse_can_replace,
     .bdrv_add_child             = quorum_add_child,
     .bdrv_del_child             = quorum_del_child,
     .supported_write_flags      = BDRV_REQ_WRITE_UNCHANGED,

@@ -45,6 +45,26 @@ bool qsd_blockdev_add_str(const char *str, Error **errp);
 /* Nodes created by blockdev-add hold a monitor reference. */
 void blockdev_close_all(void);
 
+/* job-qmp.c: jobs and block jobs. */
+void qmp_query_jobs(QDict *args, QObject **ret, Error **errp);
+void qmp_job_pause(QDict *args, QObject **ret, Error **errp);
+void qmp_job_resume(QDict *args, QObject **ret, Error **errp);
+void qmp_job_cancel(QDict *args, QObject **ret, Error **errp);
+void qmp_job_complete(QDict *args, QObject **ret, Error **errp);
+void qmp_job_dismiss(QDict *args, QObject **ret, Error **errp);
+void qmp_job_finalize(QDict *args, QObject **ret, Error **errp);
+void qmp_query_block_jobs(QDict *args, QObject **ret, Error **errp);
+void qmp_block_job_set_speed(QDict *args, QObject **ret, Error **errp);
+void qmp_block_job_cancel(QDict *args, QObject **ret, Error **errp);
+void qmp_block_job_pause(QDict *args, QObject **ret, Error **errp);
+void qmp_block_job_resume(QDict *args, QObject **ret, Error **errp);
+void qmp_block_job_complete(QDict *args, QObject **ret, Error **errp);
+void qmp_block_job_dismiss(QDict *args, QObject **ret, Error **errp);
+void qmp_block_job_finalize(QDict *args, QObject **ret, Error **errp);
+/* blockdev-mirror.c */
+void qmp_blockdev_mirror(QDict *args, QObject **ret, Error **errp);
+void qmp_drive_mirror(QDict *args, QObject **ret, Error **errp);
+
 /* qmp-export.c: the NBD server and block exports. */
 void qmp_nbd_server_start(QDict *args, QObject **ret, Error **errp);
 void qmp_nbd_server_add(QDict *args, QObject **ret, Error **errp);

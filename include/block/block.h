@@ -154,6 +154,19 @@ BdrvChild *bdrv_root_attach_child(BlockDriverState *child_bs,
 void bdrv_root_unref_child(BdrvChild *child);
 int bdrv_child_set_perm(BdrvChild *c, uint64_t perm, uint64_t shared,
                         Error **errp);
+/*
+ * Make every parent of @from use @to instead (edges whose class says
+ * stay_at_node are left alone); permissions are moved with them.
+ * Nothing changes on failure.
+ */
+int bdrv_replace_node(BlockDriverState *from, BlockDriverState *to,
+                      Error **errp);
+/*
+ * Hold new requests to @bs at its edges, and (in a coroutine) wait until
+ * those in flight are done; nests.  bdrv_quiesce_end() lets them go.
+ */
+void coroutine_fn bdrv_co_quiesce_begin(BlockDriverState *bs);
+void bdrv_quiesce_end(BlockDriverState *bs);
 
 BlockDriverState *bdrv_find_node(const char *node_name);
 /* Iterate named nodes (NULL starts): all nodes have a name. */

@@ -14,6 +14,8 @@ struct BdrvChildClass {
     bool parent_is_bds;
     /* Name of the parent for messages. */
     char *(*get_parent_desc)(BdrvChild *c);
+    /* bdrv_replace_node() leaves the edge where it is (a job's edges). */
+    bool stay_at_node;
 };
 
 extern const BdrvChildClass child_of_bds;
@@ -156,6 +158,13 @@ struct BlockDriver {
     void (*bdrv_reopen_commit)(BlockDriverState *bs);
     void (*bdrv_reopen_abort)(BlockDriverState *bs);
 
+    /*
+     * May a mirror of @bs replace @to_replace, a node below it, without
+     * changing what @bs shows its parents?  (QEMU's hook of that name.)
+     */
+    bool (*bdrv_recurse_can_replace)(BlockDriverState *bs,
+                                     BlockDriverState *to_replace);
+
     /* Run-time child changes (quorum). */
     void (*bdrv_add_child)(BlockDriverState *parent, BlockDriverState *child,
                            Error **errp);
@@ -239,6 +248,13 @@ struct BlockDriverState {
     QLIST_HEAD(, BdrvTrackedRequest) tracked_requests;
     unsigned serialising_in_flight;
     QLIST_HEAD(, BdrvWriteWatch) write_watches;
+    /*
+     * While > 0 (bdrv_quiesce_begin()), new requests through an edge wait
+     * in @quiesce_waiters; they look at the edge again when woken, so a
+     * request held across bdrv_replace_node() goes to the new node.
+     */
+    int quiesce_counter;
+    CoQueue quiesce_waiters;
     BdrvDataRegion bsc[BDRV_BSC_SLOTS]; /* known data, see BdrvDataRegion */
     unsigned bsc_next;            /* slot the next fill replaces */
     uint64_t bsc_gen;             /* bumped by every invalidation */

@@ -135,6 +135,8 @@ struct Job {
 void *job_create(const char *job_id, const JobDriver *driver,
                  const JobListener *listener, void *opaque, int flags,
                  Error **errp);
+/* Setting up a created job failed: straight to null, as QEMU. */
+void job_early_fail(Job *job);
 /* Start run() in a new coroutine: created -> running. */
 void job_start(Job *job);
 void job_ref(Job *job);

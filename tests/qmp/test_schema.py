@@ -62,7 +62,10 @@ def test_validation_follows_schema():
 def test_event_members_match_schema():
     s = schema()
     ev = {e['event']: e['data'] for e in s['events']}
-    src = open(os.path.join(ROOT, 'block', 'qapi-events.c')).read()
+    # Events are built where they are raised: the block events, the
+    # block job events and the job core.
+    src = ''.join(open(os.path.join(ROOT, f)).read()
+                  for f in ('block/qapi-events.c', 'blockjob.c', 'job.c'))
     for name, data in ev.items():
         assert name in src, name
         for m in data:
