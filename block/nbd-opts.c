@@ -53,32 +53,23 @@ static void nbd_put_inet(QDict *options, const char *host, const char *port)
     qdict_put_str(options, "server.port", port);
 }
 
-/* Decode %XX escapes as a URI parser does. */
-static char *nbd_uri_unescape(const char *s, size_t len)
-{
-    GString *out = g_string_sized_new(len);
-
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '%' && i + 2 < len && g_ascii_isxdigit(s[i + 1]) && g_ascii_isxdigit(s[i + 2])) {
-            g_string_append_c(out, (char)(g_ascii_xdigit_value(s[i + 1]) * 16 +
-                                          g_ascii_xdigit_value(s[i + 2])));
-            i += 2;
-        } else {
-            g_string_append_c(out, s[i]);
-        }
-    }
-    return g_string_free(out, false);
-}
-
-/* "nbd[+tcp|+unix]://[host[:port]][/export][?socket=path]" */
+/*
+ * "nbd[+tcp|+unix]://[host[:port]][/export][?socket=path]", parsed by
+ * GLib's g_uri_parse() with the rules of QEMU's nbd_parse_uri(): the
+ * scheme compares case-sensitively, the export is the decoded path
+ * without its leading '/', and the query has exactly one parameter
+ * (socket=, decoded) for nbd+unix and none otherwise.
+ */
 static int nbd_parse_uri(const char *filename, QDict *options)
 {
-    const char *sep = strstr(filename, "://");
-    const char *auth, *path, *query, *end;
-    g_autofree char *scheme = g_strndup(filename, sep - filename);
-    g_autofree char *host = NULL;
-    g_autofree char *port = NULL;
+    g_autofree char *scheme = g_strndup(filename,
+                                        strstr(filename, "://") - filename);
+    g_autoptr(GUri) uri = g_uri_parse(filename, G_URI_FLAGS_ENCODED_QUERY,
+                                      NULL);
+    g_auto(GStrv) params = NULL;
     g_autofree char *socket_path = NULL;
+    const char *host, *path, *query;
+    int nparams = 0;
     bool is_unix;
 
     if (!strcmp(scheme, "nbd") || !strcmp(scheme, "nbd+tcp")) {
@@ -88,86 +79,57 @@ static int nbd_parse_uri(const char *filename, QDict *options)
     } else {
         return -EINVAL;
     }
-
-    auth = sep + 3;
-    end = auth + strcspn(auth, "/?#");
-    if (end > auth) {
-        const char *colon;
-        if (*auth == '[') {
-            const char *rb = memchr(auth, ']', end - auth);
-            if (!rb) {
-                return -EINVAL;
-            }
-            host = g_strndup(auth + 1, rb - auth - 1);
-            colon = rb + 1 < end && rb[1] == ':' ? rb + 1 : NULL;
-        } else {
-            colon = memchr(auth, ':', end - auth);
-            host = g_strndup(auth, (colon ? colon : end) - auth);
-        }
-        if (colon) {
-            port = g_strndup(colon + 1, end - colon - 1);
-            for (const char *p = port; *p; p++) {
-                if (!g_ascii_isdigit(*p)) {
-                    return -EINVAL;
-                }
-            }
-            if (!*port) {
-                g_clear_pointer(&port, g_free);
-            }
-        }
-        if (host && !host[0]) {
-            g_clear_pointer(&host, g_free);
-        }
+    if (!uri) {
+        return -EINVAL;
     }
 
-    path = end;
-    query = path + strcspn(path, "?#");
+    path = g_uri_get_path(uri);
     if (*path == '/') {
         path++;
     }
-    if (query > path) {
-        g_autofree char *exp = nbd_uri_unescape(path, query - path);
-        qdict_put_str(options, "export", exp);
+    if (*path) {
+        qdict_put_str(options, "export", path);
     }
 
-    if (*query == '?') {
-        const char *q = query + 1;
-        size_t qlen = strcspn(q, "#");
-        g_autofree char *qs = g_strndup(q, qlen);
-        g_auto(GStrv) params = g_strsplit(qs, "&", -1);
-        int n = 0;
+    query = g_uri_get_query(uri);
+    params = g_strsplit(query ? query : "", "&", -1);
+    for (int i = 0; params[i]; i++) {
+        const char *eq = strchr(params[i], '=');
 
-        for (int i = 0; params[i]; i++) {
-            char *eq;
-            if (!params[i][0]) {
-                continue;
-            }
-            n++;
-            eq = strchr(params[i], '=');
-            if (eq && !strncmp(params[i], "socket", eq - params[i]) &&
-                eq - params[i] == 6) {
-                g_free(socket_path);
-                socket_path = nbd_uri_unescape(eq + 1, strlen(eq + 1));
-            }
+        if (!params[i][0]) {
+            continue;
         }
-        if (n > 1 || (is_unix && !n) || (!is_unix && n)) {
-            return -EINVAL;
+        nparams++;
+        if (eq && eq - params[i] == strlen("socket") &&
+            g_str_has_prefix(params[i], "socket")) {
+            g_free(socket_path);
+            socket_path = g_uri_unescape_string(eq + 1, NULL);
         }
     }
+    if (nparams != is_unix) {
+        return -EINVAL;
+    }
 
+    host = g_uri_get_host(uri);
+    if (host && !*host) {
+        host = NULL;
+    }
     if (is_unix) {
-        if (host || port || !socket_path) {
+        if (host || g_uri_get_port(uri) > 0 || !socket_path) {
             return -EINVAL;
         }
         qdict_put_str(options, "server.type", "unix");
         qdict_put_str(options, "server.path", socket_path);
     } else {
-        g_autofree char *p = NULL;
+        g_autofree char *port = NULL;
+
         if (!host) {
             return -EINVAL;
         }
-        p = port ? g_strdup(port) : g_strdup_printf("%d", NBD_DEFAULT_PORT);
-        nbd_put_inet(options, host, p);
+        /* GLib has taken the brackets off an IPv6 literal already. */
+        port = g_strdup_printf("%d", g_uri_get_port(uri) > 0 ?
+                               g_uri_get_port(uri) : NBD_DEFAULT_PORT);
+        nbd_put_inet(options, host, port);
     }
     return 0;
 }
