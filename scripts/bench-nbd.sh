@@ -124,19 +124,21 @@ cpu_per_req() {
 nbd_chart() {
     local tsv=$1 png=$2
     command -v gnuplot >/dev/null || { echo "bench: no gnuplot, no chart" >&2; return; }
-    awk -F'\t' 'NR > 1 && $7 != "-" { print NR - 1, $7, $1 }' "$tsv" >"$tsv.dat"
+    awk -F'\t' 'NR > 1 && $7 != "-" { sub("ext2/ext3", "ext4", $1); print NR - 1, $7, "\"" $1 "\"" }' \
+        "$tsv" >"$tsv.dat"
     gnuplot <<EOF 2>/dev/null || echo "bench: gnuplot failed" >&2
-set terminal pngcairo size 1400,800 font ",9"
+set terminal pngcairo size 1500,900 font ",9"
 set output "$png"
 set title "NBD export: ours / Debian's qemu-storage-daemon 7.2 (request rate, medians)"
-set ylabel "ratio (> 1: ours faster)"
+set ylabel "ratio, log scale (> 1: ours faster; lines at 1.0 and 1.5)"
 set style fill solid 0.6
 set boxwidth 0.8
-set yrange [0:*]
+set logscale y
+set yrange [0.2:100]
 set xtics rotate by -70 left
 set grid ytics
 set key off
-set bmargin 16
+set bmargin 19
 f(x) = 1.0
 g(x) = 1.5
 plot "$tsv.dat" using 1:2:xtic(3) with boxes lc rgb "#3070b0", \
@@ -289,7 +291,8 @@ bench_soak() {
     nbd_stop "$pid_o" "$pid_r"
     count_ios() {
         python3 -c 'import json, sys
-j = json.load(open(sys.argv[1]))
+t = open(sys.argv[1]).read()
+j = json.loads(t[t.index("{"):])
 print(sum(x["read"]["total_ios"] + x["write"]["total_ios"] for x in j["jobs"]))' "$1" 2>/dev/null || echo 0
     }
     n_o=$(count_ios "$d/fio-o.json") n_r=$(count_ios "$d/fio-r.json")
@@ -298,13 +301,16 @@ print(sum(x["read"]["total_ios"] + x["write"]["total_ios"] for x in j["jobs"]))'
     awk -v a="$c0_r" -v b="$c1_r" -v n="$n_r" -v hz="$hz" -v who=QEMU \
         'BEGIN { printf "%-5s %10d requests, %8.1f CPU s, %6.2f us CPU per request\n", who, n, (b - a) / hz, n ? (b - a) / hz / n * 1e6 : 0 }'
     # Flat: after the first minute, every sample within 10% of the median.
-    awk 'NR > 1 && $1 >= 60 { o[++n] = $2; q[n] = $3 }
-        function stat(a, who,   i, m, lo, hi, s) {
-            for (i = 1; i <= n; i++) s[i] = a[i]
-            asort(s); m = s[int((n + 1) / 2)]; lo = s[1]; hi = s[n]
-            printf "%-5s RSS after 60 s: min %d, median %d, max %d KiB (%+.1f%% / %+.1f%% of median)\n",
-                   who, lo, m, hi, (lo - m) * 100 / m, (hi - m) * 100 / m
-        }
-        END { if (n) { stat(o, "ours"); stat(q, "QEMU") } }' "$d/rss.txt"
+    for col in 2 3; do
+        awk -v c=$col '$1 >= 60 { print $c }' "$d/rss.txt" | sort -n |
+        awk -v who="$([ $col = 2 ] && echo ours || echo QEMU)" '
+            { v[NR] = $1 }
+            END {
+                if (!NR) exit
+                m = v[int((NR + 1) / 2)]
+                printf "%-5s RSS after 60 s: min %d, median %d, max %d KiB (%+.1f%% / %+.1f%% of the median)\n",
+                       who, v[1], m, v[NR], (v[1] - m) * 100 / m, (v[NR] - m) * 100 / m
+            }'
+    done
     rm -rf "$d"
 }
