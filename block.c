@@ -437,7 +437,7 @@ bool bdrv_check_write_perm(BlockDriverState *bs, uint64_t perm, Error **errp)
 }
 
 /* Is @needle @haystack or below it? */
-static bool bdrv_is_descendant(BlockDriverState *haystack,
+bool bdrv_is_descendant(BlockDriverState *haystack,
                                BlockDriverState *needle)
 {
     BdrvChild *c;
@@ -560,6 +560,40 @@ undo:
     bdrv_update_perms(to, NULL);
     bdrv_update_perms(from, NULL);
     return ret;
+}
+
+/*
+ * Point the edge @c at @to instead of its current node (a reopen that
+ * names another "file"), keeping what the edge takes.  On failure the
+ * edge stays where it was.
+ */
+int bdrv_child_change_bs(BdrvChild *c, BlockDriverState *to, Error **errp)
+{
+    BlockDriverState *from = c->bs;
+    int ret;
+
+    if (from == to) {
+        return 0;
+    }
+    if (!bdrv_check_write_perm(to, c->perm, errp)) {
+        return -EPERM;
+    }
+    bdrv_ref(to);
+    QLIST_REMOVE(c, next_parent);
+    c->bs = to;
+    QLIST_INSERT_HEAD(&to->parents, c, next_parent);
+    ret = bdrv_update_perms(to, errp);
+    if (ret < 0) {
+        QLIST_REMOVE(c, next_parent);
+        c->bs = from;
+        QLIST_INSERT_HEAD(&from->parents, c, next_parent);
+        bdrv_update_perms(to, NULL);
+        bdrv_unref(to);
+        return ret;
+    }
+    bdrv_update_perms(from, NULL);
+    bdrv_unref(from);
+    return 0;
 }
 
 /* Change what a root edge takes; on failure nothing changes. */

@@ -1,5 +1,5 @@
 /*
- * Block commands of the QMP monitor: blockdev-add/-del,
+ * Block commands of the QMP monitor: blockdev-add/-del/-reopen,
  * query-named-block-nodes, x-blockdev-change and the driver statistics
  * query.  Arguments arrive validated and typed.  Nothing here knows a
  * driver: what differs between drivers is asked of the block layer.
@@ -75,6 +75,43 @@ bool qsd_blockdev_add_str(const char *str, Error **errp)
     typed = qapi_validate(schema->args, in, keyval, errp);
     qobject_unref(in);
     return typed && blockdev_add_typed(typed, errp);
+}
+
+/*
+ * blockdev-reopen: every node of the list gets exactly the options given
+ * (QEMU 7.2's checks, all nodes or none).  An empty list changes nothing;
+ * QEMU 7.2 aborts on it.
+ */
+void qmp_blockdev_reopen(QDict *args, QObject **ret, Error **errp)
+{
+    QObject *list = qdict_get(args, "options");
+    size_t n = json_array_size(list), i;
+    g_autofree BlockDriverState **bs = g_new0(BlockDriverState *, n);
+    g_autofree QDict **opts = g_new0(QDict *, n);
+
+    for (i = 0; i < n; i++) {
+        QDict *o = json_array_get(list, i);
+        const char *name = qdict_get_try_str(o, "node-name");
+
+        if (!name) {
+            error_setg(errp, "node-name not specified");
+            goto fail;
+        }
+        bs[i] = bdrv_find_node(name);
+        if (!bs[i]) {
+            error_setg(errp, "Failed to find node with node-name='%s'", name);
+            goto fail;
+        }
+        opts[i] = qobject_ref(o);
+        qdict_flatten(opts[i]);
+    }
+    bdrv_reopen_multiple(bs, opts, n, errp);
+    return;
+
+fail:
+    while (i-- > 0) {
+        qobject_unref(opts[i]);
+    }
 }
 
 void qmp_blockdev_del(QDict *args, QObject **ret, Error **errp)

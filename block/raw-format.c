@@ -9,6 +9,11 @@ typedef struct BDRVRawState {
     uint64_t offset;
     uint64_t size;
     bool has_size;
+    struct {                    /* between reopen prepare and commit */
+        uint64_t offset;
+        uint64_t size;
+        bool has_size;
+    } reopen;
 } BDRVRawState;
 
 static const QemuOptDesc raw_runtime_opt_desc[] = {
@@ -267,12 +272,40 @@ static const char *const raw_strong_runtime_opts[] = {
     NULL
 };
 
-/* Nothing here depends on the open flags. */
+/* offset and size may change; what is left out returns to its default. */
 static int raw_reopen_prepare(BlockDriverState *bs, int flags, QDict *opts,
                               Error **errp)
 {
+    BDRVRawState *s = bs->opaque;
+    BDRVRawState new = { 0 };
+    g_autoptr(QemuOpts) ropts = qemu_opts_create(&raw_runtime_opts);
+    int ret;
+
+    if (!qemu_opts_absorb_qdict(ropts, opts, errp)) {
+        return -EINVAL;
+    }
+    ret = raw_apply_options(bs, &new, qemu_opt_get_size(ropts, "offset", 0),
+                            qemu_opt_has(ropts, "size"),
+                            qemu_opt_get_size(ropts, "size", 0), errp);
+    if (ret < 0) {
+        return ret;
+    }
+    s->reopen.offset = new.offset;
+    s->reopen.size = new.size;
+    s->reopen.has_size = new.has_size;
     return 0;
 }
+
+static void raw_reopen_commit(BlockDriverState *bs)
+{
+    BDRVRawState *s = bs->opaque;
+
+    s->offset = s->reopen.offset;
+    s->size = s->reopen.size;
+    s->has_size = s->reopen.has_size;
+}
+
+static const char *const raw_mutable_opts[] = { "offset", "size", NULL };
 
 static BlockDriver bdrv_raw = {
     .format_name            = "raw",
@@ -281,6 +314,8 @@ static BlockDriver bdrv_raw = {
     .bdrv_probe             = raw_probe,
     .bdrv_open              = raw_open,
     .bdrv_reopen_prepare    = raw_reopen_prepare,
+    .bdrv_reopen_commit     = raw_reopen_commit,
+    .mutable_opts           = raw_mutable_opts,
     .bdrv_refresh_limits    = raw_refresh_limits,
     .bdrv_co_preadv         = raw_co_preadv,
     .bdrv_co_pwritev        = raw_co_pwritev,

@@ -36,6 +36,7 @@ QDict *qmp_version_info(void);
 /* blockdev.c */
 void qmp_blockdev_add(QDict *args, QObject **ret, Error **errp);
 void qmp_blockdev_del(QDict *args, QObject **ret, Error **errp);
+void qmp_blockdev_reopen(QDict *args, QObject **ret, Error **errp);
 void qmp_query_named_block_nodes(QDict *args, QObject **ret, Error **errp);
 void qmp_x_blockdev_change(QDict *args, QObject **ret, Error **errp);
 /* x-query-quorum: the driver's bdrv_get_specific_stats(). */

@@ -37,6 +37,7 @@ static void qmp_quit(QDict *args, QObject **ret, Error **errp)
 const QmpCommand qmp_command_table[] = {
     { "query-named-block-nodes", qmp_query_named_block_nodes },
     { "blockdev-add", qmp_blockdev_add },
+    { "blockdev-reopen", qmp_blockdev_reopen },
     { "blockdev-del", qmp_blockdev_del },
     { "x-blockdev-change", qmp_x_blockdev_change },
     { "x-query-quorum", qmp_x_query_driver_stats },

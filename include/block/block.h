@@ -293,6 +293,14 @@ BlockDriver *bdrv_find_protocol(const char *filename, bool allow_protocol_prefix
  * ("Cannot change the option 'x'").
  */
 int bdrv_reopen(BlockDriverState *bs, QDict *opts, Error **errp);
+/*
+ * blockdev-reopen: reopen each @bs[i] with exactly the flat options
+ * @opts[i] (consumed); options not given return to their defaults,
+ * children given inline follow, children named by reference keep their
+ * options, and "file" may name another node.  All nodes or none.
+ */
+int bdrv_reopen_multiple(BlockDriverState **bs, QDict **opts, size_t n,
+                         Error **errp);
 
 /* Parse "none", "writeback", ... into BDRV_O_* flags and writethrough. */
 int bdrv_parse_cache_mode(const char *mode, int *flags, bool *writethrough);

@@ -157,6 +157,11 @@ struct BlockDriver {
                                Error **errp);
     void (*bdrv_reopen_commit)(BlockDriverState *bs);
     void (*bdrv_reopen_abort)(BlockDriverState *bs);
+    /*
+     * Options besides the common ones that blockdev-reopen may leave out
+     * (they return to their defaults); prepare must handle them.
+     */
+    const char *const *mutable_opts;
 
     /*
      * May a mirror of @bs replace @to_replace, a node below it, without
@@ -273,6 +278,10 @@ void bdrv_get_cumulative_perm(BlockDriverState *bs, uint64_t *perm,
                               uint64_t *shared);
 /* Recompute @bs's cumulative permissions and pass them to its driver. */
 int bdrv_update_perms(BlockDriverState *bs, Error **errp);
+/* Is @needle @haystack or one of the nodes below it? */
+bool bdrv_is_descendant(BlockDriverState *haystack, BlockDriverState *needle);
+/* Move edge @c to node @to, keeping its permissions. */
+int bdrv_child_change_bs(BdrvChild *c, BlockDriverState *to, Error **errp);
 /* May a parent take @perm on @bs?  QEMU's messages when not. */
 bool bdrv_check_write_perm(BlockDriverState *bs, uint64_t perm, Error **errp);
 /*
