@@ -245,12 +245,20 @@ int coroutine_fn blk_co_flush(BlockBackend *blk)
 
 /* ---------- AIO ---------- */
 
+/*
+ * AIO requests of every BlockBackend not yet called back.  A request
+ * that finishes without yielding calls back from a BH, after its node
+ * went idle: draining nodes alone would not wait for that.
+ */
+static unsigned blk_aio_pending;
+
 static void blk_aio_complete(BlockAIOCB *acb)
 {
     BlockBackend *blk = acb->blk;
 
     acb->cb(acb->opaque, acb->ret);
     blk->in_flight--;
+    blk_aio_pending--;
     acb->pool_next = acb_pool;
     acb_pool = acb;
 }
@@ -316,6 +324,7 @@ static BlockAIOCB *blk_aio_submit(BlockBackend *blk, int kind,
     acb->opaque = opaque;
     acb->has_returned = false;
     blk->in_flight++;
+    blk_aio_pending++;
     qemu_coroutine_enter(qemu_coroutine_create(blk_aio_entry, acb));
     acb->has_returned = true;
     return acb;
@@ -474,6 +483,8 @@ void blk_drain(BlockBackend *blk)
 
 void blk_drain_all(void)
 {
+    /* As QEMU: every BlockBackend's requests, callbacks included. */
+    AIO_WAIT_WHILE(blk_aio_pending > 0);
     bdrv_drain_all();
 }
 

@@ -36,6 +36,8 @@ typedef struct BDRVRawState {
     bool page_cache_inconsistent; /* an fdatasync failed: data may be lost */
     bool is_device;             /* host_device driver */
     bool is_blk;                /* block device (else character device) */
+    bool inline_rw;             /* tmpfs: small reads and writes in the loop */
+    bool try_nowait;            /* small reads try RWF_NOWAIT in the loop */
 
     /* Between reopen prepare and commit/abort. */
     int reopen_fd;              /* new descriptor, or -1 to keep fd */
@@ -65,6 +67,7 @@ int raw_translate_err(int err);
 int raw_open_common(BlockDriverState *bs, QDict *options, int flags,
                     bool device, Error **errp);
 void raw_close(BlockDriverState *bs);
+void raw_update_inline(BDRVRawState *s);
 int coroutine_fn raw_co_preadv(BlockDriverState *bs, int64_t offset,
                                int64_t bytes, QEMUIOVector *qiov,
                                BdrvRequestFlags flags);

@@ -15,7 +15,10 @@
  */
 #include "qemu/osdep.h"
 #include <sys/ioctl.h>
+#include <sys/uio.h>
+#include <sys/vfs.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include "block/block_int.h"
 #include "block/thread-pool.h"
 #include "block/raw-aio.h"
@@ -436,6 +439,7 @@ int raw_open_common(BlockDriverState *bs, QDict *options, int flags,
     s->has_write_zeroes = true;
     s->has_fallocate = !device;
     s->needs_alignment = (flags & BDRV_O_NOCACHE) != 0;
+    raw_update_inline(s);
     bs->supported_zero_flags = BDRV_REQ_MAY_UNMAP | BDRV_REQ_NO_FALLBACK;
 
     /*
@@ -553,6 +557,7 @@ void raw_reopen_commit(BlockDriverState *bs)
     s->drop_cache = s->reopen_drop_cache;
     s->check_cache_dropped = s->reopen_check_cache_dropped;
     s->needs_alignment = (s->open_flags & O_DIRECT) != 0;
+    raw_update_inline(s);
     /* O_DIRECT on or off changes the alignment the kernel wants. */
     raw_refresh_limits(bs, NULL);
 }
@@ -741,6 +746,54 @@ static bool raw_qiov_is_aligned(BlockDriverState *bs, QEMUIOVector *qiov)
     return true;
 }
 
+/*
+ * Largest request the loop thread transfers itself.  Bigger ones go to
+ * the workers, where two CPUs can copy at once.
+ */
+#define RAW_INLINE_MAX (128 * KiB)
+
+/*
+ * aio=threads hands every request to a worker thread and back: two
+ * wake-ups and context switches, which cost more than copying a few
+ * KiB that sit in memory.  So small requests are tried in the loop
+ * thread first where that cannot wait for a device: on tmpfs, whose
+ * pages are memory, reads and writes; on other file systems, buffered
+ * reads with RWF_NOWAIT, which the kernel answers only from the page
+ * cache (EAGAIN otherwise; the worker then does the read).  Never with
+ * O_DIRECT or io_uring.
+ */
+void raw_update_inline(BDRVRawState *s)
+{
+    struct statfs fs;
+
+    s->inline_rw = false;
+    s->try_nowait = false;
+    if (s->fd < 0 || s->needs_alignment || s->use_io_uring) {
+        return;
+    }
+    if (fstatfs(s->fd, &fs) == 0 && fs.f_type == TMPFS_MAGIC) {
+        s->inline_rw = true;
+    } else {
+        s->try_nowait = true;   /* until the kernel says EOPNOTSUPP */
+    }
+}
+
+/* A read from the page cache only: true if it transferred everything. */
+static bool raw_try_read_nowait(BDRVRawState *s, uint64_t offset,
+                                QEMUIOVector *qiov)
+{
+    ssize_t r;
+
+    do {
+        r = preadv2(s->fd, qiov->iov, qiov->niov, offset, RWF_NOWAIT);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0 && errno == EOPNOTSUPP) {
+        s->try_nowait = false;
+    }
+    /* EAGAIN, a short read (EOF?) or an error: the worker starts over. */
+    return r == (ssize_t)qiov->size;
+}
+
 static int coroutine_fn raw_co_submit(BlockDriverState *bs, uint64_t offset,
                                       QEMUIOVector *qiov, int type)
 {
@@ -757,6 +810,17 @@ static int coroutine_fn raw_co_submit(BlockDriverState *bs, uint64_t offset,
             .bytes = qiov->size,
             .qiov = qiov,
         };
+
+        if (qiov->size <= RAW_INLINE_MAX &&
+            (type == QEMU_AIO_READ || type == QEMU_AIO_WRITE)) {
+            if (s->inline_rw) {
+                return handle_aiocb_rw(&acb);
+            }
+            if (s->try_nowait && type == QEMU_AIO_READ &&
+                raw_try_read_nowait(s, offset, qiov)) {
+                return 0;
+            }
+        }
         return thread_pool_submit_co(handle_aiocb_rw, &acb);
     }
 }
