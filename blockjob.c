@@ -34,6 +34,15 @@ static QDict *block_job_event_data(BlockJob *bjob)
     return d;
 }
 
+/* @error of a failed job, as QEMU words it. */
+static void block_job_put_error(QDict *d, Job *job)
+{
+    if (job->ret) {
+        qdict_put_str(d, "error", job->err ? error_get_pretty(job->err) :
+                      strerror(-job->ret));
+    }
+}
+
 static void block_job_on_ready(Job *job)
 {
     qapi_event_send_block_job("BLOCK_JOB_READY",
@@ -57,10 +66,7 @@ static void block_job_on_finished(Job *job)
         qapi_event_send_block_job("BLOCK_JOB_CANCELLED", d);
         return;
     }
-    if (job->ret) {
-        qdict_put_str(d, "error", job->err ? error_get_pretty(job->err) :
-                      strerror(-job->ret));
-    }
+    block_job_put_error(d, job);
     qapi_event_send_block_job("BLOCK_JOB_COMPLETED", d);
 }
 
@@ -262,10 +268,7 @@ QDict *block_job_query(BlockJob *bjob)
     qdict_put_str(d, "status", JobStatus_str(job->status));
     qdict_put_bool(d, "auto-finalize", job->auto_finalize);
     qdict_put_bool(d, "auto-dismiss", job->auto_dismiss);
-    if (job->ret) {
-        qdict_put_str(d, "error", job->err ? error_get_pretty(job->err) :
-                      strerror(-job->ret));
-    }
+    block_job_put_error(d, job);
     return d;
 }
 
@@ -278,9 +281,6 @@ QDict *job_query(Job *job)
     qdict_put_str(d, "status", JobStatus_str(job->status));
     qdict_put_int(d, "current-progress", job->progress_current);
     qdict_put_int(d, "total-progress", job->progress_total);
-    if (job->ret) {
-        qdict_put_str(d, "error", job->err ? error_get_pretty(job->err) :
-                      strerror(-job->ret));
-    }
+    block_job_put_error(d, job);
     return d;
 }

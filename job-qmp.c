@@ -48,20 +48,26 @@ void qmp_job_pause(QDict *args, QObject **ret, Error **errp)
     }
 }
 
-void qmp_job_resume(QDict *args, QObject **ret, Error **errp)
+/* A user resume also clears an error stop's I/O status. */
+static void user_resume(Job *job, Error **errp)
 {
-    Job *job = find_job(args, errp);
     Error *err = NULL;
 
-    if (!job) {
-        return;
-    }
     job_user_resume(job, &err);
     if (err) {
         error_propagate(errp, err);
         return;
     }
     block_job_user_resume(container_of(job, BlockJob, job));
+}
+
+void qmp_job_resume(QDict *args, QObject **ret, Error **errp)
+{
+    Job *job = find_job(args, errp);
+
+    if (job) {
+        user_resume(job, errp);
+    }
 }
 
 void qmp_job_cancel(QDict *args, QObject **ret, Error **errp)
@@ -150,17 +156,10 @@ void qmp_block_job_pause(QDict *args, QObject **ret, Error **errp)
 void qmp_block_job_resume(QDict *args, QObject **ret, Error **errp)
 {
     BlockJob *job = find_block_job(qdict_get_str(args, "device"), errp);
-    Error *err = NULL;
 
-    if (!job) {
-        return;
+    if (job) {
+        user_resume(&job->job, errp);
     }
-    job_user_resume(&job->job, &err);
-    if (err) {
-        error_propagate(errp, err);
-        return;
-    }
-    block_job_user_resume(job);
 }
 
 void qmp_block_job_complete(QDict *args, QObject **ret, Error **errp)

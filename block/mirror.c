@@ -214,6 +214,11 @@ static int coroutine_fn mirror_run(Job *job, Error **errp)
     if (s->sync == MIRROR_SYNC_MODE_FULL) {
         bdrv_set_dirty_bitmap(s->dirty, 0, len);
     }
+    /*
+     * Let the command that started the job answer before the first
+     * read, however fast the source is (QEMU's mirror yields here too).
+     */
+    job_sleep_ns(job, 0);
     for (;;) {
         int64_t cnt, delay = 0;
 

@@ -253,15 +253,40 @@ def transcript(binary, text, args=(), negotiate=True, timeout=10):
         return lines
 
 
-def compare(text, args=(), negotiate=True):
-    """Ours and QEMU's transcripts must be identical."""
-    if not os.path.exists(QEMU):
-        raise Skip('no QEMU oracle')
-    theirs = transcript(QEMU, text, args, negotiate)
-    ours = transcript(OURS, text, args, negotiate)
+def assert_same(theirs, ours):
+    """Two transcripts (lists) must be identical; show the first lines
+    that differ."""
     if ours != theirs:
         diff = ['  qemu: %s\n  ours: %s' % (t, o)
                 for t, o in zip(theirs, ours) if t != o]
         if len(ours) != len(theirs):
             diff.append('  %d lines vs %d' % (len(theirs), len(ours)))
         raise AssertionError('differs from QEMU:\n' + '\n'.join(diff[:5]))
+
+
+def compare(text, args=(), negotiate=True):
+    """Ours and QEMU's transcripts must be identical."""
+    if not os.path.exists(QEMU):
+        raise Skip('no QEMU oracle')
+    theirs = transcript(QEMU, text, args, negotiate)
+    ours = transcript(OURS, text, args, negotiate)
+    assert_same(theirs, ours)
+
+
+def on_both_with_images(run, sizes, prefix='qmp-images-'):
+    """run(binary, dir) for QEMU's daemon, then ours, each time with fresh
+    image files img0.raw, img1.raw, ... of @sizes in the same directory
+    (so paths in replies match).  Returns (theirs, ours)."""
+    if not os.path.exists(QEMU):
+        raise Skip('no QEMU oracle')
+    d = tempfile.mkdtemp(prefix=prefix)
+    try:
+        out = []
+        for binary in (QEMU, OURS):
+            for i, size in enumerate(sizes):
+                with open(os.path.join(d, 'img%d.raw' % i), 'wb') as f:
+                    f.truncate(size)
+            out.append(run(binary, d))
+        return tuple(out)
+    finally:
+        subprocess.call(['rm', '-rf', d])

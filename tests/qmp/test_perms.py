@@ -23,28 +23,12 @@ def cmds(*reqs):
 def compare_files(steps, args=(), sizes=(MiB, MiB, MiB)):
     """Run @steps (a function of the image directory) on both daemons,
     each with fresh images img0.raw.. of @sizes in the same directory."""
-    if not os.path.exists(QEMU):
-        raise Skip('no QEMU oracle')
-    d = tempfile.mkdtemp(prefix='qmp-perms-')
-    try:
-        out = []
-        for binary in (QEMU, qmplib.OURS):
-            for i, size in enumerate(sizes):
-                with open(os.path.join(d, 'img%d.raw' % i), 'wb') as f:
-                    f.truncate(size)
-            text = steps(d)
-            out.append(transcript(binary, text,
-                                  [a.replace('@IMG@', d) for a in args]))
-        theirs, ours = out
-        if ours != theirs:
-            diff = ['  qemu: %s\n  ours: %s' % (t, o)
-                    for t, o in zip(theirs, ours) if t != o]
-            if len(ours) != len(theirs):
-                diff.append('  %d lines vs %d' % (len(theirs), len(ours)))
-            raise AssertionError('differs from QEMU:\n' + '\n'.join(diff[:5]))
-        return ours
-    finally:
-        shutil.rmtree(d, ignore_errors=True)
+    theirs, ours = qmplib.on_both_with_images(
+        lambda binary, d: transcript(binary, steps(d),
+                                     [a.replace('@IMG@', d) for a in args]),
+        sizes, 'qmp-perms-')
+    qmplib.assert_same(theirs, ours)
+    return ours
 
 
 def file_node(d, i, name=None):
