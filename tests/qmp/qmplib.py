@@ -53,7 +53,8 @@ class Daemon:
                     raise RuntimeError('daemon did not start: %r' %
                                        self.proc.stderr.read())
                 time.sleep(0.02)
-        conn.greeting = conn.recv()
+        # A loaded machine may take long to start a daemon.
+        conn.greeting = conn.recv(60)
         if negotiate:
             r = conn.cmd('qmp_capabilities')
             assert r == {'return': {}}, 'qmp_capabilities answered %r' % (r,)
