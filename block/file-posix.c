@@ -813,12 +813,24 @@ static int coroutine_fn raw_co_submit(BlockDriverState *bs, uint64_t offset,
 
         if (qiov->size <= RAW_INLINE_MAX &&
             (type == QEMU_AIO_READ || type == QEMU_AIO_WRITE)) {
+            int ret = -EAGAIN;
+
             if (s->inline_rw) {
-                return handle_aiocb_rw(&acb);
+                ret = handle_aiocb_rw(&acb);
+            } else if (s->try_nowait && type == QEMU_AIO_READ &&
+                       raw_try_read_nowait(s, offset, qiov)) {
+                ret = 0;
             }
-            if (s->try_nowait && type == QEMU_AIO_READ &&
-                raw_try_read_nowait(s, offset, qiov)) {
-                return 0;
+            if (ret != -EAGAIN) {
+                /*
+                 * Still complete in a later loop iteration, as a worker's
+                 * request would: what the caller does before its request
+                 * yields (a QMP reply before the events of the job it
+                 * started) keeps QEMU's order.  Costs a BH, no syscall.
+                 */
+                aio_co_wake(qemu_coroutine_self());
+                qemu_coroutine_yield();
+                return ret;
             }
         }
         return thread_pool_submit_co(handle_aiocb_rw, &acb);
