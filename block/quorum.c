@@ -20,6 +20,8 @@
 
 /* Children handled without a heap array for the per-child state. */
 #define QUORUM_INLINE_CHILDREN 8
+/* Re-reads of a request whose vote a concurrent write spoiled. */
+#define QUORUM_READ_RETRIES 3
 /* Largest bounce area kept around between reads. */
 #define QUORUM_SPARE_MAX (16 * MiB)
 #define QUORUM_SPARE_COUNT 32       /* enough for a deep queue */
@@ -67,7 +69,9 @@ struct QuorumAIOCB {
     int count;                  /* child requests finished */
     int success_count;
     int rewrite_count;          /* correcting writes still running */
-    BdrvWriteWatch *watch;      /* reads with rewrite-corrupted */
+    BdrvWriteWatch *watch;      /* reads: writes that overlapped them */
+    bool may_retry;             /* a vote lost to a write may be re-read */
+    bool retry;                 /* ... and it was */
     int vote_ret;
     QuorumChildRequest inline_qcrs[QUORUM_INLINE_CHILDREN];
 };
@@ -227,6 +231,7 @@ static void quorum_aio_init(QuorumAIOCB *acb, BlockDriverState *bs,
     acb->count = acb->success_count = acb->rewrite_count = 0;
     acb->vote_ret = 0;
     acb->watch = NULL;
+    acb->may_retry = acb->retry = false;
     acb->qcrs = n <= QUORUM_INLINE_CHILDREN ? acb->inline_qcrs :
                 g_new(QuorumChildRequest, n);
     for (int i = 0; i < n; i++) {
@@ -396,6 +401,16 @@ static int coroutine_fn quorum_vote_versions(QuorumAIOCB *acb)
         goto out;
     }
     if (vote.versions[winner].votes < s->threshold) {
+        /*
+         * A write that overlapped the read can leave three versions (old,
+         * new, and one torn while it was copied): no evidence that a
+         * replica is bad.  Read again rather than fail; QEMU fails here.
+         */
+        if (acb->watch->overlapped && acb->may_retry) {
+            acb->retry = true;
+            ret = -EAGAIN;
+            goto out;
+        }
         quorum_report_failure(acb);
         ret = -EIO;
         goto out;
@@ -409,7 +424,7 @@ static int coroutine_fn quorum_vote_versions(QuorumAIOCB *acb)
                 quorum_report_bad(acb->bs, s->children[i],
                                   QUORUM_OP_TYPE_READ, acb->offset,
                                   acb->bytes, 0);
-                acb->rewrite_count += acb->watch != NULL;
+                acb->rewrite_count += s->rewrite_corrupted;
             }
         }
     }
@@ -534,18 +549,26 @@ static int coroutine_fn quorum_read_all(QuorumAIOCB *acb)
                             acb->bytes);
     }
 
-    /* Before the children read: a write from now on voids a repair. */
-    if (s->rewrite_corrupted) {
+    for (int attempt = 0; ; attempt++) {
+        /* Before the children read: a write from now on voids a repair. */
         acb->watch = &watch;
+        acb->may_retry = attempt < QUORUM_READ_RETRIES;
+        acb->retry = false;
         bdrv_write_watch_begin(acb->bs, &watch, acb->offset, acb->bytes);
-    }
-    quorum_fan_out(acb, quorum_read_entry);
-    ret = quorum_vote(acb);
-    while (acb->rewrite_count) {
-        qemu_coroutine_yield();
-    }
-    if (acb->watch) {
+        quorum_fan_out(acb, quorum_read_entry);
+        ret = quorum_vote(acb);
+        while (acb->rewrite_count) {
+            qemu_coroutine_yield();
+        }
         bdrv_write_watch_end(acb->bs, &watch);
+        if (!acb->retry) {
+            break;
+        }
+        acb->count = acb->success_count = 0;
+        acb->vote_ret = 0;
+        for (int i = 0; i < n; i++) {
+            acb->qcrs[i].ret = 0;
+        }
     }
     if (buf) {
         quorum_put_bounce(s, buf, capacity);
