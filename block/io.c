@@ -40,7 +40,12 @@ static inline void bdrv_inc_in_flight(BlockDriverState *bs)
 
 static inline void bdrv_dec_in_flight(BlockDriverState *bs)
 {
-    bs->in_flight--;
+    if (--bs->in_flight == 0 && bs->quiesce_drainer) {
+        Coroutine *co = bs->quiesce_drainer;
+
+        bs->quiesce_drainer = NULL;
+        aio_co_wake(co);
+    }
 }
 
 size_t bdrv_opt_mem_align(BlockDriverState *bs)
@@ -207,9 +212,11 @@ static BlockDriverState *coroutine_fn bdrv_wait_unquiesced(BdrvChild *child)
 void coroutine_fn bdrv_co_quiesce_begin(BlockDriverState *bs)
 {
     bs->quiesce_counter++;
-    /* Poll: completions come from the loop and from other coroutines. */
+    /* The last request to finish wakes us (bdrv_dec_in_flight). */
     while (bs->in_flight) {
-        qemu_co_sleep_ns(100 * 1000);
+        assert(!bs->quiesce_drainer);
+        bs->quiesce_drainer = qemu_coroutine_self();
+        qemu_coroutine_yield();
     }
 }
 

@@ -260,6 +260,7 @@ struct BlockDriverState {
      */
     int quiesce_counter;
     CoQueue quiesce_waiters;
+    Coroutine *quiesce_drainer;   /* woken when in_flight drops to 0 */
     BdrvDataRegion bsc[BDRV_BSC_SLOTS]; /* known data, see BdrvDataRegion */
     unsigned bsc_next;            /* slot the next fill replaces */
     uint64_t bsc_gen;             /* bumped by every invalidation */
