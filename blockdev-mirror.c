@@ -6,6 +6,7 @@
 #include "qemu/osdep.h"
 #include "block/mirror.h"
 #include "monitor/monitor.h"
+#include "qapi/util.h"
 
 #define MIRROR_DEFAULT_GRANULARITY  (64 * KiB)
 #define MIRROR_DEFAULT_BUF_SIZE     (16 * MiB)
@@ -14,20 +15,14 @@ static const char *const sync_names[] = {
     "top", "full", "none", "incremental", "bitmap", NULL,
 };
 
+/* The schema has refused values that are not in @names. */
 static int parse_name(QDict *args, const char *key,
                       const char *const *names, int def)
 {
     const char *v = qdict_get_try_str(args, key);
+    int i = v ? qapi_enum_lookup(names, -1, v) : -1;
 
-    if (!v) {
-        return def;
-    }
-    for (int i = 0; names[i]; i++) {
-        if (!strcmp(names[i], v)) {
-            return i;
-        }
-    }
-    return def;                 /* the schema has refused other values */
+    return i < 0 ? def : i;
 }
 
 /* A node without node parents: QEMU's qmp_get_root_bs(). */
@@ -66,10 +61,8 @@ static bool mirror_can_replace(BlockDriverState *bs,
     if (bs->drv->bdrv_recurse_can_replace) {
         return bs->drv->bdrv_recurse_can_replace(bs, to_replace);
     }
-    if (bs->drv->is_filter && bs->file) {
-        return mirror_can_replace(bs->file->bs, to_replace);
-    }
-    return false;
+    bs = bdrv_filter_bs(bs);
+    return bs && mirror_can_replace(bs, to_replace);
 }
 
 static void blockdev_mirror_common(const char *job_id, BlockDriverState *bs,

@@ -15,9 +15,6 @@ struct BdrvDirtyBitmap {
     QLIST_ENTRY(BdrvDirtyBitmap) list;
 };
 
-static QLIST_HEAD(, BdrvDirtyBitmap) all_bitmaps =
-    QLIST_HEAD_INITIALIZER(all_bitmaps);
-
 BdrvDirtyBitmap *bdrv_create_dirty_bitmap(BlockDriverState *bs,
                                           uint32_t granularity,
                                           Error **errp)
@@ -36,7 +33,7 @@ BdrvDirtyBitmap *bdrv_create_dirty_bitmap(BlockDriverState *bs,
     b->shift = __builtin_ctz(granularity);
     b->nbits = DIV_ROUND_UP(len, granularity);
     b->words = g_new0(uint64_t, DIV_ROUND_UP(MAX(b->nbits, 1), 64));
-    QLIST_INSERT_HEAD(&all_bitmaps, b, list);
+    QLIST_INSERT_HEAD(&bs->dirty_bitmaps, b, list);
     return b;
 }
 
@@ -178,7 +175,7 @@ void bdrv_set_dirty(BlockDriverState *bs, int64_t offset, int64_t bytes)
     BdrvDirtyBitmap *b;
     int64_t len;
 
-    if (QLIST_EMPTY(&all_bitmaps)) {
+    if (QLIST_EMPTY(&bs->dirty_bitmaps)) {
         return;                 /* the common case: no job runs */
     }
     /* A truncate passes everything from its lower end on. */
@@ -187,9 +184,7 @@ void bdrv_set_dirty(BlockDriverState *bs, int64_t offset, int64_t bytes)
         return;
     }
     bytes = MIN(bytes, len - offset);
-    QLIST_FOREACH(b, &all_bitmaps, list) {
-        if (b->bs == bs) {
-            bdrv_set_dirty_bitmap(b, offset, bytes);
-        }
+    QLIST_FOREACH(b, &bs->dirty_bitmaps, list) {
+        bdrv_set_dirty_bitmap(b, offset, bytes);
     }
 }

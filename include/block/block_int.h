@@ -253,6 +253,8 @@ struct BlockDriverState {
     QLIST_HEAD(, BdrvTrackedRequest) tracked_requests;
     unsigned serialising_in_flight;
     QLIST_HEAD(, BdrvWriteWatch) write_watches;
+    /* Jobs' dirty bitmaps of this node, marked by every completed write. */
+    QLIST_HEAD(, BdrvDirtyBitmap) dirty_bitmaps;
     /*
      * While > 0 (bdrv_quiesce_begin()), new requests through an edge wait
      * in @quiesce_waiters; they look at the edge again when woken, so a
