@@ -339,10 +339,34 @@ static char *bdrv_child_get_parent_desc(BdrvChild *c)
     return g_strdup_printf("node '%s'", bdrv_get_node_name(parent));
 }
 
+/* A driver that cares (quorum) acts; others tell their own parents. */
+static void bdrv_child_cb_reconnected(BdrvChild *c)
+{
+    BlockDriverState *parent = c->opaque;
+
+    if (parent->drv && parent->drv->bdrv_child_reconnected) {
+        parent->drv->bdrv_child_reconnected(parent, c);
+    } else {
+        bdrv_parents_reconnected(parent);
+    }
+}
+
 const BdrvChildClass child_of_bds = {
     .parent_is_bds = true,
     .get_parent_desc = bdrv_child_get_parent_desc,
+    .reconnected = bdrv_child_cb_reconnected,
 };
+
+void bdrv_parents_reconnected(BlockDriverState *bs)
+{
+    BdrvChild *c, *next;
+
+    QLIST_FOREACH_SAFE(c, &bs->parents, next_parent, next) {
+        if (c->klass->reconnected) {
+            c->klass->reconnected(c);
+        }
+    }
+}
 
 void bdrv_default_perms(BlockDriverState *bs, BdrvChild *c, unsigned role,
                         uint64_t perm, uint64_t shared,
@@ -754,7 +778,7 @@ BdrvChild *bdrv_open_child(const char *filename, QDict *options,
 }
 
 void bdrv_add_child(BlockDriverState *parent, BlockDriverState *child,
-                    Error **errp)
+                    const char *sync, Error **errp)
 {
     if (!parent->drv || !parent->drv->bdrv_add_child) {
         error_setg(errp, "The node %s does not support adding a child",
@@ -766,7 +790,7 @@ void bdrv_add_child(BlockDriverState *parent, BlockDriverState *child,
                    child->node_name);
         return;
     }
-    parent->drv->bdrv_add_child(parent, child, errp);
+    parent->drv->bdrv_add_child(parent, child, sync, errp);
 }
 
 void bdrv_del_child(BlockDriverState *parent, BdrvChild *child, Error **errp)
@@ -790,6 +814,26 @@ void bdrv_del_child(BlockDriverState *parent, BdrvChild *child, Error **errp)
         return;
     }
     parent->drv->bdrv_del_child(parent, child, errp);
+}
+
+bool bdrv_resync_child(BlockDriverState *bs, const char *job_id,
+                       const char *child, int64_t speed, Error **errp)
+{
+    BdrvChild *c;
+
+    if (!bs->drv || !bs->drv->bdrv_resync_child) {
+        error_setg(errp, "Node '%s' (driver '%s') cannot resync children",
+                   bdrv_get_node_name(bs),
+                   bs->drv ? bs->drv->format_name : "none");
+        return false;
+    }
+    c = bdrv_find_child(bs, child);
+    if (!c) {
+        error_setg(errp, "Node '%s' does not have child '%s'",
+                   bdrv_get_node_name(bs), child);
+        return false;
+    }
+    return bs->drv->bdrv_resync_child(bs, job_id, c, speed, errp);
 }
 
 /* ---------- Opening ---------- */

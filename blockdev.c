@@ -222,6 +222,7 @@ void qmp_x_blockdev_change(QDict *args, QObject **ret, Error **errp)
     const char *parent = qdict_get_str(args, "parent");
     const char *child = qdict_get_try_str(args, "child");
     const char *node = qdict_get_try_str(args, "node");
+    const char *sync = qdict_get_try_str(args, "sync");
     BlockDriverState *parent_bs, *new_bs;
     BdrvChild *c;
 
@@ -249,7 +250,20 @@ void qmp_x_blockdev_change(QDict *args, QObject **ret, Error **errp)
         error_setg(errp, "Node '%s' not found", node);
         return;
     }
-    bdrv_add_child(parent_bs, new_bs, errp);
+    bdrv_add_child(parent_bs, new_bs, sync, errp);
+}
+
+/* Ours: resync a child through its parent's driver (quorum). */
+void qmp_x_quorum_resync(QDict *args, QObject **ret, Error **errp)
+{
+    const char *name = qdict_get_str(args, "node-name");
+    BlockDriverState *bs = bdrv_lookup_bs(name, name, errp);
+
+    if (bs) {
+        bdrv_resync_child(bs, qdict_get_str(args, "job-id"),
+                          qdict_get_str(args, "child"),
+                          qdict_get_try_int(args, "speed", 0), errp);
+    }
 }
 
 /*

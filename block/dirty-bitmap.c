@@ -6,7 +6,8 @@
 #include "block/dirty-bitmap.h"
 
 struct BdrvDirtyBitmap {
-    BlockDriverState *bs;
+    BlockDriverState *bs;       /* NULL: detached, @length is fixed */
+    int64_t length;
     uint32_t granularity;
     int shift;                  /* log2(granularity) */
     int64_t nbits;              /* granules covering the node (it may grow) */
@@ -37,12 +38,28 @@ BdrvDirtyBitmap *bdrv_create_dirty_bitmap(BlockDriverState *bs,
     return b;
 }
 
+BdrvDirtyBitmap *bdrv_dirty_bitmap_new(int64_t length, uint32_t granularity)
+{
+    BdrvDirtyBitmap *b = g_new0(BdrvDirtyBitmap, 1);
+
+    assert(length >= 0);
+    assert(granularity >= 512 && !(granularity & (granularity - 1)));
+    b->length = length;
+    b->granularity = granularity;
+    b->shift = __builtin_ctz(granularity);
+    b->nbits = DIV_ROUND_UP(length, granularity);
+    b->words = g_new0(uint64_t, DIV_ROUND_UP(MAX(b->nbits, 1), 64));
+    return b;
+}
+
 void bdrv_release_dirty_bitmap(BdrvDirtyBitmap *bitmap)
 {
     if (!bitmap) {
         return;
     }
-    QLIST_REMOVE(bitmap, list);
+    if (bitmap->bs) {
+        QLIST_REMOVE(bitmap, list);
+    }
     g_free(bitmap->words);
     g_free(bitmap);
 }
@@ -110,7 +127,12 @@ void bdrv_set_dirty_bitmap(BdrvDirtyBitmap *bitmap, int64_t offset,
         return;
     }
     last = (offset + bytes - 1) >> bitmap->shift;
-    if (last >= bitmap->nbits) {
+    if (last >= bitmap->nbits && !bitmap->bs) {
+        last = bitmap->nbits - 1;   /* detached: fixed length */
+        if (offset >> bitmap->shift > last) {
+            return;
+        }
+    } else if (last >= bitmap->nbits) {
         dirty_bitmap_grow(bitmap, last + 1);
     }
     dirty_bitmap_update(bitmap, offset >> bitmap->shift, last, true);
@@ -126,7 +148,7 @@ void bdrv_reset_dirty_bitmap(BdrvDirtyBitmap *bitmap, int64_t offset,
 
     /* The node's last granule may be short: its end counts as whole. */
     if (end >= (bitmap->nbits << bitmap->shift) ||
-        end >= bdrv_getlength(bitmap->bs)) {
+        end >= (bitmap->bs ? bdrv_getlength(bitmap->bs) : bitmap->length)) {
         last = bitmap->nbits - 1;
     } else {
         last = (end >> bitmap->shift) - 1;
@@ -186,5 +208,37 @@ void bdrv_set_dirty(BlockDriverState *bs, int64_t offset, int64_t bytes)
     bytes = MIN(bytes, len - offset);
     QLIST_FOREACH(b, &bs->dirty_bitmaps, list) {
         bdrv_set_dirty_bitmap(b, offset, bytes);
+    }
+}
+
+int64_t bdrv_dirty_bitmap_nwords(const BdrvDirtyBitmap *bitmap)
+{
+    return DIV_ROUND_UP(bitmap->nbits, 64);
+}
+
+void bdrv_dirty_bitmap_store_words(const BdrvDirtyBitmap *bitmap,
+                                   int64_t first, int64_t n, uint64_t *out)
+{
+    assert(first >= 0 && n >= 0 && first + n <= bdrv_dirty_bitmap_nwords(bitmap));
+    for (int64_t i = 0; i < n; i++) {
+        out[i] = GUINT64_TO_LE(bitmap->words[first + i]);
+    }
+}
+
+void bdrv_dirty_bitmap_load_words(BdrvDirtyBitmap *bitmap, int64_t first,
+                                  int64_t n, const uint64_t *in)
+{
+    int64_t nwords = bdrv_dirty_bitmap_nwords(bitmap);
+
+    assert(first >= 0 && n >= 0 && first + n <= nwords);
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t w = GUINT64_FROM_LE(in[i]);
+
+        if (first + i == nwords - 1 && bitmap->nbits % 64) {
+            w &= (1ULL << (bitmap->nbits % 64)) - 1;    /* past the end */
+        }
+        bitmap->count += __builtin_popcountll(w) -
+                         __builtin_popcountll(bitmap->words[first + i]);
+        bitmap->words[first + i] = w;
     }
 }

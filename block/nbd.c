@@ -676,6 +676,8 @@ static void nbd_reconnected(BDRVNBDState *s)
     nbd_tune_socket(s);
     timer_del(s->delay_timer);
     qemu_co_queue_restart_all(&s->reconnect_waiters);
+    /* A quorum above may copy what this replica missed meanwhile. */
+    bdrv_parents_reconnected(s->bs);
 }
 
 static void nbd_reconnect_attempt(void *opaque)

@@ -8,15 +8,17 @@
  * hash collision can never decide a vote (see block/quorum-vote.c).
  */
 #include "qemu/osdep.h"
-#include "block/block_int.h"
+#include "block/quorum-int.h"
 #include "block/quorum-vote.h"
-#include "qapi/qapi-events-block.h"
 #include "qemu/option.h"
 
 #define QUORUM_OPT_VOTE_THRESHOLD "vote-threshold"
 #define QUORUM_OPT_BLKVERIFY      "blkverify"
 #define QUORUM_OPT_REWRITE        "rewrite-corrupted"
 #define QUORUM_OPT_READ_PATTERN   "read-pattern"
+#define QUORUM_OPT_DIRTY_GRANULARITY "dirty-granularity"
+#define QUORUM_OPT_DIRTY_FILE     "dirty-bitmap-file"
+#define QUORUM_DEFAULT_DIRTY_GRANULARITY (64 * KiB)
 
 /* Children handled without a heap array for the per-child state. */
 #define QUORUM_INLINE_CHILDREN 8
@@ -24,34 +26,13 @@
 #define QUORUM_READ_RETRIES 3
 /* Largest bounce area kept around between reads. */
 #define QUORUM_SPARE_MAX (16 * MiB)
-#define QUORUM_SPARE_COUNT 32       /* enough for a deep queue */
-
-typedef enum QuorumReadPattern {
-    QUORUM_READ_PATTERN_QUORUM,
-    QUORUM_READ_PATTERN_FIFO,
-} QuorumReadPattern;
-
-typedef struct BDRVQuorumState {
-    BdrvChild **children;
-    int num_children;
-    unsigned next_child_index;  /* name of the next added child */
-    int threshold;              /* votes needed for a read or write */
-    bool is_blkverify;          /* mismatch: print and exit(1) */
-    bool rewrite_corrupted;     /* rewrite losing children after a vote */
-    QuorumReadPattern read_pattern;
-    /* Bounce areas of finished reads, reused: one per request in flight. */
-    void *spare_buf[QUORUM_SPARE_COUNT];
-    size_t spare_size[QUORUM_SPARE_COUNT];
-    int nr_spare;
-    GHashTable *stats;          /* BdrvChild * -> QuorumChildStats * */
-    uint64_t failures;          /* QUORUM_FAILURE raised */
-} BDRVQuorumState;
 
 typedef struct QuorumAIOCB QuorumAIOCB;
 
 typedef struct QuorumChildRequest {
     QuorumAIOCB *acb;
     int idx;
+    bool skip;                  /* reads: the child missed part of it */
     QEMUIOVector qiov;          /* bounce view (reads, children 1..n-1) */
     int ret;
 } QuorumChildRequest;
@@ -78,27 +59,7 @@ struct QuorumAIOCB {
 
 /* ---------- Statistics (x-query-quorum) ---------- */
 
-/* Newest bad ranges kept per child. */
-#define QUORUM_BAD_RANGE_LOG 64
-
-typedef struct QuorumBadRange {
-    QuorumOpType type;
-    int err;                    /* errno, 0 for a lost vote */
-    int64_t sector_num;
-    int64_t sectors_count;
-} QuorumBadRange;
-
-/* Unthrottled: every event counts, even when rate limiting merged it. */
-typedef struct QuorumChildStats {
-    uint64_t errors[3];         /* by QuorumOpType */
-    uint64_t mismatches;
-    uint64_t repaired_bytes;
-    uint64_t repairs_skipped;   /* a write overlapped the read */
-    QuorumBadRange log[QUORUM_BAD_RANGE_LOG];   /* ring */
-    uint64_t nb_logged;
-} QuorumChildStats;
-
-static QuorumChildStats *quorum_child_stats(BDRVQuorumState *s,
+QuorumChildStats *quorum_child_stats(BDRVQuorumState *s,
                                             BdrvChild *child)
 {
     QuorumChildStats *st;
@@ -129,6 +90,18 @@ static void quorum_stats_record(BDRVQuorumState *s, BdrvChild *child,
     *r = (QuorumBadRange) { type, -ret, sector_num, sectors_count };
 }
 
+bool quorum_child_is_dirty(BDRVQuorumState *s, BdrvChild *child,
+                           int64_t offset, int64_t bytes)
+{
+    QuorumChildStats *st = quorum_child_stats(s, child);
+    int64_t start, count;
+
+    return st->dirty && bdrv_get_dirty_count(st->dirty) > 0 &&
+           bdrv_dirty_bitmap_next_dirty_area(st->dirty, offset, bytes,
+                                             &start, &count) &&
+           start < offset + bytes;
+}
+
 /* QuorumStats (qapi/quorum.json), for x-query-quorum. */
 static QDict *quorum_get_specific_stats(BlockDriverState *bs)
 {
@@ -139,6 +112,11 @@ static QDict *quorum_get_specific_stats(BlockDriverState *bs)
     qdict_put_str(out, "node-name", bdrv_get_node_name(bs));
     qdict_put_int(out, "vote-threshold", s->threshold);
     qdict_put_int(out, "failures", s->failures);
+    qdict_put_int(out, "dirty-granularity", s->dirty_granularity);
+    if (s->dirty_log && quorum_dirty_log_path(s->dirty_log)) {
+        qdict_put_str(out, "dirty-bitmap-file",
+                      quorum_dirty_log_path(s->dirty_log));
+    }
     children = json_array();
     for (int i = 0; i < s->num_children; i++) {
         QuorumChildStats *st = quorum_child_stats(s, s->children[i]);
@@ -170,6 +148,13 @@ static QDict *quorum_get_specific_stats(BlockDriverState *bs)
         }
         qdict_put_obj(c, "bad-ranges", ranges);
         qdict_put_int(c, "bad-ranges-dropped", first);
+        qdict_put_int(c, "dirty-bytes",
+                      st->dirty ? bdrv_get_dirty_count(st->dirty) : 0);
+        qdict_put_str(c, "resync", st->resync ? "running" : "idle");
+        if (st->resync) {
+            qdict_put_str(c, "resync-job", st->resync->id);
+        }
+        qdict_put_int(c, "resynced-bytes", st->resynced_bytes);
         json_array_append_new(children, c);
     }
     qdict_put_obj(out, "children", children);
@@ -238,6 +223,7 @@ static void quorum_aio_init(QuorumAIOCB *acb, BlockDriverState *bs,
         acb->qcrs[i].acb = acb;
         acb->qcrs[i].idx = i;
         acb->qcrs[i].ret = 0;
+        acb->qcrs[i].skip = false;
     }
 }
 
@@ -308,6 +294,12 @@ static void coroutine_fn quorum_read_entry(void *opaque)
     BDRVQuorumState *s = acb->bs->opaque;
     int i = req->idx;
 
+    /* Stale data must not vote; it counts as an unreported failure. */
+    if (req->skip) {
+        req->ret = -EIO;
+        quorum_child_done(acb);
+        return;
+    }
     req->ret = bdrv_co_preadv(s->children[i], acb->offset, acb->bytes,
                               quorum_child_qiov(acb, i), 0);
     if (req->ret == 0) {
@@ -555,6 +547,11 @@ static int coroutine_fn quorum_read_all(QuorumAIOCB *acb)
         acb->may_retry = attempt < QUORUM_READ_RETRIES;
         acb->retry = false;
         bdrv_write_watch_begin(acb->bs, &watch, acb->offset, acb->bytes);
+        for (int i = 0; i < n; i++) {
+            acb->qcrs[i].skip = quorum_child_is_dirty(s, s->children[i],
+                                                      acb->offset,
+                                                      acb->bytes);
+        }
         quorum_fan_out(acb, quorum_read_entry);
         ret = quorum_vote(acb);
         while (acb->rewrite_count) {
@@ -581,8 +578,12 @@ static int coroutine_fn quorum_read_fifo(QuorumAIOCB *acb)
     BDRVQuorumState *s = acb->bs->opaque;
     int ret = -EIO;
 
-    /* No vote: the first child that answers is right. */
+    /* No vote: the first child that answers is right (and not stale). */
     for (int i = 0; i < acb->num_children; i++) {
+        if (quorum_child_is_dirty(s, s->children[i], acb->offset,
+                                  acb->bytes)) {
+            continue;
+        }
         ret = bdrv_co_preadv(s->children[i], acb->offset, acb->bytes,
                              acb->qiov, 0);
         if (ret == 0) {
@@ -636,6 +637,39 @@ static void coroutine_fn quorum_write_entry(void *opaque)
     quorum_child_done(acb);
 }
 
+/*
+ * Record which children missed a write that reached others: those that
+ * failed it (when it succeeded: a failed write leaves the range
+ * undefined, and marking would leave no child to read it from) and the
+ * detached slots of the dirty-bitmap-file.  The record is durable before
+ * the write is acknowledged; if it cannot be, the write fails.
+ */
+static int coroutine_fn quorum_mark_missed(QuorumAIOCB *acb, int ret)
+{
+    BDRVQuorumState *s = acb->bs->opaque;
+    bool marked = false;
+
+    if (ret == 0) {
+        for (int i = 0; i < acb->num_children; i++) {
+            QuorumChildStats *st = quorum_child_stats(s, s->children[i]);
+
+            if (acb->qcrs[i].ret < 0 && st->dirty) {
+                quorum_dirty_log_mark(s->dirty_log, st->dirty, acb->offset,
+                                      acb->bytes);
+                marked = true;
+            }
+        }
+    }
+    if (quorum_dirty_log_has_detached(s->dirty_log)) {
+        quorum_dirty_log_mark_detached(s->dirty_log, acb->offset, acb->bytes);
+        marked = true;
+    }
+    if (marked && quorum_dirty_log_sync(s->dirty_log) < 0 && ret == 0) {
+        ret = -EIO;
+    }
+    return ret;
+}
+
 static int coroutine_fn quorum_co_pwritev(BlockDriverState *bs,
                                           int64_t offset, int64_t bytes,
                                           QEMUIOVector *qiov,
@@ -648,6 +682,9 @@ static int coroutine_fn quorum_co_pwritev(BlockDriverState *bs,
     quorum_fan_out(&acb, quorum_write_entry);
     quorum_has_too_much_io_failed(&acb);
     ret = acb.vote_ret;
+    if (acb.success_count > 0) {
+        ret = quorum_mark_missed(&acb, ret);
+    }
     quorum_aio_finalize(&acb);
     return ret;
 }
@@ -765,6 +802,49 @@ static int coroutine_fn quorum_co_block_status(BlockDriverState *bs,
     return BDRV_BLOCK_ZERO;
 }
 
+/* ---------- Dirty tracking ---------- */
+
+/* Give @child its dirty bitmap: clean, all dirty, or as the file says. */
+static int quorum_attach_dirty(BlockDriverState *bs, BdrvChild *child,
+                               bool trust_new, bool want_known,
+                               bool all_dirty, Error **errp)
+{
+    BDRVQuorumState *s = bs->opaque;
+    QuorumChildStats *st = quorum_child_stats(s, child);
+    int64_t len = bdrv_getlength(child->bs);
+    bool known;
+
+    st->dirty = quorum_dirty_log_attach(s->dirty_log, child->name, &known,
+                                        errp);
+    if (!st->dirty) {
+        return -EIO;
+    }
+    if (want_known && !known) {
+        error_setg(errp, "dirty-bitmap-file '%s' holds nothing for child "
+                   "'%s'", quorum_dirty_log_path(s->dirty_log), child->name);
+        quorum_dirty_log_drop(s->dirty_log, child->name);
+        st->dirty = NULL;
+        return -ENOENT;
+    }
+    /* A child the file does not know missed who knows what. */
+    if (all_dirty || (!known && !trust_new)) {
+        quorum_dirty_log_mark(s->dirty_log, st->dirty, 0, len);
+    }
+    return 0;
+}
+
+/* Blocking: open and QMP time only. */
+static int quorum_dirty_log_flush(BDRVQuorumState *s, Error **errp)
+{
+    int ret = quorum_dirty_log_sync_now(s->dirty_log);
+
+    if (ret < 0) {
+        error_setg_errno(errp, -ret, "Could not write dirty-bitmap-file '%s'",
+                         quorum_dirty_log_path(s->dirty_log));
+    }
+    return ret;
+}
+
 /* ---------- Graph ---------- */
 
 static void quorum_refresh_flags(BlockDriverState *bs)
@@ -856,12 +936,24 @@ static bool quorum_recurse_can_replace(BlockDriverState *bs,
 }
 
 static void quorum_add_child(BlockDriverState *bs, BlockDriverState *child_bs,
-                             Error **errp)
+                             const char *sync, Error **errp)
 {
     BDRVQuorumState *s = bs->opaque;
     g_autofree char *name = NULL;
     int64_t len, child_len;
     BdrvChild *child;
+    bool full = sync && !strcmp(sync, "full");
+    bool from_file = sync && !strcmp(sync, "dirty-bitmap-file");
+
+    if (sync && !full && !from_file && strcmp(sync, "none")) {
+        error_setg(errp, "Parameter 'sync' does not accept value '%s'", sync);
+        return;
+    }
+    if (from_file && !quorum_dirty_log_path(s->dirty_log)) {
+        error_setg(errp, "sync=dirty-bitmap-file needs a quorum opened with "
+                   "the option dirty-bitmap-file");
+        return;
+    }
 
     if (s->is_blkverify) {
         error_setg(errp, "Cannot add a child to a quorum in blkverify mode");
@@ -902,11 +994,25 @@ static void quorum_add_child(BlockDriverState *bs, BlockDriverState *child_bs,
         bdrv_unref(child_bs);
         return;
     }
+    /* What the child missed while away, or all, or nothing (QEMU). */
+    if (!from_file) {
+        quorum_dirty_log_drop(s->dirty_log, name);
+    }
+    if (quorum_attach_dirty(bs, child, true, from_file, full, errp) < 0 ||
+        quorum_dirty_log_flush(s, errp) < 0) {
+        quorum_dirty_log_detach(s->dirty_log, name);
+        if (s->stats) {
+            g_hash_table_remove(s->stats, child);
+        }
+        bdrv_unref_child(bs, child);
+        return;
+    }
     s->next_child_index++;
     s->children = g_renew(BdrvChild *, s->children, s->num_children + 1);
     s->children[s->num_children++] = child;
     quorum_refresh_flags(bs);
     quorum_refresh_limits(bs, NULL);
+    quorum_resync_start_auto(bs, child);
 }
 
 static void quorum_del_child(BlockDriverState *bs, BdrvChild *child,
@@ -926,6 +1032,11 @@ static void quorum_del_child(BlockDriverState *bs, BdrvChild *child,
                    "vote threshold %d", s->threshold);
         return;
     }
+    if (quorum_child_stats(s, child)->resync) {
+        error_setg(errp, "Child '%s' is being resynced by job '%s'",
+                   child->name, quorum_child_stats(s, child)->resync->id);
+        return;
+    }
     /* num_children > threshold rules out blkverify (2 children, 2 votes). */
     assert(!s->is_blkverify);
 
@@ -939,6 +1050,8 @@ static void quorum_del_child(BlockDriverState *bs, BdrvChild *child,
     memmove(&s->children[i], &s->children[i + 1],
             (s->num_children - i - 1) * sizeof(BdrvChild *));
     s->num_children--;
+    /* With a file, what it misses from now on is recorded under its name. */
+    quorum_dirty_log_detach(s->dirty_log, child->name);
     if (s->stats) {
         g_hash_table_remove(s->stats, child);
     }
@@ -958,6 +1071,10 @@ static const QemuOptDesc quorum_runtime_opt_desc[] = {
       .help = "Rewrite corrupted block on read quorum" },
     { .name = QUORUM_OPT_READ_PATTERN, .type = QEMU_OPT_STRING,
       .help = "Allowed pattern: quorum, fifo. Quorum is default" },
+    { .name = QUORUM_OPT_DIRTY_GRANULARITY, .type = QEMU_OPT_SIZE,
+      .help = "Bytes per bit of the per-child dirty bitmaps" },
+    { .name = QUORUM_OPT_DIRTY_FILE, .type = QEMU_OPT_STRING,
+      .help = "File keeping the per-child dirty bitmaps across restarts" },
     { .name = NULL }
 };
 
@@ -990,6 +1107,34 @@ static int quorum_parse_read_pattern(const char *str)
         return QUORUM_READ_PATTERN_FIFO;
     }
     return -EINVAL;
+}
+
+static int quorum_open_dirty_log(BlockDriverState *bs, const char *path,
+                                 Error **errp)
+{
+    BDRVQuorumState *s = bs->opaque;
+    int64_t len = quorum_getlength(bs);
+    bool created;
+
+    if (len < 0) {
+        error_setg_errno(errp, -len, "Could not get the length of the "
+                         "children of quorum '%s'",
+                         bdrv_get_device_or_node_name(bs));
+        return len;
+    }
+    s->dirty_log = quorum_dirty_log_new(path, len, s->dirty_granularity,
+                                        &created, errp);
+    if (!s->dirty_log) {
+        return -EIO;
+    }
+    for (int i = 0; i < s->num_children; i++) {
+        /* A new file: the children are consistent, as QEMU assumes. */
+        if (quorum_attach_dirty(bs, s->children[i], created, false, false,
+                                errp) < 0) {
+            return -EIO;
+        }
+    }
+    return quorum_dirty_log_flush(s, errp);
 }
 
 static int quorum_open(BlockDriverState *bs, QDict *options, int flags,
@@ -1045,6 +1190,17 @@ static int quorum_open(BlockDriverState *bs, QDict *options, int flags,
         }
     }
 
+    s->dirty_granularity = qemu_opt_get_size(opts,
+                                             QUORUM_OPT_DIRTY_GRANULARITY,
+                                             QUORUM_DEFAULT_DIRTY_GRANULARITY);
+    if (s->dirty_granularity < 512 || s->dirty_granularity > 1 * GiB ||
+        (s->dirty_granularity & (s->dirty_granularity - 1))) {
+        error_setg(errp, QERR_INVALID_PARAMETER_VALUE,
+                   QUORUM_OPT_DIRTY_GRANULARITY,
+                   "a power of 2 between 512 and 1G");
+        return -EINVAL;
+    }
+
     s->children = g_new0(BdrvChild *, n);
     for (int i = 0; i < n; i++) {
         g_autofree char *key = g_strdup_printf("children.%d", i);
@@ -1061,6 +1217,11 @@ static int quorum_open(BlockDriverState *bs, QDict *options, int flags,
     s->next_child_index = n;
     bs->supported_write_flags = BDRV_REQ_WRITE_UNCHANGED;
     quorum_refresh_flags(bs);
+    ret = quorum_open_dirty_log(bs, qemu_opt_get(opts, QUORUM_OPT_DIRTY_FILE),
+                                errp);
+    if (ret < 0) {
+        goto fail;
+    }
     return 0;
 
 fail:
@@ -1088,6 +1249,8 @@ static void quorum_close(BlockDriverState *bs)
         g_hash_table_destroy(s->stats);
         s->stats = NULL;
     }
+    quorum_dirty_log_free(s->dirty_log);    /* owns the bitmaps */
+    s->dirty_log = NULL;
 }
 
 static const char *const quorum_strong_runtime_opts[] = {
@@ -1095,6 +1258,8 @@ static const char *const quorum_strong_runtime_opts[] = {
     QUORUM_OPT_BLKVERIFY,
     QUORUM_OPT_REWRITE,
     QUORUM_OPT_READ_PATTERN,
+    QUORUM_OPT_DIRTY_GRANULARITY,
+    QUORUM_OPT_DIRTY_FILE,
     NULL
 };
 
@@ -1122,6 +1287,8 @@ static BlockDriver bdrv_quorum = {
     .bdrv_recurse_can_replace   = quorum_recurse_can_replace,
     .bdrv_add_child             = quorum_add_child,
     .bdrv_del_child             = quorum_del_child,
+    .bdrv_resync_child          = quorum_resync_child,
+    .bdrv_child_reconnected     = quorum_resync_start_auto,
     .supported_write_flags      = BDRV_REQ_WRITE_UNCHANGED,
     .supported_zero_flags       = BDRV_REQ_WRITE_UNCHANGED,
 };

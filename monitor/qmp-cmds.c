@@ -41,6 +41,7 @@ const QmpCommand qmp_command_table[] = {
     { "blockdev-del", qmp_blockdev_del },
     { "x-blockdev-change", qmp_x_blockdev_change },
     { "x-query-quorum", qmp_x_query_driver_stats },
+    { "x-quorum-resync", qmp_x_quorum_resync },
     { "nbd-server-start", qmp_nbd_server_start },
     { "nbd-server-add", qmp_nbd_server_add },
     { "nbd-server-remove", qmp_nbd_server_remove },

@@ -271,8 +271,13 @@ size_t bdrv_opt_mem_align(BlockDriverState *bs);
 
 /* Child list management for drivers such as quorum (x-blockdev-change). */
 void bdrv_add_child(BlockDriverState *parent, BlockDriverState *child,
-                    Error **errp);
+                    const char *sync, Error **errp);
 void bdrv_del_child(BlockDriverState *parent, BdrvChild *child, Error **errp);
+/* Start job @job_id copying into @bs's child @child what it missed. */
+bool bdrv_resync_child(BlockDriverState *bs, const char *job_id,
+                       const char *child, int64_t speed, Error **errp);
+/* @bs's connection came back: tell its parents (BdrvChildClass). */
+void bdrv_parents_reconnected(BlockDriverState *bs);
 
 /*
  * Image creation (qemu-img create): @opts holds the creation options

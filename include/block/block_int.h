@@ -16,6 +16,8 @@ struct BdrvChildClass {
     char *(*get_parent_desc)(BdrvChild *c);
     /* bdrv_replace_node() leaves the edge where it is (a job's edges). */
     bool stay_at_node;
+    /* The child's connection came back (bdrv_parents_reconnected()). */
+    void (*reconnected)(BdrvChild *c);
 };
 
 extern const BdrvChildClass child_of_bds;
@@ -170,11 +172,27 @@ struct BlockDriver {
     bool (*bdrv_recurse_can_replace)(BlockDriverState *bs,
                                      BlockDriverState *to_replace);
 
-    /* Run-time child changes (quorum). */
+    /*
+     * Run-time child changes (quorum).  @sync: what the parent may assume
+     * about the new child's data (x-blockdev-change's "sync"; NULL when
+     * not given).
+     */
     void (*bdrv_add_child)(BlockDriverState *parent, BlockDriverState *child,
-                           Error **errp);
+                           const char *sync, Error **errp);
     void (*bdrv_del_child)(BlockDriverState *parent, BdrvChild *child,
                            Error **errp);
+
+    /*
+     * Copy what @child missed back into it, in job @job_id (quorum's
+     * resync; x-quorum-resync).
+     */
+    bool (*bdrv_resync_child)(BlockDriverState *bs, const char *job_id,
+                              BdrvChild *child, int64_t speed, Error **errp);
+    /*
+     * @child's remote end is reachable again after a loss.  Drivers
+     * without this pass the news on to their own parents.
+     */
+    void (*bdrv_child_reconnected)(BlockDriverState *bs, BdrvChild *child);
 
     /* Flags the driver handles natively; others are emulated. */
     BdrvRequestFlags supported_write_flags;

@@ -1,0 +1,76 @@
+/*
+ * The quorum driver's state, shared by block/quorum.c (requests, graph)
+ * and block/quorum-resync.c (the resync job).  Single-threaded: the main
+ * loop owns every quorum.
+ */
+#ifndef BLOCK_QUORUM_INT_H
+#define BLOCK_QUORUM_INT_H
+
+#include "block/block_int.h"
+#include "block/quorum-dirty.h"
+#include "qapi/qapi-events-block.h"
+#include "qemu/job.h"
+
+#define QUORUM_SPARE_COUNT 32       /* bounce areas kept: a deep queue */
+
+typedef enum QuorumReadPattern {
+    QUORUM_READ_PATTERN_QUORUM,
+    QUORUM_READ_PATTERN_FIFO,
+} QuorumReadPattern;
+
+typedef struct BDRVQuorumState {
+    BdrvChild **children;
+    int num_children;
+    unsigned next_child_index;  /* name of the next added child */
+    int threshold;              /* votes needed for a read or write */
+    bool is_blkverify;          /* mismatch: print and exit(1) */
+    bool rewrite_corrupted;     /* rewrite losing children after a vote */
+    QuorumReadPattern read_pattern;
+    /* Bounce areas of finished reads, reused: one per request in flight. */
+    void *spare_buf[QUORUM_SPARE_COUNT];
+    size_t spare_size[QUORUM_SPARE_COUNT];
+    int nr_spare;
+    GHashTable *stats;          /* BdrvChild * -> QuorumChildStats * */
+    uint64_t failures;          /* QUORUM_FAILURE raised */
+    uint32_t dirty_granularity;
+    QuorumDirtyLog *dirty_log;  /* per-child dirty bitmaps, maybe a file */
+} BDRVQuorumState;
+
+/* Newest bad ranges kept per child. */
+#define QUORUM_BAD_RANGE_LOG 64
+
+typedef struct QuorumBadRange {
+    QuorumOpType type;
+    int err;                    /* errno, 0 for a lost vote */
+    int64_t sector_num;
+    int64_t sectors_count;
+} QuorumBadRange;
+
+/* Unthrottled: every event counts, even when rate limiting merged it. */
+typedef struct QuorumChildStats {
+    uint64_t errors[3];         /* by QuorumOpType */
+    uint64_t mismatches;
+    uint64_t repaired_bytes;
+    uint64_t repairs_skipped;   /* a write overlapped the read */
+    QuorumBadRange log[QUORUM_BAD_RANGE_LOG];   /* ring */
+    uint64_t nb_logged;
+    /*
+     * Ranges this child missed (a failed write, a write while it was
+     * away): they take no part in reads until a resync copies them.
+     */
+    BdrvDirtyBitmap *dirty;
+    Job *resync;               /* the resync job copying into it */
+    uint64_t resynced_bytes;
+} QuorumChildStats;
+
+/* The child's state, created on first use. */
+QuorumChildStats *quorum_child_stats(BDRVQuorumState *s, BdrvChild *child);
+/* Does @child hold ranges it missed in [offset, offset + bytes)? */
+bool quorum_child_is_dirty(BDRVQuorumState *s, BdrvChild *child,
+                           int64_t offset, int64_t bytes);
+/* Start a resync of @child if it has dirty bytes and none runs. */
+void quorum_resync_start_auto(BlockDriverState *bs, BdrvChild *child);
+bool quorum_resync_child(BlockDriverState *bs, const char *job_id,
+                         BdrvChild *child, int64_t speed, Error **errp);
+
+#endif
