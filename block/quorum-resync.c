@@ -27,6 +27,9 @@ typedef struct QuorumResyncJob {
     QuorumChildStats *st;       /* its state: the dirty bitmap */
     void *buf;
     int64_t since_sync;         /* bytes cleared since the last persist */
+    int64_t unreadable;         /* dirty bytes without a majority to copy */
+    int64_t first_unreadable;
+    int unreadable_err;
 } QuorumResyncJob;
 
 static QuorumResyncJob *to_resync(Job *job)
@@ -137,6 +140,9 @@ static int coroutine_fn quorum_resync_run(Job *job, Error **errp)
         if (!bdrv_dirty_bitmap_next_dirty_area(dirty, offset,
                                                QUORUM_RESYNC_CHUNK,
                                                &start, &count)) {
+            if (r->unreadable) {
+                break;          /* what is left has no source */
+            }
             /* Round again for what writes made us skip; do not spin. */
             offset = 0;
             job_sleep_ns(job, progress ? 0 : 10 * 1000 * 1000);
@@ -147,6 +153,24 @@ static int coroutine_fn quorum_resync_run(Job *job, Error **errp)
         ret = quorum_resync_step(r, start, count, &copied, &is_read);
         if (ret == -EAGAIN) {
             offset = start + count;
+            continue;
+        }
+        if (ret < 0 && is_read) {
+            /*
+             * No majority among the children that are clean there (a
+             * write in flight at a crash reached only some): nothing to
+             * copy from.  The range stays dirty; copy the rest.
+             */
+            if (!r->unreadable) {
+                r->first_unreadable = start;
+                r->unreadable_err = ret;
+            }
+            r->unreadable += count;
+            ret = 0;
+            offset = start + count;
+            if (offset >= len) {
+                break;          /* one round; the rest is done */
+            }
             continue;
         }
         if (ret < 0) {
@@ -170,6 +194,13 @@ static int coroutine_fn quorum_resync_run(Job *job, Error **errp)
         }
         delay = block_job_ratelimit_delay(&r->common, copied);
         job_sleep_ns(job, delay);
+    }
+    if (ret >= 0 && r->unreadable && !job_is_cancelled(job)) {
+        error_setg(errp, "Resync of child '%s' left %" PRId64 " bytes from "
+                   "offset %" PRId64 " dirty: no majority to copy from",
+                   r->child->name, bdrv_get_dirty_count(dirty),
+                   r->first_unreadable);
+        ret = r->unreadable_err;
     }
     /* The cleared bits to the file: a restart then knows it is clean. */
     if (quorum_dirty_log_sync(s->dirty_log) < 0 && ret >= 0 &&

@@ -1117,10 +1117,7 @@ static int quorum_open_dirty_log(BlockDriverState *bs, const char *path,
     bool created;
 
     if (len < 0) {
-        error_setg_errno(errp, -len, "Could not get the length of the "
-                         "children of quorum '%s'",
-                         bdrv_get_device_or_node_name(bs));
-        return len;
+        return 0;   /* the open fails on it next, with QEMU's message */
     }
     s->dirty_log = quorum_dirty_log_new(path, len, s->dirty_granularity,
                                         &created, errp);
