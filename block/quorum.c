@@ -995,6 +995,12 @@ static void quorum_add_child(BlockDriverState *bs, BlockDriverState *child_bs,
         return;
     }
     /* What the child missed while away, or all, or nothing (QEMU). */
+    if (!sync) {
+        warn_report("x-blockdev-change: quorum '%s' trusts its new child "
+                    "'%s' to hold its data, as QEMU does; pass sync=full to "
+                    "copy the data into it", bdrv_get_device_or_node_name(bs),
+                    name);
+    }
     if (!from_file) {
         quorum_dirty_log_drop(s->dirty_log, name);
     }
