@@ -33,12 +33,12 @@ int bdrv_check_request(int64_t offset, int64_t bytes, Error **errp)
     return 0;
 }
 
-static inline void bdrv_inc_in_flight(BlockDriverState *bs)
+void bdrv_inc_in_flight(BlockDriverState *bs)
 {
     bs->in_flight++;
 }
 
-static inline void bdrv_dec_in_flight(BlockDriverState *bs)
+void bdrv_dec_in_flight(BlockDriverState *bs)
 {
     if (--bs->in_flight == 0 && bs->quiesce_drainer) {
         Coroutine *co = bs->quiesce_drainer;

@@ -34,6 +34,7 @@ typedef struct BDRVQuorumState {
     uint64_t failures;          /* QUORUM_FAILURE raised */
     uint32_t dirty_granularity;
     QuorumDirtyLog *dirty_log;  /* per-child dirty bitmaps, maybe a file */
+    bool complete_at_threshold; /* x-complete-at-threshold */
 } BDRVQuorumState;
 
 /* Newest bad ranges kept per child. */
@@ -45,6 +46,20 @@ typedef struct QuorumBadRange {
     int64_t sector_num;
     int64_t sectors_count;
 } QuorumBadRange;
+
+/*
+ * x-complete-at-threshold: a write acknowledged before this child had it.
+ * Its granules are dirty for the child until the write lands there; they
+ * are cleared then only if they were clean before and no later write to
+ * them reached the child first (@overtaken).
+ */
+typedef struct QuorumLag {
+    bool active;
+    bool overtaken;
+    bool was_clean;
+    int64_t start, end;         /* whole granules */
+    QLIST_ENTRY(QuorumLag) next;
+} QuorumLag;
 
 /* Unthrottled: every event counts, even when rate limiting merged it. */
 typedef struct QuorumChildStats {
@@ -61,6 +76,8 @@ typedef struct QuorumChildStats {
     BdrvDirtyBitmap *dirty;
     Job *resync;               /* the resync job copying into it */
     uint64_t resynced_bytes;
+    QLIST_HEAD(, QuorumLag) lags;   /* writes it has yet to finish */
+    uint64_t lagged_writes;     /* acknowledged before it had them */
 } QuorumChildStats;
 
 /* The child's state, created on first use. */

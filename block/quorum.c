@@ -18,6 +18,7 @@
 #define QUORUM_OPT_READ_PATTERN   "read-pattern"
 #define QUORUM_OPT_DIRTY_GRANULARITY "dirty-granularity"
 #define QUORUM_OPT_DIRTY_FILE     "dirty-bitmap-file"
+#define QUORUM_OPT_EARLY          "x-complete-at-threshold"
 #define QUORUM_DEFAULT_DIRTY_GRANULARITY (64 * KiB)
 
 /* Children handled without a heap array for the per-child state. */
@@ -33,6 +34,8 @@ typedef struct QuorumChildRequest {
     QuorumAIOCB *acb;
     int idx;
     bool skip;                  /* reads: the child missed part of it */
+    bool done;
+    QuorumLag lag;              /* writes that ended without this child */
     QEMUIOVector qiov;          /* bounce view (reads, children 1..n-1) */
     int ret;
 } QuorumChildRequest;
@@ -54,6 +57,18 @@ struct QuorumAIOCB {
     bool may_retry;             /* a vote lost to a write may be re-read */
     bool retry;                 /* ... and it was */
     int vote_ret;
+    /*
+     * x-complete-at-threshold: the request may end before every child
+     * has; the children then go on with @bounce (the data of a write,
+     * the areas of a read) and the last one frees the request.
+     */
+    bool early;
+    bool returned;
+    bool waiting;               /* in quorum_fan_out() */
+    int early_winner;           /* reads: a child whose version has won */
+    void *bounce;
+    size_t bounce_cap;
+    QEMUIOVector bounce_qiov;
     QuorumChildRequest inline_qcrs[QUORUM_INLINE_CHILDREN];
 };
 
@@ -155,6 +170,7 @@ static QDict *quorum_get_specific_stats(BlockDriverState *bs)
             qdict_put_str(c, "resync-job", st->resync->id);
         }
         qdict_put_int(c, "resynced-bytes", st->resynced_bytes);
+        qdict_put_int(c, "lagged-writes", st->lagged_writes);
         json_array_append_new(children, c);
     }
     qdict_put_obj(out, "children", children);
@@ -196,6 +212,37 @@ static void quorum_report_bad_child(QuorumAIOCB *acb, int i, int ret)
                       acb->offset, acb->bytes, ret);
 }
 
+/* A bounce area: a spare that fits, else a new one. */
+static void *quorum_get_bounce(BDRVQuorumState *s, BlockDriverState *bs,
+                               size_t size, size_t *capacity)
+{
+    for (int i = s->nr_spare - 1; i >= 0; i--) {
+        if (s->spare_size[i] >= size) {
+            void *buf = s->spare_buf[i];
+
+            *capacity = s->spare_size[i];
+            s->nr_spare--;
+            s->spare_buf[i] = s->spare_buf[s->nr_spare];
+            s->spare_size[i] = s->spare_size[s->nr_spare];
+            return buf;
+        }
+    }
+    *capacity = size;
+    return qemu_try_blockalign(bs, size);
+}
+
+/* Keep @buf for the next request, within a count and size cap. */
+static void quorum_put_bounce(BDRVQuorumState *s, void *buf, size_t capacity)
+{
+    if (capacity > QUORUM_SPARE_MAX || s->nr_spare == QUORUM_SPARE_COUNT) {
+        qemu_vfree(buf);
+        return;
+    }
+    s->spare_buf[s->nr_spare] = buf;
+    s->spare_size[s->nr_spare] = capacity;
+    s->nr_spare++;
+}
+
 /* ---------- Requests ---------- */
 
 static void quorum_aio_init(QuorumAIOCB *acb, BlockDriverState *bs,
@@ -217,6 +264,12 @@ static void quorum_aio_init(QuorumAIOCB *acb, BlockDriverState *bs,
     acb->vote_ret = 0;
     acb->watch = NULL;
     acb->may_retry = acb->retry = false;
+    acb->early = s->complete_at_threshold;
+    acb->returned = false;
+    acb->waiting = false;
+    acb->early_winner = -1;
+    acb->bounce = NULL;
+    acb->bounce_cap = 0;
     acb->qcrs = n <= QUORUM_INLINE_CHILDREN ? acb->inline_qcrs :
                 g_new(QuorumChildRequest, n);
     for (int i = 0; i < n; i++) {
@@ -224,33 +277,89 @@ static void quorum_aio_init(QuorumAIOCB *acb, BlockDriverState *bs,
         acb->qcrs[i].idx = i;
         acb->qcrs[i].ret = 0;
         acb->qcrs[i].skip = false;
+        acb->qcrs[i].done = false;
+        acb->qcrs[i].lag.active = false;
     }
 }
 
-static void quorum_aio_finalize(QuorumAIOCB *acb)
+static void quorum_aio_free(QuorumAIOCB *acb)
 {
+    BDRVQuorumState *s = acb->bs->opaque;
+
+    if (acb->bounce) {
+        quorum_put_bounce(s, acb->bounce, acb->bounce_cap);
+    }
     if (acb->qcrs != acb->inline_qcrs) {
         g_free(acb->qcrs);
     }
+    if (acb->early) {
+        g_free(acb);
+    }
 }
 
-/* Start one coroutine per child and wait until all have finished. */
+/* The request ends; children still running keep @acb and the node. */
+static void quorum_aio_finalize(QuorumAIOCB *acb)
+{
+    if (acb->early && acb->count < acb->num_children) {
+        acb->returned = true;
+        bdrv_inc_in_flight(acb->bs);
+        return;
+    }
+    quorum_aio_free(acb);
+}
+
+/* x-complete-at-threshold: has the request what it needs already? */
+static bool quorum_early_ready(QuorumAIOCB *acb)
+{
+    BDRVQuorumState *s = acb->bs->opaque;
+
+    if (!acb->early) {
+        return false;
+    }
+    return acb->is_read ? acb->early_winner >= 0 :
+                          acb->success_count >= s->threshold;
+}
+
+/*
+ * Start one coroutine per child and wait until all have finished, or
+ * with x-complete-at-threshold until enough have.
+ */
 static void coroutine_fn quorum_fan_out(QuorumAIOCB *acb,
                                         CoroutineEntry *entry)
 {
     for (int i = 0; i < acb->num_children; i++) {
         qemu_coroutine_enter(qemu_coroutine_create(entry, &acb->qcrs[i]));
     }
-    while (acb->count < acb->num_children) {
+    while (acb->count < acb->num_children && !quorum_early_ready(acb)) {
+        acb->waiting = true;
         qemu_coroutine_yield();
+        acb->waiting = false;
     }
 }
 
-/* A child request is over; the last one wakes the request. */
+/*
+ * A child request is over.  The last one wakes the request, or frees it
+ * when it has ended already; one that completes the threshold wakes it.
+ */
 static void quorum_child_done(QuorumAIOCB *acb)
 {
-    /* acb may be gone once the request coroutine ran: touch it last. */
-    if (++acb->count == acb->num_children) {
+    bool last = ++acb->count == acb->num_children;
+
+    if (acb->returned) {
+        if (last) {
+            BlockDriverState *bs = acb->bs;
+
+            quorum_aio_free(acb);
+            bdrv_dec_in_flight(bs);
+        }
+        return;
+    }
+    /*
+     * Only a request waiting in quorum_fan_out() may be woken: once early
+     * it may wait on something else.  acb may be gone once the request
+     * coroutine ran: touch it last.
+     */
+    if (acb->waiting && (last || quorum_early_ready(acb))) {
         qemu_coroutine_enter_if_inactive(acb->co);
     }
 }
@@ -283,8 +392,29 @@ static bool quorum_has_too_much_io_failed(QuorumAIOCB *acb)
 
 static QEMUIOVector *quorum_child_qiov(QuorumAIOCB *acb, int i)
 {
-    /* Child 0 reads straight into the caller's buffer. */
-    return i == 0 ? acb->qiov : &acb->qcrs[i].qiov;
+    /*
+     * Child 0 reads straight into the caller's buffer, unless it may
+     * still be reading when the request ends.
+     */
+    return i == 0 && !acb->early ? acb->qiov : &acb->qcrs[i].qiov;
+}
+
+/* Early reads: does child @i's version have the votes already? */
+static void quorum_early_vote(QuorumAIOCB *acb, int i)
+{
+    BDRVQuorumState *s = acb->bs->opaque;
+    int votes = 0;
+
+    for (int j = 0; j < acb->num_children; j++) {
+        if (acb->qcrs[j].done && !acb->qcrs[j].ret &&
+            (j == i || qemu_iovec_compare(quorum_child_qiov(acb, i),
+                                          quorum_child_qiov(acb, j)) < 0)) {
+            votes++;
+        }
+    }
+    if (votes >= s->threshold && acb->early_winner < 0) {
+        acb->early_winner = i;
+    }
 }
 
 static void coroutine_fn quorum_read_entry(void *opaque)
@@ -302,9 +432,13 @@ static void coroutine_fn quorum_read_entry(void *opaque)
     }
     req->ret = bdrv_co_preadv(s->children[i], acb->offset, acb->bytes,
                               quorum_child_qiov(acb, i), 0);
+    req->done = true;
     if (req->ret == 0) {
         acb->success_count++;
-    } else {
+        if (acb->early && !acb->returned) {
+            quorum_early_vote(acb, i);
+        }
+    } else if (!acb->returned) {
         quorum_report_bad_child(acb, i, req->ret);
     }
     quorum_child_done(acb);
@@ -362,11 +496,11 @@ static bool quorum_compare(QuorumAIOCB *acb, QEMUIOVector *a,
     return offset < 0;
 }
 
-/* Put child @i's data into the caller's buffer (child 0's already is). */
+/* Put child @i's data into the caller's buffer (if not there already). */
 static void quorum_copy_to_caller(QuorumAIOCB *acb, int i)
 {
-    if (i != 0) {
-        qemu_iovec_copy_data(acb->qiov, &acb->qcrs[i].qiov);
+    if (quorum_child_qiov(acb, i) != acb->qiov) {
+        qemu_iovec_copy_data(acb->qiov, quorum_child_qiov(acb, i));
     }
 }
 
@@ -485,37 +619,6 @@ static int coroutine_fn quorum_vote(QuorumAIOCB *acb)
     return quorum_vote_versions(acb);
 }
 
-/* Bounce area for children 1..n-1: a spare that fits, else a new one. */
-static void *quorum_get_bounce(BDRVQuorumState *s, BlockDriverState *bs,
-                               size_t size, size_t *capacity)
-{
-    for (int i = s->nr_spare - 1; i >= 0; i--) {
-        if (s->spare_size[i] >= size) {
-            void *buf = s->spare_buf[i];
-
-            *capacity = s->spare_size[i];
-            s->nr_spare--;
-            s->spare_buf[i] = s->spare_buf[s->nr_spare];
-            s->spare_size[i] = s->spare_size[s->nr_spare];
-            return buf;
-        }
-    }
-    *capacity = size;
-    return qemu_try_blockalign(bs, size);
-}
-
-/* Keep @buf for the next request, within a count and size cap. */
-static void quorum_put_bounce(BDRVQuorumState *s, void *buf, size_t capacity)
-{
-    if (capacity > QUORUM_SPARE_MAX || s->nr_spare == QUORUM_SPARE_COUNT) {
-        qemu_vfree(buf);
-        return;
-    }
-    s->spare_buf[s->nr_spare] = buf;
-    s->spare_size[s->nr_spare] = capacity;
-    s->nr_spare++;
-}
-
 static int coroutine_fn quorum_read_all(QuorumAIOCB *acb)
 {
     BDRVQuorumState *s = acb->bs->opaque;
@@ -525,19 +628,21 @@ static int coroutine_fn quorum_read_all(QuorumAIOCB *acb)
     size_t capacity = 0;
     uint8_t *buf = NULL;
     BdrvWriteWatch watch;
+    /* Child 0 reads into the caller's buffer, unless it may be late. */
+    int first = acb->early ? 0 : 1;
     int ret;
 
-    if (n > 1) {
-        if (stride > SIZE_MAX / (size_t)(n - 1)) {
+    if (n > first) {
+        if (stride > SIZE_MAX / (size_t)(n - first)) {
             return -ENOMEM;
         }
-        buf = quorum_get_bounce(s, acb->bs, stride * (n - 1), &capacity);
+        buf = quorum_get_bounce(s, acb->bs, stride * (n - first), &capacity);
         if (!buf) {
             return -ENOMEM;
         }
     }
-    for (int i = 1; i < n; i++) {
-        qemu_iovec_init_buf(&acb->qcrs[i].qiov, buf + (i - 1) * stride,
+    for (int i = first; i < n; i++) {
+        qemu_iovec_init_buf(&acb->qcrs[i].qiov, buf + (i - first) * stride,
                             acb->bytes);
     }
 
@@ -553,6 +658,18 @@ static int coroutine_fn quorum_read_all(QuorumAIOCB *acb)
                                                       acb->bytes);
         }
         quorum_fan_out(acb, quorum_read_entry);
+        if (acb->count < n) {
+            /*
+             * x-complete-at-threshold: enough identical versions are in.
+             * The late children are neither voted with nor repaired; the
+             * bounce areas are theirs until they finish.
+             */
+            quorum_copy_to_caller(acb, acb->early_winner);
+            bdrv_write_watch_end(acb->bs, &watch);
+            acb->bounce = buf;
+            acb->bounce_cap = capacity;
+            return 0;
+        }
         ret = quorum_vote(acb);
         while (acb->rewrite_count) {
             qemu_coroutine_yield();
@@ -563,8 +680,10 @@ static int coroutine_fn quorum_read_all(QuorumAIOCB *acb)
         }
         acb->count = acb->success_count = 0;
         acb->vote_ret = 0;
+        acb->early_winner = -1;
         for (int i = 0; i < n; i++) {
             acb->qcrs[i].ret = 0;
+            acb->qcrs[i].done = false;
         }
     }
     if (buf) {
@@ -600,20 +719,89 @@ static int coroutine_fn quorum_co_preadv(BlockDriverState *bs,
                                          BdrvRequestFlags flags)
 {
     BDRVQuorumState *s = bs->opaque;
-    QuorumAIOCB acb;
+    QuorumAIOCB stack_acb;
+    QuorumAIOCB *acb = &stack_acb;
     int ret;
 
-    quorum_aio_init(&acb, bs, offset, bytes, qiov, flags, true);
-    if (s->read_pattern == QUORUM_READ_PATTERN_QUORUM) {
-        ret = quorum_read_all(&acb);
-    } else {
-        ret = quorum_read_fifo(&acb);
+    /* fifo reads one child at a time: it has nothing to end early. */
+    if (s->complete_at_threshold &&
+        s->read_pattern == QUORUM_READ_PATTERN_QUORUM) {
+        acb = g_new(QuorumAIOCB, 1);
     }
-    quorum_aio_finalize(&acb);
+    quorum_aio_init(acb, bs, offset, bytes, qiov, flags, true);
+    acb->early = acb != &stack_acb;
+    if (s->read_pattern == QUORUM_READ_PATTERN_QUORUM) {
+        ret = quorum_read_all(acb);
+    } else {
+        ret = quorum_read_fifo(acb);
+    }
+    quorum_aio_finalize(acb);
     return ret;
 }
 
 /* ---------- Writes ---------- */
+
+/* Granule-aligned [*start, *end) around a request. */
+static void quorum_granules(BDRVQuorumState *s, int64_t offset, int64_t bytes,
+                            int64_t *start, int64_t *end)
+{
+    *start = QEMU_ALIGN_DOWN(offset, s->dirty_granularity);
+    *end = QEMU_ALIGN_UP(offset + bytes, s->dirty_granularity);
+}
+
+/* A write to @child overtakes the late writes to the same granules. */
+static void quorum_overtake_lags(BDRVQuorumState *s, BdrvChild *child,
+                                 int64_t offset, int64_t bytes)
+{
+    QuorumChildStats *st = quorum_child_stats(s, child);
+    int64_t start, end;
+    QuorumLag *lag;
+
+    quorum_granules(s, offset, bytes, &start, &end);
+    QLIST_FOREACH(lag, &st->lags, next) {
+        if (lag->start < end && start < lag->end) {
+            lag->overtaken = true;
+        }
+    }
+}
+
+/* The request ends before child @i has the write: dirty until it does. */
+static void quorum_lag_begin(QuorumAIOCB *acb, int i)
+{
+    BDRVQuorumState *s = acb->bs->opaque;
+    QuorumChildStats *st = quorum_child_stats(s, s->children[i]);
+    QuorumLag *lag = &acb->qcrs[i].lag;
+
+    quorum_granules(s, acb->offset, acb->bytes, &lag->start, &lag->end);
+    lag->active = true;
+    lag->overtaken = false;
+    lag->was_clean = !quorum_child_is_dirty(s, s->children[i], lag->start,
+                                            lag->end - lag->start);
+    QLIST_INSERT_HEAD(&st->lags, lag, next);
+    st->lagged_writes++;
+    quorum_dirty_log_mark(s->dirty_log, st->dirty, acb->offset, acb->bytes);
+}
+
+/* A late write has landed on its child, or failed there. */
+static void coroutine_fn quorum_lag_end(QuorumAIOCB *acb, int i, int ret)
+{
+    BDRVQuorumState *s = acb->bs->opaque;
+    QuorumChildStats *st = quorum_child_stats(s, s->children[i]);
+    QuorumLag *lag = &acb->qcrs[i].lag;
+
+    QLIST_REMOVE(lag, next);
+    lag->active = false;
+    if (ret < 0) {
+        /* A resync may have cleared the range meanwhile: mark it again. */
+        quorum_dirty_log_mark(s->dirty_log, st->dirty, acb->offset,
+                              acb->bytes);
+        quorum_dirty_log_sync(s->dirty_log);
+    } else if (lag->was_clean && !lag->overtaken) {
+        /* The file learns it lazily: a stale set bit costs a copy. */
+        quorum_dirty_log_clear(s->dirty_log, st->dirty, lag->start,
+                               lag->end - lag->start);
+    }
+}
 
 static void coroutine_fn quorum_write_entry(void *opaque)
 {
@@ -622,6 +810,9 @@ static void coroutine_fn quorum_write_entry(void *opaque)
     BDRVQuorumState *s = acb->bs->opaque;
     BdrvChild *child = s->children[req->idx];
 
+    if (s->complete_at_threshold) {
+        quorum_overtake_lags(s, child, acb->offset, acb->bytes);
+    }
     if (acb->flags & BDRV_REQ_ZERO_WRITE) {
         req->ret = bdrv_co_pwrite_zeroes(child, acb->offset, acb->bytes,
                                          acb->flags);
@@ -629,10 +820,14 @@ static void coroutine_fn quorum_write_entry(void *opaque)
         req->ret = bdrv_co_pwritev(child, acb->offset, acb->bytes,
                                    acb->qiov, acb->flags);
     }
+    req->done = true;
     if (req->ret == 0) {
         acb->success_count++;
     } else {
         quorum_report_bad_child(acb, req->idx, req->ret);
+    }
+    if (req->lag.active) {
+        quorum_lag_end(acb, req->idx, req->ret);
     }
     quorum_child_done(acb);
 }
@@ -644,10 +839,10 @@ static void coroutine_fn quorum_write_entry(void *opaque)
  * detached slots of the dirty-bitmap-file.  The record is durable before
  * the write is acknowledged; if it cannot be, the write fails.
  */
-static int coroutine_fn quorum_mark_missed(QuorumAIOCB *acb, int ret)
+static int coroutine_fn quorum_mark_missed(QuorumAIOCB *acb, int ret,
+                                           bool marked)
 {
     BDRVQuorumState *s = acb->bs->opaque;
-    bool marked = false;
 
     if (ret == 0) {
         for (int i = 0; i < acb->num_children; i++) {
@@ -675,17 +870,40 @@ static int coroutine_fn quorum_co_pwritev(BlockDriverState *bs,
                                           QEMUIOVector *qiov,
                                           BdrvRequestFlags flags)
 {
-    QuorumAIOCB acb;
+    BDRVQuorumState *s = bs->opaque;
+    QuorumAIOCB stack_acb;
+    QuorumAIOCB *acb = s->complete_at_threshold ? g_new(QuorumAIOCB, 1) :
+                       &stack_acb;
+    bool lagging = false;
     int ret;
 
-    quorum_aio_init(&acb, bs, offset, bytes, qiov, flags, false);
-    quorum_fan_out(&acb, quorum_write_entry);
-    quorum_has_too_much_io_failed(&acb);
-    ret = acb.vote_ret;
-    if (acb.success_count > 0) {
-        ret = quorum_mark_missed(&acb, ret);
+    quorum_aio_init(acb, bs, offset, bytes, qiov, flags, false);
+    if (acb->early && qiov) {
+        /* Late children write after the caller's buffer is gone. */
+        acb->bounce = quorum_get_bounce(s, bs, bytes, &acb->bounce_cap);
+        if (!acb->bounce) {
+            quorum_aio_free(acb);
+            return -ENOMEM;
+        }
+        qemu_iovec_to_buf(qiov, 0, acb->bounce, bytes);
+        qemu_iovec_init_buf(&acb->bounce_qiov, acb->bounce, bytes);
+        acb->qiov = &acb->bounce_qiov;
     }
-    quorum_aio_finalize(&acb);
+    quorum_fan_out(acb, quorum_write_entry);
+    /* Enough children have it: the others are dirty there until then. */
+    for (int i = 0; i < acb->num_children && acb->count < acb->num_children;
+         i++) {
+        if (!acb->qcrs[i].done) {
+            quorum_lag_begin(acb, i);
+            lagging = true;
+        }
+    }
+    quorum_has_too_much_io_failed(acb);
+    ret = acb->vote_ret;
+    if (acb->success_count > 0) {
+        ret = quorum_mark_missed(acb, ret, lagging);
+    }
+    quorum_aio_finalize(acb);
     return ret;
 }
 
@@ -699,6 +917,115 @@ static int coroutine_fn quorum_co_pwrite_zeroes(BlockDriverState *bs,
 
 /* ---------- Flush, length, status ---------- */
 
+/*
+ * x-complete-at-threshold: flush every child at once, and end once
+ * vote-threshold children that had no late write in flight have flushed.
+ * Those hold every acknowledged write, so those writes are on disk on
+ * enough children; the late children's ranges are in the dirty bitmaps,
+ * durable already.  Fewer such children: wait for all, as usual.
+ */
+typedef struct QuorumFlush {
+    BlockDriverState *bs;
+    Coroutine *co;
+    int n;
+    int count;
+    int success;
+    int lagfree_success;
+    int lagfree;
+    bool waiting;
+    bool returned;
+    int *rets;
+    bool *lagging;
+} QuorumFlush;
+
+typedef struct QuorumFlushChild {
+    QuorumFlush *f;
+    int idx;
+} QuorumFlushChild;
+
+static bool quorum_flush_ready(QuorumFlush *f)
+{
+    BDRVQuorumState *s = f->bs->opaque;
+
+    return f->count == f->n ||
+           (f->lagfree >= s->threshold && f->lagfree_success >= s->threshold);
+}
+
+static void quorum_flush_free(QuorumFlush *f)
+{
+    g_free(f->rets);
+    g_free(f->lagging);
+    g_free(f);
+}
+
+static void coroutine_fn quorum_flush_entry(void *opaque)
+{
+    QuorumFlushChild *fc = opaque;
+    QuorumFlush *f = fc->f;
+    BDRVQuorumState *s = f->bs->opaque;
+    int i = fc->idx;
+
+    g_free(fc);
+    f->rets[i] = bdrv_co_flush(s->children[i]->bs);
+    if (f->rets[i]) {
+        quorum_report_bad(f->bs, s->children[i], QUORUM_OP_TYPE_FLUSH, 0, 0,
+                          f->rets[i]);
+    } else {
+        f->success++;
+        f->lagfree_success += !f->lagging[i];
+    }
+    if (++f->count == f->n && f->returned) {
+        BlockDriverState *bs = f->bs;
+
+        quorum_flush_free(f);
+        bdrv_dec_in_flight(bs);
+        return;
+    }
+    if (f->waiting && quorum_flush_ready(f)) {
+        qemu_coroutine_enter_if_inactive(f->co);
+    }
+}
+
+static int coroutine_fn quorum_co_flush_early(BlockDriverState *bs)
+{
+    BDRVQuorumState *s = bs->opaque;
+    QuorumFlush *f = g_new0(QuorumFlush, 1);
+    int ret = 0;
+
+    f->bs = bs;
+    f->co = qemu_coroutine_self();
+    f->n = s->num_children;
+    f->rets = g_new0(int, f->n);
+    f->lagging = g_new0(bool, f->n);
+    for (int i = 0; i < f->n; i++) {
+        f->lagging[i] = !QLIST_EMPTY(&quorum_child_stats(s,
+                                         s->children[i])->lags);
+        f->lagfree += !f->lagging[i];
+    }
+    for (int i = 0; i < f->n; i++) {
+        QuorumFlushChild *fc = g_new(QuorumFlushChild, 1);
+
+        fc->f = f;
+        fc->idx = i;
+        qemu_coroutine_enter(qemu_coroutine_create(quorum_flush_entry, fc));
+    }
+    while (!quorum_flush_ready(f)) {
+        f->waiting = true;
+        qemu_coroutine_yield();
+        f->waiting = false;
+    }
+    if (f->count < f->n) {
+        f->returned = true;         /* the last child frees it */
+        bdrv_inc_in_flight(bs);
+        return 0;
+    }
+    if (f->success < s->threshold) {
+        ret = quorum_vote_error(f->rets, f->n);
+    }
+    quorum_flush_free(f);
+    return ret;
+}
+
 static int coroutine_fn quorum_co_flush(BlockDriverState *bs)
 {
     BDRVQuorumState *s = bs->opaque;
@@ -707,6 +1034,9 @@ static int coroutine_fn quorum_co_flush(BlockDriverState *bs)
     int n = s->num_children;
     int success_count = 0, ret = 0;
 
+    if (s->complete_at_threshold) {
+        return quorum_co_flush_early(bs);
+    }
     if (n > QUORUM_INLINE_CHILDREN) {
         rets = g_new(int, n);
     }
@@ -1081,6 +1411,8 @@ static const QemuOptDesc quorum_runtime_opt_desc[] = {
       .help = "Bytes per bit of the per-child dirty bitmaps" },
     { .name = QUORUM_OPT_DIRTY_FILE, .type = QEMU_OPT_STRING,
       .help = "File keeping the per-child dirty bitmaps across restarts" },
+    { .name = QUORUM_OPT_EARLY, .type = QEMU_OPT_BOOL,
+      .help = "Complete requests once vote-threshold children have" },
     { .name = NULL }
 };
 
@@ -1193,6 +1525,8 @@ static int quorum_open(BlockDriverState *bs, QDict *options, int flags,
         }
     }
 
+    s->complete_at_threshold = qemu_opt_get_bool(opts, QUORUM_OPT_EARLY,
+                                                 false);
     s->dirty_granularity = qemu_opt_get_size(opts,
                                              QUORUM_OPT_DIRTY_GRANULARITY,
                                              QUORUM_DEFAULT_DIRTY_GRANULARITY);
@@ -1263,6 +1597,7 @@ static const char *const quorum_strong_runtime_opts[] = {
     QUORUM_OPT_READ_PATTERN,
     QUORUM_OPT_DIRTY_GRANULARITY,
     QUORUM_OPT_DIRTY_FILE,
+    QUORUM_OPT_EARLY,
     NULL
 };
 

@@ -319,6 +319,12 @@ void bdrv_write_watch_begin(BlockDriverState *bs, BdrvWriteWatch *w,
                             int64_t offset, int64_t bytes);
 bool bdrv_write_watch_fence(BlockDriverState *bs, BdrvWriteWatch *w);
 void bdrv_write_watch_end(BlockDriverState *bs, BdrvWriteWatch *w);
+/*
+ * Work on @bs that outlives its request (quorum's laggard children):
+ * drains and quiesces wait for it as for a request.
+ */
+void bdrv_inc_in_flight(BlockDriverState *bs);
+void bdrv_dec_in_flight(BlockDriverState *bs);
 /* Forget what the block-status cache knows about [offset, offset+bytes). */
 void bdrv_bsc_invalidate(BlockDriverState *bs, int64_t offset, int64_t bytes);
 /* Recompute bs->bl from the children and the driver. */

@@ -649,3 +649,97 @@ def test_resync_skips_ranges_without_majority():
             "Resync of child 'children.2' left 65536 bytes from offset "
             "131072 dirty: no majority to copy from"), ev
         assert dirty(d) == [0, 0, GRAN]
+
+
+NBDKIT = '/usr/bin/nbdkit'
+
+
+def slow_replica(work, delay):
+    """Replica 2 behind nbdkit's delay filter (reads and writes)."""
+    import subprocess
+    if not os.path.exists(NBDKIT):
+        raise Skip('%s not installed' % NBDKIT)
+    sock = os.path.join(work, 'slow.sock')
+    p = subprocess.Popen([NBDKIT, '-f', '-U', sock, '--filter=delay',
+                          'file', os.path.join(work, 'img2.raw'),
+                          'delay-read=%dms' % (delay * 1000),
+                          'delay-write=%dms' % (delay * 1000)],
+                         stderr=subprocess.DEVNULL)
+    deadline = time.time() + 10
+    while not os.path.exists(sock):
+        assert time.time() < deadline and p.poll() is None
+        time.sleep(0.02)
+    return p, {'driver': 'nbd', 'server': {'type': 'unix', 'path': sock}}
+
+
+def test_complete_at_threshold_with_a_slow_replica():
+    """x-complete-at-threshold=on: with replica 2 at 1 s per request,
+    writes, reads and flushes end when the two fast replicas have
+    answered; replica 2's ranges are dirty until its writes land, and
+    it ends byte-identical."""
+    work = tempfile.mkdtemp(prefix='qsd-slow-')
+    server = None
+    try:
+        images(work)
+        server, slow = slow_replica(work, 1)
+        q = quorum_opts(fail_once=None)
+        q['children'][2] = slow
+        q['x-complete-at-threshold'] = True
+        q = json.loads(json.dumps(q).replace('@DIR@', work))
+        with start(['--blockdev', json.dumps(q)],
+                   prepare=lambda d: None) as d:
+            n = export(d)
+            t0 = time.time()
+            for i in range(5):
+                n.write(i * 128 * KiB, bytes([i + 1]) * 4096)
+            n.flush()
+            assert n.read(0, 4096) == b'\x01' * 4096
+            fast = time.time() - t0
+            assert fast < 2.5, fast     # 7 requests; 7 s if they waited
+            c2 = stats(d)['children'][2]
+            assert c2['dirty-bytes'] == 5 * GRAN, c2
+            assert c2['lagged-writes'] == 5, c2
+            # The late writes land (nbdkit serves them one after another).
+            deadline = time.time() + 30
+            while stats(d)['children'][2]['dirty-bytes']:
+                assert time.time() < deadline, stats(d)
+                time.sleep(0.2)
+            assert same_files_in(work)
+            n.close()
+    finally:
+        if server:
+            server.kill()
+            server.wait()
+        shutil.rmtree(work)
+
+
+def test_complete_at_threshold_overtaken_write_stays_dirty():
+    """A second write to the same granule before the first landed on the
+    slow replica: the granule stays dirty until a resync, which makes the
+    replica identical."""
+    work = tempfile.mkdtemp(prefix='qsd-slow-')
+    server = None
+    try:
+        images(work)
+        server, slow = slow_replica(work, 0.5)
+        q = quorum_opts(fail_once=None)
+        q['children'][2] = slow
+        q['x-complete-at-threshold'] = True
+        q = json.loads(json.dumps(q).replace('@DIR@', work))
+        with start(['--blockdev', json.dumps(q)],
+                   prepare=lambda d: None) as d:
+            n = export(d)
+            n.write(0, b'\x01' * 4096)
+            n.write(0, b'\x02' * 4096)
+            time.sleep(2)                   # both have landed
+            assert stats(d)['children'][2]['dirty-bytes'] == GRAN
+            assert n.read(0, 4096) == b'\x02' * 4096
+            resync(d)
+            assert same_files_in(work)
+            assert dirty(d) == [0, 0, 0]
+            n.close()
+    finally:
+        if server:
+            server.kill()
+            server.wait()
+        shutil.rmtree(work)
