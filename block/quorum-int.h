@@ -77,6 +77,8 @@ typedef struct QuorumChildStats {
     Job *resync;               /* the resync job copying into it */
     uint64_t resynced_bytes;
     QLIST_HEAD(, QuorumLag) lags;   /* writes it has yet to finish */
+    int nr_lags;
+    int64_t lag_bytes;
     uint64_t lagged_writes;     /* acknowledged before it had them */
 } QuorumChildStats;
 

@@ -25,6 +25,9 @@
 #define QUORUM_INLINE_CHILDREN 8
 /* Re-reads of a request whose vote a concurrent write spoiled. */
 #define QUORUM_READ_RETRIES 3
+/* x-complete-at-threshold: how far one child may fall behind. */
+#define QUORUM_MAX_LAGS      256
+#define QUORUM_MAX_LAG_BYTES (64 * MiB)
 /* Largest bounce area kept around between reads. */
 #define QUORUM_SPARE_MAX (16 * MiB)
 
@@ -308,7 +311,13 @@ static void quorum_aio_finalize(QuorumAIOCB *acb)
     quorum_aio_free(acb);
 }
 
-/* x-complete-at-threshold: has the request what it needs already? */
+/*
+ * x-complete-at-threshold: has the request what it needs already?  A
+ * write may leave a child behind only while that child has fewer than
+ * QUORUM_MAX_LAGS late writes and QUORUM_MAX_LAG_BYTES of their data:
+ * a replica that cannot keep up at all slows the volume down again
+ * rather than grow the daemon without bound.
+ */
 static bool quorum_early_ready(QuorumAIOCB *acb)
 {
     BDRVQuorumState *s = acb->bs->opaque;
@@ -316,8 +325,21 @@ static bool quorum_early_ready(QuorumAIOCB *acb)
     if (!acb->early) {
         return false;
     }
-    return acb->is_read ? acb->early_winner >= 0 :
-                          acb->success_count >= s->threshold;
+    if (acb->is_read) {
+        return acb->early_winner >= 0;
+    }
+    if (acb->success_count < s->threshold) {
+        return false;
+    }
+    for (int i = 0; i < acb->num_children; i++) {
+        QuorumChildStats *st = quorum_child_stats(s, s->children[i]);
+
+        if (!acb->qcrs[i].done && (st->nr_lags >= QUORUM_MAX_LAGS ||
+                                   st->lag_bytes >= QUORUM_MAX_LAG_BYTES)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /*
@@ -779,6 +801,8 @@ static void quorum_lag_begin(QuorumAIOCB *acb, int i)
                                             lag->end - lag->start);
     QLIST_INSERT_HEAD(&st->lags, lag, next);
     st->lagged_writes++;
+    st->nr_lags++;
+    st->lag_bytes += acb->bytes;
     quorum_dirty_log_mark(s->dirty_log, st->dirty, acb->offset, acb->bytes);
 }
 
@@ -791,6 +815,8 @@ static void coroutine_fn quorum_lag_end(QuorumAIOCB *acb, int i, int ret)
 
     QLIST_REMOVE(lag, next);
     lag->active = false;
+    st->nr_lags--;
+    st->lag_bytes -= acb->bytes;
     if (ret < 0) {
         /* A resync may have cleared the range meanwhile: mark it again. */
         quorum_dirty_log_mark(s->dirty_log, st->dirty, acb->offset,

@@ -15,7 +15,11 @@
 #   soak    16 fio clients of mixed I/O against each daemon's quorum
 #           export for DURATION seconds (default 600): RSS every 10 s and
 #           CPU time per request, ours against Debian's.
-#   all     inproc, then nbd (the default)
+#   slow    request latency (p50, p99) with one replica of three at 1 s
+#           per request (nbdkit's delay filter): Debian's daemon, ours,
+#           ours with x-complete-at-threshold=on
+#           (scripts/bench-slow-replica.py)
+#   all     inproc, then nbd, then slow (the default)
 #
 # Environment:
 #   RUNS=N        runs per side and scenario (default 5 in-process, 3 nbd)
@@ -43,8 +47,8 @@ only=${ONLY:-}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 case $mode in
-inproc|nbd|soak|all) ;;
-*) echo "bench: unknown mode '$mode' (inproc, nbd, soak, all)" >&2; exit 0 ;;
+inproc|nbd|soak|slow|all) ;;
+*) echo "bench: unknown mode '$mode' (inproc, nbd, soak, slow, all)" >&2; exit 0 ;;
 esac
 for b in "$ours" "$ref"; do
     if [ ! -x "$b" ]; then
@@ -70,6 +74,7 @@ scaled() {
 case $mode in
 nbd) bench_nbd; exit 0 ;;
 soak) bench_soak; exit 0 ;;
+slow) /usr/bin/python3 "$here/bench-slow-replica.py" "$build"; exit 0 ;;
 esac
 runs=${RUNS:-5}
 [ "$runs" -ge 1 ] 2>/dev/null || runs=5
@@ -192,5 +197,8 @@ echo
 echo "ratio = ours/QEMU request rate (median of $runs runs each); > 1 is faster"
 rm -rf "$dir"
 trap - EXIT
-[ "$mode" = all ] && bench_nbd
+if [ "$mode" = all ]; then
+    bench_nbd
+    /usr/bin/python3 "$here/bench-slow-replica.py" "$build"
+fi
 exit 0
