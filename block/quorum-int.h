@@ -92,4 +92,28 @@ void quorum_resync_start_auto(BlockDriverState *bs, BdrvChild *child);
 bool quorum_resync_child(BlockDriverState *bs, const char *job_id,
                          BdrvChild *child, int64_t speed, Error **errp);
 
+/* block/quorum.c and block/quorum-graph.c, for each other. */
+int64_t quorum_getlength(BlockDriverState *bs);
+void quorum_stats_record(BDRVQuorumState *s, BdrvChild *child,
+                         QuorumOpType type, int ret,
+                         int64_t sector_num, int64_t sectors_count);
+void quorum_add_child(BlockDriverState *bs, BlockDriverState *child_bs,
+                      const char *sync, Error **errp);
+void quorum_child_perm(BlockDriverState *bs, BdrvChild *c,
+                       unsigned role, uint64_t perm, uint64_t shared,
+                       uint64_t *nperm, uint64_t *nshared);
+void quorum_close(BlockDriverState *bs);
+void quorum_del_child(BlockDriverState *bs, BdrvChild *child,
+                      Error **errp);
+void quorum_gather_child_options(BlockDriverState *bs, QDict *target,
+                                 bool backing_overridden);
+QDict *quorum_get_specific_stats(BlockDriverState *bs);
+int quorum_open(BlockDriverState *bs, QDict *options, int flags,
+                Error **errp);
+bool quorum_recurse_can_replace(BlockDriverState *bs,
+                                BlockDriverState *to_replace);
+void quorum_refresh_limits(BlockDriverState *bs, Error **errp);
+void quorum_refresh_flags(BlockDriverState *bs);
+extern const char *const quorum_strong_runtime_opts[];
+
 #endif
