@@ -434,6 +434,9 @@ static int quorum_parse_read_pattern(const char *str)
     if (!strcmp(str, "fifo")) {
         return QUORUM_READ_PATTERN_FIFO;
     }
+    if (!strcmp(str, "round-robin")) {
+        return QUORUM_READ_PATTERN_ROUND_ROBIN;
+    }
     return -EINVAL;
 }
 

@@ -16,6 +16,7 @@
 typedef enum QuorumReadPattern {
     QUORUM_READ_PATTERN_QUORUM,
     QUORUM_READ_PATTERN_FIFO,
+    QUORUM_READ_PATTERN_ROUND_ROBIN,    /* ours */
 } QuorumReadPattern;
 
 typedef struct BDRVQuorumState {
@@ -26,6 +27,7 @@ typedef struct BDRVQuorumState {
     bool is_blkverify;          /* mismatch: print and exit(1) */
     bool rewrite_corrupted;     /* rewrite losing children after a vote */
     QuorumReadPattern read_pattern;
+    unsigned next_read;         /* round-robin: where the next read starts */
     /* Bounce areas of finished reads, reused: one per request in flight. */
     void *spare_buf[QUORUM_SPARE_COUNT];
     size_t spare_size[QUORUM_SPARE_COUNT];

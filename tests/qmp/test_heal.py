@@ -1,0 +1,117 @@
+"""Reads that heal without voting (ours): fifo rewrites the children that
+failed before the one that answered, round-robin spreads reads and falls
+back on errors.  Faults come from blkdebug; data from real files."""
+import os
+from qmplib import Daemon, Nbd, OURS
+
+KiB = 1 << 10
+MiB = 1 << 20
+
+
+def ok(r):
+    assert r == {'return': {}}, r
+    return r
+
+
+def prepare(d):
+    for i in range(3):
+        with open(os.path.join(d, 'img%d.raw' % i), 'wb') as f:
+            f.write(b'\x5a' * MiB)
+
+
+def child(d, i, read_error=None):
+    f = {'driver': 'file', 'filename': os.path.join(d.dir, 'img%d.raw' % i)}
+    if read_error is not None:
+        rule = {'event': 'read_aio', 'errno': 5}
+        if read_error == 'once':
+            rule['once'] = True
+        else:
+            rule['iotype'] = 'read'     # the repairs are written
+        f = {'driver': 'blkdebug', 'image': f, 'inject-error': [rule]}
+    return {'driver': 'raw', 'node-name': 'c%d' % i, 'file': f}
+
+
+def setup(d, pattern, errors):
+    ok(d.c.cmd('blockdev-add', {
+        'driver': 'quorum', 'node-name': 'q', 'vote-threshold': 1,
+        'read-pattern': pattern,
+        'children': [child(d, i, errors.get(i)) for i in range(3)]}))
+    sock = os.path.join(d.dir, 'nbd.sock')
+    ok(d.c.cmd('nbd-server-start', {'addr': {'type': 'unix',
+                                             'data': {'path': sock}}}))
+    ok(d.c.cmd('block-export-add', {'type': 'nbd', 'id': 'e',
+                                    'node-name': 'q', 'writable': True}))
+    return Nbd(sock, 'q')
+
+
+def children(d):
+    return d.c.cmd('x-query-quorum', {'node-name': 'q'})['return'][
+        'children']
+
+
+def file_bytes(d, i, off, n):
+    with open(os.path.join(d.dir, 'img%d.raw' % i), 'rb') as f:
+        f.seek(off)
+        return f.read(n)
+
+
+def bad_events(d):
+    evs = d.c.events + [m for m in iter(lambda: d.c.recv(0.3), None)]
+    d.c.events = []
+    return [(e['data']['node-name'], e['data']['type'])
+            for e in evs if e.get('event') == 'QUORUM_REPORT_BAD']
+
+
+def test_fifo_repairs_the_children_that_failed_first():
+    with Daemon(OURS, prepare=prepare) as d:
+        n = setup(d, 'fifo', {0: 'once'})
+        # Child 0 holds different data there: a read error on it must not
+        # be answered from it, and the repair copies child 1's data.
+        with open(os.path.join(d.dir, 'img0.raw'), 'r+b') as f:
+            f.seek(64 * KiB)
+            f.write(b'\x00' * 4096)
+        assert n.read(64 * KiB, 4096) == b'\x5a' * 4096
+        assert bad_events(d) == [('c0', 'read')]
+        c = children(d)
+        assert c[0]['read-errors'] == 1 and c[0]['repaired-bytes'] == 4096, c
+        assert file_bytes(d, 0, 64 * KiB, 4096) == b'\x5a' * 4096
+        # Healed: the next read is answered by child 0, no event.
+        assert n.read(64 * KiB, 4096) == b'\x5a' * 4096
+        assert bad_events(d) == []
+
+
+def test_fifo_read_only_quorum_does_not_write():
+    with Daemon(OURS, prepare=prepare) as d:
+        ok(d.c.cmd('blockdev-add', {
+            'driver': 'quorum', 'node-name': 'q', 'vote-threshold': 1,
+            'read-pattern': 'fifo', 'read-only': True,
+            'children': [dict(child(d, i, 'once' if i == 0 else None),
+                              **{'read-only': True}) for i in range(3)]}))
+        sock = os.path.join(d.dir, 'nbd.sock')
+        ok(d.c.cmd('nbd-server-start', {'addr': {'type': 'unix',
+                                                 'data': {'path': sock}}}))
+        ok(d.c.cmd('block-export-add', {'type': 'nbd', 'id': 'e',
+                                        'node-name': 'q'}))
+        n = Nbd(sock, 'q')
+        assert n.read(0, 4096) == b'\x5a' * 4096
+        assert children(d)[0]['repaired-bytes'] == 0
+
+
+def test_round_robin_spreads_reads_and_falls_back():
+    with Daemon(OURS, prepare=prepare) as d:
+        # Child 1 fails every read: the reads that start there (one in
+        # three) fall back to child 2; none fails.
+        n = setup(d, 'round-robin', {1: 'always'})
+        for i in range(9):
+            assert n.read(i * 4096, 4096) == b'\x5a' * 4096
+        c = children(d)
+        assert [x['read-errors'] for x in c] == [0, 3, 0], c
+        assert c[1]['repaired-bytes'] == 3 * 4096, c
+
+
+def test_round_robin_bad_value_message_is_qemus():
+    with Daemon(OURS, prepare=prepare) as d:
+        r = d.c.cmd('blockdev-add', {
+            'driver': 'quorum', 'node-name': 'q', 'vote-threshold': 1,
+            'read-pattern': 'random', 'children': [child(d, 0)]})
+        assert 'error' in r, r
