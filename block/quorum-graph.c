@@ -208,7 +208,13 @@ void quorum_child_perm(BlockDriverState *bs, BdrvChild *c,
     BDRVQuorumState *s = bs->opaque;
 
     *nperm = perm & DEFAULT_PERM_PASSTHROUGH;
-    if (s->rewrite_corrupted) {
+    /*
+     * As QEMU: vote repair takes WRITE.  fifo's repair (ours) only
+     * writes where its parents let it, so a read-only fifo quorum opens
+     * as in QEMU.
+     */
+    if (s->rewrite_corrupted &&
+        s->read_pattern == QUORUM_READ_PATTERN_QUORUM) {
         *nperm |= BLK_PERM_WRITE;
     }
     /* Sharing WRITE or RESIZE would let the replicas drift apart. */
@@ -501,7 +507,11 @@ int quorum_open(BlockDriverState *bs, QDict *options, int flags,
     }
     s->read_pattern = ret;
 
-    /* fifo never votes, so it ignores both (as QEMU). */
+    /*
+     * fifo never votes, so it ignores blkverify (as QEMU).  QEMU's fifo
+     * ignores rewrite-corrupted too; ours rewrites the children that
+     * failed before one answered (round-robin as well).
+     */
     if (s->read_pattern == QUORUM_READ_PATTERN_QUORUM) {
         s->is_blkverify = qemu_opt_get_bool(opts, QUORUM_OPT_BLKVERIFY, false);
         if (s->is_blkverify && (n != 2 || s->threshold != 2)) {
@@ -509,13 +519,12 @@ int quorum_open(BlockDriverState *bs, QDict *options, int flags,
                        "exactly two files and vote-threshold is 2");
             return -EINVAL;
         }
-        s->rewrite_corrupted = qemu_opt_get_bool(opts, QUORUM_OPT_REWRITE,
-                                                 false);
-        if (s->rewrite_corrupted && s->is_blkverify) {
-            error_setg(errp,
-                       "rewrite-corrupted=on cannot be used with blkverify=on");
-            return -EINVAL;
-        }
+    }
+    s->rewrite_corrupted = qemu_opt_get_bool(opts, QUORUM_OPT_REWRITE, false);
+    if (s->rewrite_corrupted && s->is_blkverify) {
+        error_setg(errp,
+                   "rewrite-corrupted=on cannot be used with blkverify=on");
+        return -EINVAL;
     }
 
     s->complete_at_threshold = qemu_opt_get_bool(opts, QUORUM_OPT_EARLY,

@@ -603,11 +603,12 @@ static int coroutine_fn quorum_read_all(QuorumAIOCB *acb)
 }
 
 /*
- * Rewrite the children of a fifo or round-robin read that failed before
- * one answered (QEMU's fifo leaves them: a FIXME there).  Only through
- * the write watch's fence, as read repair: a write that overlapped the
- * read may be newer than what was read.  Only children the quorum may
- * write: a read-only quorum cannot heal.
+ * rewrite-corrupted=on: rewrite the children of a fifo or round-robin
+ * read that failed before one answered (QEMU's fifo ignores the option
+ * and leaves them: a FIXME there).  Only through the write watch's
+ * fence, as read repair: a write that overlapped the read may be newer
+ * than what was read.  Nothing votes: a child that answers with
+ * corrupted data spreads it, which is why this is not the default.
  */
 static void coroutine_fn quorum_repair_failed(QuorumAIOCB *acb,
                                               BdrvWriteWatch *watch)
@@ -665,7 +666,7 @@ static int coroutine_fn quorum_read_fifo(QuorumAIOCB *acb)
         failed = true;
         quorum_report_bad_child(acb, i, ret);
     }
-    if (ret == 0 && failed) {
+    if (ret == 0 && failed && s->rewrite_corrupted) {
         quorum_repair_failed(acb, &watch);
     }
     bdrv_write_watch_end(acb->bs, &watch);

@@ -31,10 +31,10 @@ def child(d, i, read_error=None):
     return {'driver': 'raw', 'node-name': 'c%d' % i, 'file': f}
 
 
-def setup(d, pattern, errors):
+def setup(d, pattern, errors, rewrite=True):
     ok(d.c.cmd('blockdev-add', {
         'driver': 'quorum', 'node-name': 'q', 'vote-threshold': 1,
-        'read-pattern': pattern,
+        'read-pattern': pattern, 'rewrite-corrupted': rewrite,
         'children': [child(d, i, errors.get(i)) for i in range(3)]}))
     sock = os.path.join(d.dir, 'nbd.sock')
     ok(d.c.cmd('nbd-server-start', {'addr': {'type': 'unix',
@@ -80,11 +80,23 @@ def test_fifo_repairs_the_children_that_failed_first():
         assert bad_events(d) == []
 
 
+def test_fifo_without_rewrite_corrupted_repairs_nothing():
+    """QEMU's fifo ignores rewrite-corrupted; so does ours when it is off."""
+    with Daemon(OURS, prepare=prepare) as d:
+        n = setup(d, 'fifo', {0: 'once'}, rewrite=False)
+        with open(os.path.join(d.dir, 'img0.raw'), 'r+b') as f:
+            f.write(b'\x00' * 4096)
+        assert n.read(0, 4096) == b'\x5a' * 4096
+        assert children(d)[0]['repaired-bytes'] == 0
+        assert file_bytes(d, 0, 0, 4096) == b'\x00' * 4096
+
+
 def test_fifo_read_only_quorum_does_not_write():
     with Daemon(OURS, prepare=prepare) as d:
         ok(d.c.cmd('blockdev-add', {
             'driver': 'quorum', 'node-name': 'q', 'vote-threshold': 1,
             'read-pattern': 'fifo', 'read-only': True,
+            'rewrite-corrupted': True,
             'children': [dict(child(d, i, 'once' if i == 0 else None),
                               **{'read-only': True}) for i in range(3)]}))
         sock = os.path.join(d.dir, 'nbd.sock')
