@@ -15,6 +15,7 @@
 #define QUORUM_OPT_DIRTY_GRANULARITY "dirty-granularity"
 #define QUORUM_OPT_DIRTY_FILE     "dirty-bitmap-file"
 #define QUORUM_OPT_EARLY          "x-complete-at-threshold"
+#define QUORUM_OPT_VOTE_GRANULARITY "vote-granularity"
 #define QUORUM_DEFAULT_DIRTY_GRANULARITY (64 * KiB)
 
 /* ---------- Statistics (x-query-quorum) ---------- */
@@ -409,6 +410,8 @@ static const QemuOptDesc quorum_runtime_opt_desc[] = {
       .help = "File keeping the per-child dirty bitmaps across restarts" },
     { .name = QUORUM_OPT_EARLY, .type = QEMU_OPT_BOOL,
       .help = "Complete requests once vote-threshold children have" },
+    { .name = QUORUM_OPT_VOTE_GRANULARITY, .type = QEMU_OPT_SIZE,
+      .help = "Vote on each block of this many bytes by itself" },
     { .name = NULL }
 };
 
@@ -529,6 +532,16 @@ int quorum_open(BlockDriverState *bs, QDict *options, int flags,
 
     s->complete_at_threshold = qemu_opt_get_bool(opts, QUORUM_OPT_EARLY,
                                                  false);
+    s->vote_granularity = qemu_opt_get_size(opts, QUORUM_OPT_VOTE_GRANULARITY,
+                                            0);
+    if (s->vote_granularity &&
+        (s->vote_granularity < 512 || s->vote_granularity > 1 * GiB ||
+         (s->vote_granularity & (s->vote_granularity - 1)))) {
+        error_setg(errp, QERR_INVALID_PARAMETER_VALUE,
+                   QUORUM_OPT_VOTE_GRANULARITY,
+                   "0 or a power of 2 between 512 and 1G");
+        return -EINVAL;
+    }
     s->dirty_granularity = qemu_opt_get_size(opts,
                                              QUORUM_OPT_DIRTY_GRANULARITY,
                                              QUORUM_DEFAULT_DIRTY_GRANULARITY);
@@ -601,5 +614,6 @@ const char *const quorum_strong_runtime_opts[] = {
     QUORUM_OPT_DIRTY_GRANULARITY,
     QUORUM_OPT_DIRTY_FILE,
     QUORUM_OPT_EARLY,
+    QUORUM_OPT_VOTE_GRANULARITY,
     NULL
 };

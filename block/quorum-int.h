@@ -37,6 +37,7 @@ typedef struct BDRVQuorumState {
     uint32_t dirty_granularity;
     QuorumDirtyLog *dirty_log;  /* per-child dirty bitmaps, maybe a file */
     bool complete_at_threshold; /* x-complete-at-threshold */
+    int64_t vote_granularity;   /* 0: one vote per request, as QEMU */
 } BDRVQuorumState;
 
 /* Newest bad ranges kept per child. */

@@ -414,6 +414,141 @@ static void quorum_copy_to_caller(QuorumAIOCB *acb, int i)
     }
 }
 
+/* One child's run of blocks that lost their votes. */
+typedef struct QuorumBadRun {
+    int child;
+    int64_t offset;
+    int64_t bytes;
+} QuorumBadRun;
+
+/*
+ * vote-granularity (ours): vote on each block of the request by itself,
+ * so that children bad in different blocks cannot fail a read whose
+ * every block has a majority, and each bad range is reported as it is.
+ * Blocks are aligned to the volume, not to the request.  Each child's
+ * consecutive lost blocks are reported (and repaired) as one range,
+ * children highest first as QEMU orders its reports.
+ */
+static int coroutine_fn quorum_vote_blocks(QuorumAIOCB *acb)
+{
+    BDRVQuorumState *s = acb->bs->opaque;
+    int n = acb->num_children;
+    int64_t end = acb->offset + acb->bytes;
+    g_autofree QEMUIOVector *slices = g_new(QEMUIOVector, n);
+    g_autofree QEMUIOVector **ptrs = g_new(QEMUIOVector *, n);
+    g_autofree int64_t *run_start = g_new(int64_t, n);
+    g_autoptr(GArray) runs = g_array_new(false, false, sizeof(QuorumBadRun));
+    int ret = 0;
+
+    for (int i = 0; i < n; i++) {
+        run_start[i] = -1;
+    }
+    for (int64_t pos = acb->offset; pos < end; ) {
+        int64_t next = MIN(QEMU_ALIGN_DOWN(pos, s->vote_granularity) +
+                           s->vote_granularity, end);
+        QuorumVote vote;
+        int w;
+
+        for (int i = 0; i < n; i++) {
+            ptrs[i] = NULL;
+            if (!acb->qcrs[i].ret) {
+                qemu_iovec_init_slice(&slices[i], quorum_child_qiov(acb, i),
+                                      pos - acb->offset, next - pos);
+                ptrs[i] = &slices[i];
+            }
+        }
+        quorum_vote_init(&vote, n);
+        w = quorum_vote_count(&vote, ptrs, quorum_hash_sha256);
+        if (w >= 0 && vote.versions[w].votes >= s->threshold) {
+            int first = vote.versions[w].first;
+
+            if (quorum_child_qiov(acb, first) != acb->qiov) {
+                QEMUIOVector dst;
+
+                qemu_iovec_init_slice(&dst, acb->qiov, pos - acb->offset,
+                                      next - pos);
+                qemu_iovec_copy_data(&dst, &slices[first]);
+                qemu_iovec_destroy(&dst);
+            }
+            for (int i = 0; i < n; i++) {
+                bool lost = vote.version_of[i] >= 0 &&
+                            vote.version_of[i] != w;
+
+                if (lost && run_start[i] < 0) {
+                    run_start[i] = pos;
+                } else if (!lost && run_start[i] >= 0) {
+                    QuorumBadRun r = { i, run_start[i], pos - run_start[i] };
+
+                    g_array_append_val(runs, r);
+                    run_start[i] = -1;
+                }
+            }
+        } else {
+            ret = w == -ENOENT || w >= 0 ? -EIO : w;
+        }
+        quorum_vote_destroy(&vote);
+        for (int i = 0; i < n; i++) {
+            if (ptrs[i]) {
+                qemu_iovec_destroy(&slices[i]);
+            }
+        }
+        if (ret < 0) {
+            /* As the whole-request vote: maybe a write spoiled it. */
+            if (acb->watch->overlapped && acb->may_retry) {
+                acb->retry = true;
+                return -EAGAIN;
+            }
+            quorum_report_failure(acb);
+            return ret;
+        }
+        pos = next;
+    }
+    for (int i = 0; i < n; i++) {
+        if (run_start[i] >= 0) {
+            QuorumBadRun r = { i, run_start[i], end - run_start[i] };
+
+            g_array_append_val(runs, r);
+        }
+    }
+    for (int i = n - 1; i >= 0; i--) {
+        for (guint k = 0; k < runs->len; k++) {
+            QuorumBadRun *r = &g_array_index(runs, QuorumBadRun, k);
+
+            if (r->child == i) {
+                quorum_report_bad(acb->bs, s->children[i],
+                                  QUORUM_OP_TYPE_READ, r->offset, r->bytes,
+                                  0);
+            }
+        }
+    }
+    if (!s->rewrite_corrupted || !runs->len) {
+        return 0;
+    }
+    /* The same rule as whole-request repair: only through the fence. */
+    if (!bdrv_write_watch_fence(acb->bs, acb->watch)) {
+        for (guint k = 0; k < runs->len; k++) {
+            QuorumBadRun *r = &g_array_index(runs, QuorumBadRun, k);
+
+            quorum_child_stats(s, s->children[r->child])->repairs_skipped++;
+        }
+        return 0;
+    }
+    for (guint k = 0; k < runs->len; k++) {
+        QuorumBadRun *r = &g_array_index(runs, QuorumBadRun, k);
+        QEMUIOVector src;
+
+        qemu_iovec_init_slice(&src, acb->qiov, r->offset - acb->offset,
+                              r->bytes);
+        if (bdrv_co_pwritev(s->children[r->child], r->offset, r->bytes,
+                            &src, 0) == 0) {
+            quorum_child_stats(s, s->children[r->child])->repaired_bytes +=
+                r->bytes;
+        }
+        qemu_iovec_destroy(&src);
+    }
+    return 0;
+}
+
 /* Different data came back: vote on versions. */
 static int coroutine_fn quorum_vote_versions(QuorumAIOCB *acb)
 {
@@ -424,6 +559,11 @@ static int coroutine_fn quorum_vote_versions(QuorumAIOCB *acb)
     QuorumVote vote;
     int winner, ret = 0;
 
+    if (s->vote_granularity &&
+        QEMU_ALIGN_DOWN(acb->offset, s->vote_granularity) +
+        s->vote_granularity < acb->offset + acb->bytes) {
+        return quorum_vote_blocks(acb);
+    }
     if (n > QUORUM_INLINE_CHILDREN) {
         qiovs = g_new(QEMUIOVector *, n);
     }
