@@ -836,6 +836,18 @@ bool bdrv_resync_child(BlockDriverState *bs, const char *job_id,
     return bs->drv->bdrv_resync_child(bs, job_id, c, speed, errp);
 }
 
+bool bdrv_scrub(BlockDriverState *bs, const char *job_id, bool repair,
+                bool resume, int64_t speed, Error **errp)
+{
+    if (!bs->drv || !bs->drv->bdrv_scrub) {
+        error_setg(errp, "Node '%s' (driver '%s') has no replicas to scrub",
+                   bdrv_get_node_name(bs),
+                   bs->drv ? bs->drv->format_name : "none");
+        return false;
+    }
+    return bs->drv->bdrv_scrub(bs, job_id, repair, resume, speed, errp);
+}
+
 /* ---------- Opening ---------- */
 
 /* The first key in QEMU's dict order, so messages name the same key. */

@@ -253,6 +253,20 @@ void qmp_x_blockdev_change(QDict *args, QObject **ret, Error **errp)
     bdrv_add_child(parent_bs, new_bs, sync, errp);
 }
 
+/* Ours: scrub the replicas of a node, through its driver (quorum). */
+void qmp_x_quorum_scrub(QDict *args, QObject **ret, Error **errp)
+{
+    const char *name = qdict_get_str(args, "node-name");
+    BlockDriverState *bs = bdrv_lookup_bs(name, name, errp);
+
+    if (bs) {
+        bdrv_scrub(bs, qdict_get_str(args, "job-id"),
+                   qdict_get_try_bool(args, "repair", false),
+                   qdict_get_try_bool(args, "resume", false),
+                   qdict_get_try_int(args, "speed", 0), errp);
+    }
+}
+
 /* Ours: resync a child through its parent's driver (quorum). */
 void qmp_x_quorum_resync(QDict *args, QObject **ret, Error **errp)
 {

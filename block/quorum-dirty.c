@@ -4,7 +4,8 @@
  *
  * File layout, all integers little-endian:
  *   0     "QRMDIRTY", u32 version (1), u32 granularity, u64 length,
- *         u32 slots (QUORUM_DIRTY_MAX_SLOTS)
+ *         u32 slots (QUORUM_DIRTY_MAX_SLOTS), u32 0, u64 the position
+ *         an interrupted scrub resumes at
  *   64    the slot table: per slot a NUL-padded name[40] and u64 flags
  *         (bit 0: in use, bit 1: detached)
  *   4096  slot k's bitmap at 4096 + k * stride, stride being the bitmap
@@ -45,6 +46,7 @@ struct QuorumDirtyLog {
     int64_t stride;             /* file bytes per slot bitmap */
     QuorumDirtySlot slots[QUORUM_DIRTY_MAX_SLOTS];
     int ndetached;
+    int64_t scrub_pos;          /* where an interrupted scrub resumes */
     uint64_t gen_set;           /* bumped by every change */
     uint64_t gen_done;          /* changes up to here are in the file */
     bool syncing;
@@ -128,6 +130,8 @@ static int qdl_write_header(QuorumDirtyLog *log)
     memcpy(h + 16, &u64, 8);
     u32 = GUINT32_TO_LE(QUORUM_DIRTY_MAX_SLOTS);
     memcpy(h + 24, &u32, 4);
+    u64 = GUINT64_TO_LE(log->scrub_pos);
+    memcpy(h + 32, &u64, 8);
     for (int k = 0; k < QUORUM_DIRTY_MAX_SLOTS; k++) {
         QuorumDirtySlot *sl = &log->slots[k];
         uint8_t *e = h + QDL_TABLE_OFFSET + k * QDL_SLOT_SIZE;
@@ -165,6 +169,8 @@ static int qdl_load(QuorumDirtyLog *log, Error **errp)
     memcpy(&granularity, h + 12, 4);
     memcpy(&length, h + 16, 8);
     memcpy(&nslots, h + 24, 4);
+    memcpy(&log->scrub_pos, h + 32, 8);
+    log->scrub_pos = GUINT64_FROM_LE(log->scrub_pos);
     if (memcmp(h, QDL_MAGIC, 8) || GUINT32_FROM_LE(version) != QDL_VERSION ||
         GUINT32_FROM_LE(nslots) != QUORUM_DIRTY_MAX_SLOTS) {
         error_setg(errp, "'%s' is not a quorum dirty-bitmap-file", log->path);
@@ -544,4 +550,16 @@ int quorum_dirty_log_sync_now(QuorumDirtyLog *log)
     assert(!log->syncing);
     return log->fd < 0 || log->gen_done >= log->gen_set ? 0 :
            qdl_write_out(log);
+}
+
+int64_t quorum_dirty_log_scrub_pos(const QuorumDirtyLog *log)
+{
+    return log->scrub_pos;
+}
+
+void quorum_dirty_log_set_scrub_pos(QuorumDirtyLog *log, int64_t pos)
+{
+    log->scrub_pos = pos;
+    /* A failure only costs a scrub that starts further back. */
+    qdl_write_header(log);
 }

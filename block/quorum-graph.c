@@ -74,6 +74,9 @@ QDict *quorum_get_specific_stats(BlockDriverState *bs)
     qdict_put_int(out, "vote-threshold", s->threshold);
     qdict_put_int(out, "failures", s->failures);
     qdict_put_int(out, "dirty-granularity", s->dirty_granularity);
+    qdict_put_int(out, "vote-granularity", s->vote_granularity);
+    qdict_put_int(out, "scrub-position",
+                  s->dirty_log ? quorum_dirty_log_scrub_pos(s->dirty_log) : 0);
     if (s->dirty_log && quorum_dirty_log_path(s->dirty_log)) {
         qdict_put_str(out, "dirty-bitmap-file",
                       quorum_dirty_log_path(s->dirty_log));

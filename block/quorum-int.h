@@ -94,6 +94,10 @@ bool quorum_child_is_dirty(BDRVQuorumState *s, BdrvChild *child,
 void quorum_resync_start_auto(BlockDriverState *bs, BdrvChild *child);
 bool quorum_resync_child(BlockDriverState *bs, const char *job_id,
                          BdrvChild *child, int64_t speed, Error **errp);
+/* x-quorum-scrub: start the scrub job (block/quorum-scrub.c). */
+bool quorum_scrub_start(BlockDriverState *bs, const char *job_id,
+                        bool repair, bool resume, int64_t speed,
+                        Error **errp);
 
 /* block/quorum.c and block/quorum-graph.c, for each other. */
 int64_t quorum_getlength(BlockDriverState *bs);
@@ -118,5 +122,9 @@ bool quorum_recurse_can_replace(BlockDriverState *bs,
 void quorum_refresh_limits(BlockDriverState *bs, Error **errp);
 void quorum_refresh_flags(BlockDriverState *bs);
 extern const char *const quorum_strong_runtime_opts[];
+/* QUORUM_REPORT_BAD for @child, counted in x-query-quorum. */
+void quorum_report_bad(BlockDriverState *bs, BdrvChild *child,
+                       QuorumOpType type, int64_t offset, int64_t bytes,
+                       int ret);
 
 #endif

@@ -70,9 +70,9 @@ struct QuorumAIOCB {
 
 /* ---------- Events ---------- */
 
-static void quorum_report_bad(BlockDriverState *bs, BdrvChild *child,
-                              QuorumOpType type, int64_t offset,
-                              int64_t bytes, int ret)
+void quorum_report_bad(BlockDriverState *bs, BdrvChild *child,
+                       QuorumOpType type, int64_t offset, int64_t bytes,
+                       int ret)
 {
     int64_t start = offset / BDRV_SECTOR_SIZE;
     int64_t end = DIV_ROUND_UP(offset + bytes, BDRV_SECTOR_SIZE);
@@ -1262,6 +1262,7 @@ static BlockDriver bdrv_quorum = {
     .bdrv_add_child             = quorum_add_child,
     .bdrv_del_child             = quorum_del_child,
     .bdrv_resync_child          = quorum_resync_child,
+    .bdrv_scrub                 = quorum_scrub_start,
     .bdrv_child_reconnected     = quorum_resync_start_auto,
     .supported_write_flags      = BDRV_REQ_WRITE_UNCHANGED,
     .supported_zero_flags       = BDRV_REQ_WRITE_UNCHANGED,

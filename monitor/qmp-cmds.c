@@ -42,6 +42,7 @@ const QmpCommand qmp_command_table[] = {
     { "x-blockdev-change", qmp_x_blockdev_change },
     { "x-query-quorum", qmp_x_query_driver_stats },
     { "x-quorum-resync", qmp_x_quorum_resync },
+    { "x-quorum-scrub", qmp_x_quorum_scrub },
     { "nbd-server-start", qmp_nbd_server_start },
     { "nbd-server-add", qmp_nbd_server_add },
     { "nbd-server-remove", qmp_nbd_server_remove },

@@ -276,6 +276,9 @@ void bdrv_del_child(BlockDriverState *parent, BdrvChild *child, Error **errp);
 /* Start job @job_id copying into @bs's child @child what it missed. */
 bool bdrv_resync_child(BlockDriverState *bs, const char *job_id,
                        const char *child, int64_t speed, Error **errp);
+/* Start job @job_id scrubbing @bs's replicas. */
+bool bdrv_scrub(BlockDriverState *bs, const char *job_id, bool repair,
+                bool resume, int64_t speed, Error **errp);
 /* @bs's connection came back: tell its parents (BdrvChildClass). */
 void bdrv_parents_reconnected(BlockDriverState *bs);
 

@@ -188,6 +188,10 @@ struct BlockDriver {
      */
     bool (*bdrv_resync_child)(BlockDriverState *bs, const char *job_id,
                               BdrvChild *child, int64_t speed, Error **errp);
+    /* Start job @job_id scrubbing @bs's replicas (x-quorum-scrub). */
+    bool (*bdrv_scrub)(BlockDriverState *bs, const char *job_id,
+                       bool repair, bool resume, int64_t speed,
+                       Error **errp);
     /*
      * @child's remote end is reachable again after a loss.  Drivers
      * without this pass the news on to their own parents.

@@ -67,6 +67,13 @@ bool quorum_dirty_log_has_detached(const QuorumDirtyLog *log);
  * write.  0 at once without a file or when nothing changed.
  */
 int coroutine_fn quorum_dirty_log_sync(QuorumDirtyLog *log);
+/*
+ * Where an interrupted scrub resumes (0: from the start); kept in the
+ * file's header.  Setting it writes the header (blocking, rarely).
+ */
+int64_t quorum_dirty_log_scrub_pos(const QuorumDirtyLog *log);
+void quorum_dirty_log_set_scrub_pos(QuorumDirtyLog *log, int64_t pos);
+
 /* The same from anywhere, waiting in the event loop outside coroutines. */
 int quorum_dirty_log_sync_now(QuorumDirtyLog *log);
 
