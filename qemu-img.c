@@ -1123,6 +1123,7 @@ static const ImgCmd img_cmds[] = {
     { "info", img_info },
     { "map", img_map },
     { "measure", img_unsupported },
+    { "quorum-check", img_quorum_check },       /* ours */
     { "snapshot", img_unsupported },
     { "rebase", img_unsupported },
     { "resize", img_resize },

@@ -96,5 +96,6 @@ void img_create_opts_free(ImgCreateOpts *c);
 int img_create(int argc, char **argv);
 int img_bench(int argc, char **argv);
 int img_convert(int argc, char **argv);
+int img_quorum_check(int argc, char **argv);
 
 #endif

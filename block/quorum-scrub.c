@@ -182,6 +182,18 @@ int coroutine_fn quorum_co_scrub(BlockDriverState *bs, int64_t offset,
                 res->first_unrecoverable = pos;
             }
             res->unrecoverable += next - pos;
+            if (res->no_majority) {
+                QuorumScrubRange *last = res->no_majority->len ?
+                    &g_array_index(res->no_majority, QuorumScrubRange,
+                                   res->no_majority->len - 1) : NULL;
+
+                if (last && last->offset + last->bytes == pos) {
+                    last->bytes += next - pos;
+                } else {
+                    g_array_append_val(res->no_majority, ((QuorumScrubRange) {
+                        .offset = pos, .bytes = next - pos }));
+                }
+            }
         } else {
             ret = w;
         }

@@ -20,11 +20,17 @@ typedef struct QuorumScrubFinding {
     bool repaired;
 } QuorumScrubFinding;
 
+typedef struct QuorumScrubRange {
+    int64_t offset;
+    int64_t bytes;
+} QuorumScrubRange;
+
 typedef struct QuorumScrubResult {
     GArray *findings;           /* QuorumScrubFinding, children highest
                                  * first, each in offset order */
     int64_t unrecoverable;      /* bytes of blocks without a majority */
     int64_t first_unrecoverable;
+    GArray *no_majority;        /* if non-NULL: QuorumScrubRange of them */
 } QuorumScrubResult;
 
 /* Is @bs a quorum node? */
