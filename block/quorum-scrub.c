@@ -99,7 +99,8 @@ int coroutine_fn quorum_co_scrub(BlockDriverState *bs, int64_t offset,
                                           sizeof(QuorumScrubFinding));
     size_t stride = QEMU_ALIGN_UP(bytes, bdrv_opt_mem_align(bs));
     /* n read areas, then the majority's data, block by block */
-    uint8_t *buf = qemu_try_blockalign(bs, stride * (n + 1));
+    size_t capacity;
+    uint8_t *buf = quorum_get_bounce(s, bs, stride * (n + 1), &capacity);
     uint8_t *maj = buf ? buf + n * stride : NULL;
     BdrvWriteWatch watch;
     int pending = 0, readable = 0, ret = 0;
@@ -252,7 +253,7 @@ int coroutine_fn quorum_co_scrub(BlockDriverState *bs, int64_t offset,
     g_array_append_vals(res->findings, found->data, found->len);
 out:
     bdrv_write_watch_end(bs, &watch);
-    qemu_vfree(buf);
+    quorum_put_bounce(s, buf, capacity);
     return ret;
 }
 

@@ -104,8 +104,8 @@ static void quorum_report_bad_child(QuorumAIOCB *acb, int i, int ret)
 }
 
 /* A bounce area: a spare that fits, else a new one. */
-static void *quorum_get_bounce(BDRVQuorumState *s, BlockDriverState *bs,
-                               size_t size, size_t *capacity)
+void *quorum_get_bounce(BDRVQuorumState *s, BlockDriverState *bs,
+                        size_t size, size_t *capacity)
 {
     for (int i = s->nr_spare - 1; i >= 0; i--) {
         if (s->spare_size[i] >= size) {
@@ -123,7 +123,7 @@ static void *quorum_get_bounce(BDRVQuorumState *s, BlockDriverState *bs,
 }
 
 /* Keep @buf for the next request, within a count and size cap. */
-static void quorum_put_bounce(BDRVQuorumState *s, void *buf, size_t capacity)
+void quorum_put_bounce(BDRVQuorumState *s, void *buf, size_t capacity)
 {
     if (capacity > QUORUM_SPARE_MAX || s->nr_spare == QUORUM_SPARE_COUNT) {
         qemu_vfree(buf);
