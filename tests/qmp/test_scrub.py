@@ -171,9 +171,10 @@ def test_scrub_without_repair_only_reports():
     with_images(run)
 
 
-def test_scrub_paused_resumed_and_rate_limited():
+def test_scrub_paused_resumed_and_rate_limited_with_a_writer():
     def run(path):
         with start(path) as d:
+            w = Writer(path)
             # 8 MiB on each of 3 children at 12 MiB/s: about 2 s.
             ok(d.c.cmd('x-quorum-scrub', {'job-id': 's', 'node-name': 'q',
                                           'repair': True,
@@ -195,6 +196,7 @@ def test_scrub_paused_resumed_and_rate_limited():
             assert [e for e in ev if e['event'] == 'BLOCK_JOB_COMPLETED']
             # QEMU's rate limit lets the first slice through at once.
             assert 1.0 < elapsed < 8, elapsed
+            w.finish()
             assert bad_ranges(d) == planted_ranges()
         assert replicas_equal(path)
     with_images(run)
