@@ -7,6 +7,7 @@
 #                  SIGKILLed at random moments while a writer runs and an
 #                  NBD replica comes and goes (RESYNC_CRASH_CYCLES,
 #                  default 25; make check runs 3)
+#   tests/faults   the whole fault matrix (make check runs 300 scenarios)
 #
 #   scripts/check-long.sh [BUILD_DIR]
 # Ends with "N passed, N failed[, N skipped]" over all of them.
@@ -28,6 +29,8 @@ tally "$log"
 RESYNC_CRASH_CYCLES=${RESYNC_CRASH_CYCLES:-25} \
     "$srcdir/tests/qmp/run" -v --build-dir "$build" \
     test_sigkill_loop 2>&1 | tee "$log"
+tally "$log"
+"$srcdir/tests/faults/run" --build-dir "$build" --all 2>&1 | tee "$log"
 tally "$log"
 rm -f "$log"
 s="$pass passed, $fail failed"
