@@ -8,6 +8,8 @@
 #                  NBD replica comes and goes (RESYNC_CRASH_CYCLES,
 #                  default 25; make check runs 3)
 #   tests/faults   the whole fault matrix (make check runs 300 scenarios)
+#   tests/crash    SIGKILL during writes and flushes (CRASH_CYCLES, default
+#                  100; make check runs 10)
 #
 #   scripts/check-long.sh [BUILD_DIR]
 # Ends with "N passed, N failed[, N skipped]" over all of them.
@@ -31,6 +33,9 @@ RESYNC_CRASH_CYCLES=${RESYNC_CRASH_CYCLES:-25} \
     test_sigkill_loop 2>&1 | tee "$log"
 tally "$log"
 "$srcdir/tests/faults/run" --build-dir "$build" --all 2>&1 | tee "$log"
+tally "$log"
+CRASH_CYCLES=${CRASH_CYCLES:-100} "$srcdir/tests/crash/run" \
+    --build-dir "$build" 2>&1 | tee "$log"
 tally "$log"
 rm -f "$log"
 s="$pass passed, $fail failed"

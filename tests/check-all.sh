@@ -145,7 +145,7 @@ fi
 
 # ------------------------------------------------------- protocol suites
 # Each tests/SUITE/run takes --build-dir and ends with a summary line.
-for suite in qmp nbd nbd-server nbd-events tls stress faults netns vm; do
+for suite in qmp nbd nbd-server nbd-events tls stress faults crash netns vm; do
     runner="$srcdir/tests/$suite/run"
     [ -x "$runner" ] || continue
     banner "$suite tests (tests/$suite/run --build-dir $build)"
