@@ -32,10 +32,15 @@ def child(d, i, read_error=None):
 
 
 def setup(d, pattern, errors, rewrite=True):
-    ok(d.c.cmd('blockdev-add', {
+    return add_and_export(d, {
         'driver': 'quorum', 'node-name': 'q', 'vote-threshold': 1,
         'read-pattern': pattern, 'rewrite-corrupted': rewrite,
-        'children': [child(d, i, errors.get(i)) for i in range(3)]}))
+        'children': [child(d, i, errors.get(i)) for i in range(3)]})
+
+
+def add_and_export(d, q):
+    """blockdev-add @q and export it writable; a client of the export."""
+    ok(d.c.cmd('blockdev-add', q))
     sock = os.path.join(d.dir, 'nbd.sock')
     ok(d.c.cmd('nbd-server-start', {'addr': {'type': 'unix',
                                              'data': {'path': sock}}}))
@@ -142,13 +147,7 @@ def vote_setup(d, granularity, rewrite=False):
          'children': [child(d, i) for i in range(3)]}
     if granularity:
         q['vote-granularity'] = granularity
-    ok(d.c.cmd('blockdev-add', q))
-    sock = os.path.join(d.dir, 'nbd.sock')
-    ok(d.c.cmd('nbd-server-start', {'addr': {'type': 'unix',
-                                             'data': {'path': sock}}}))
-    ok(d.c.cmd('block-export-add', {'type': 'nbd', 'id': 'e',
-                                    'node-name': 'q', 'writable': True}))
-    return Nbd(sock, 'q')
+    return add_and_export(d, q)
 
 
 def events(d):

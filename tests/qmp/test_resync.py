@@ -308,6 +308,26 @@ def test_resync_errors():
 QEMU_NBD = '/usr/bin/qemu-nbd'
 
 
+def wait_socket(path, proc):
+    deadline = time.time() + 10
+    while not os.path.exists(path):
+        assert time.time() < deadline and proc.poll() is None
+        time.sleep(0.02)
+
+
+def serve_qemu_nbd(work):
+    """Debian's qemu-nbd serving img2.raw on a fresh r2.sock."""
+    import subprocess
+    sock = os.path.join(work, 'r2.sock')
+    if os.path.exists(sock):
+        os.unlink(sock)
+    p = subprocess.Popen([QEMU_NBD, '-f', 'raw', '-t', '-k', sock,
+                          os.path.join(work, 'img2.raw')],
+                         stderr=subprocess.DEVNULL)
+    wait_socket(sock, p)
+    return p
+
+
 class Writer:
     """Writes 4 KiB blocks at random places through the export until
     stopped; remembers what each acknowledged write put where."""
@@ -368,16 +388,7 @@ def test_nbd_replica_cut_off_resyncs_only_what_it_missed():
     sock2 = os.path.join(work, 'r2.sock')
 
     def serve():
-        if os.path.exists(sock2):
-            os.unlink(sock2)
-        p = subprocess.Popen([QEMU_NBD, '-f', 'raw', '-t', '-k', sock2,
-                              os.path.join(work, 'img2.raw')],
-                             stderr=subprocess.DEVNULL)
-        deadline = time.time() + 10
-        while not os.path.exists(sock2):
-            assert time.time() < deadline and p.poll() is None
-            time.sleep(0.02)
-        return p
+        return serve_qemu_nbd(work)
 
     def resync_job_gone(d):
         ev = wait_job_gone(d, 'resync-q-children.2', timeout=60)
@@ -500,16 +511,7 @@ def test_sigkill_loop_never_marks_a_stale_replica_clean():
                  'resynced': 0}
 
     def serve():
-        if os.path.exists(sock2):
-            os.unlink(sock2)
-        p = subprocess.Popen([QEMU_NBD, '-f', 'raw', '-t', '-k', sock2,
-                              os.path.join(work, 'img2.raw')],
-                             stderr=subprocess.DEVNULL)
-        deadline = time.time() + 10
-        while not os.path.exists(sock2):
-            assert time.time() < deadline and p.poll() is None
-            time.sleep(0.02)
-        return p
+        return serve_qemu_nbd(work)
 
     q = {'driver': 'quorum', 'node-name': 'q', 'vote-threshold': 2,
          'dirty-bitmap-file': dirty_path,
@@ -665,11 +667,35 @@ def slow_replica(work, delay):
                           'delay-read=%dms' % (delay * 1000),
                           'delay-write=%dms' % (delay * 1000)],
                          stderr=subprocess.DEVNULL)
-    deadline = time.time() + 10
-    while not os.path.exists(sock):
-        assert time.time() < deadline and p.poll() is None
-        time.sleep(0.02)
+    wait_socket(sock, p)
     return p, {'driver': 'nbd', 'server': {'type': 'unix', 'path': sock}}
+
+
+class SlowQuorum:
+    """A daemon exporting a quorum of two raw files and a replica at
+    @delay s per request, with x-complete-at-threshold=on."""
+
+    def __init__(self, delay):
+        self.work = tempfile.mkdtemp(prefix='qsd-slow-')
+        self.server = None
+        images(self.work)
+        self.server, slow = slow_replica(self.work, delay)
+        q = quorum_opts(fail_once=None)
+        q['children'][2] = slow
+        q['x-complete-at-threshold'] = True
+        q = json.loads(json.dumps(q).replace('@DIR@', self.work))
+        self.d = start(['--blockdev', json.dumps(q)], prepare=lambda d: None)
+        self.n = export(self.d)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        self.n.close()
+        self.d.stop()
+        self.server.kill()
+        self.server.wait()
+        shutil.rmtree(self.work)
 
 
 def test_complete_at_threshold_with_a_slow_replica():
@@ -677,69 +703,37 @@ def test_complete_at_threshold_with_a_slow_replica():
     writes, reads and flushes end when the two fast replicas have
     answered; replica 2's ranges are dirty until its writes land, and
     it ends byte-identical."""
-    work = tempfile.mkdtemp(prefix='qsd-slow-')
-    server = None
-    try:
-        images(work)
-        server, slow = slow_replica(work, 1)
-        q = quorum_opts(fail_once=None)
-        q['children'][2] = slow
-        q['x-complete-at-threshold'] = True
-        q = json.loads(json.dumps(q).replace('@DIR@', work))
-        with start(['--blockdev', json.dumps(q)],
-                   prepare=lambda d: None) as d:
-            n = export(d)
-            t0 = time.time()
-            for i in range(5):
-                n.write(i * 128 * KiB, bytes([i + 1]) * 4096)
-            n.flush()
-            assert n.read(0, 4096) == b'\x01' * 4096
-            fast = time.time() - t0
-            assert fast < 2.5, fast     # 7 requests; 7 s if they waited
-            c2 = stats(d)['children'][2]
-            assert c2['dirty-bytes'] == 5 * GRAN, c2
-            assert c2['lagged-writes'] == 5, c2
-            # The late writes land (nbdkit serves them one after another).
-            deadline = time.time() + 30
-            while stats(d)['children'][2]['dirty-bytes']:
-                assert time.time() < deadline, stats(d)
-                time.sleep(0.2)
-            assert same_files_in(work)
-            n.close()
-    finally:
-        if server:
-            server.kill()
-            server.wait()
-        shutil.rmtree(work)
+    with SlowQuorum(1) as sq:
+        d, n = sq.d, sq.n
+        t0 = time.time()
+        for i in range(5):
+            n.write(i * 128 * KiB, bytes([i + 1]) * 4096)
+        n.flush()
+        assert n.read(0, 4096) == b'\x01' * 4096
+        fast = time.time() - t0
+        assert fast < 2.5, fast     # 7 requests; 7 s if they waited
+        c2 = stats(d)['children'][2]
+        assert c2['dirty-bytes'] == 5 * GRAN, c2
+        assert c2['lagged-writes'] == 5, c2
+        # The late writes land (nbdkit serves them one after another).
+        deadline = time.time() + 30
+        while stats(d)['children'][2]['dirty-bytes']:
+            assert time.time() < deadline, stats(d)
+            time.sleep(0.2)
+        assert same_files_in(sq.work)
 
 
 def test_complete_at_threshold_overtaken_write_stays_dirty():
     """A second write to the same granule before the first landed on the
     slow replica: the granule stays dirty until a resync, which makes the
     replica identical."""
-    work = tempfile.mkdtemp(prefix='qsd-slow-')
-    server = None
-    try:
-        images(work)
-        server, slow = slow_replica(work, 0.5)
-        q = quorum_opts(fail_once=None)
-        q['children'][2] = slow
-        q['x-complete-at-threshold'] = True
-        q = json.loads(json.dumps(q).replace('@DIR@', work))
-        with start(['--blockdev', json.dumps(q)],
-                   prepare=lambda d: None) as d:
-            n = export(d)
-            n.write(0, b'\x01' * 4096)
-            n.write(0, b'\x02' * 4096)
-            time.sleep(2)                   # both have landed
-            assert stats(d)['children'][2]['dirty-bytes'] == GRAN
-            assert n.read(0, 4096) == b'\x02' * 4096
-            resync(d)
-            assert same_files_in(work)
-            assert dirty(d) == [0, 0, 0]
-            n.close()
-    finally:
-        if server:
-            server.kill()
-            server.wait()
-        shutil.rmtree(work)
+    with SlowQuorum(0.5) as sq:
+        d, n = sq.d, sq.n
+        n.write(0, b'\x01' * 4096)
+        n.write(0, b'\x02' * 4096)
+        time.sleep(2)                   # both have landed
+        assert stats(d)['children'][2]['dirty-bytes'] == GRAN
+        assert n.read(0, 4096) == b'\x02' * 4096
+        resync(d)
+        assert same_files_in(sq.work)
+        assert dirty(d) == [0, 0, 0]
