@@ -42,6 +42,7 @@ typedef struct ScrubRead {
     QEMUIOVector qiov;
     int ret;
     int *pending;
+    bool *waiting;              /* the scrub yields for the reads */
     Coroutine *co;
 } ScrubRead;
 
@@ -50,7 +51,12 @@ static void coroutine_fn quorum_scrub_read_entry(void *opaque)
     ScrubRead *r = opaque;
 
     r->ret = bdrv_co_preadv(r->child, r->offset, r->qiov.size, &r->qiov, 0);
-    if (--*r->pending == 0) {
+    /*
+     * A read that completes without yielding (null-co) ends while the
+     * scrub still runs: waking it then would resume it later, in the
+     * middle of something else (job_sleep_ns()).
+     */
+    if (--*r->pending == 0 && *r->waiting) {
         aio_co_wake(r->co);
     }
 }
@@ -104,7 +110,7 @@ int coroutine_fn quorum_co_scrub(BlockDriverState *bs, int64_t offset,
     uint8_t *maj = buf ? buf + n * stride : NULL;
     BdrvWriteWatch watch;
     int pending = 0, readable = 0, ret = 0;
-    bool differ = false;
+    bool differ = false, waiting = false;
 
     assert(bytes <= QUORUM_SCRUB_CHUNK);
     if (!buf) {
@@ -119,7 +125,8 @@ int coroutine_fn quorum_co_scrub(BlockDriverState *bs, int64_t offset,
         }
         reads[i] = (ScrubRead) {
             .bs = bs, .child = s->children[i], .offset = offset,
-            .pending = &pending, .co = qemu_coroutine_self(),
+            .pending = &pending, .waiting = &waiting,
+            .co = qemu_coroutine_self(),
         };
         qemu_iovec_init_buf(&reads[i].qiov, buf + i * stride, bytes);
         pending++;
@@ -132,7 +139,9 @@ int coroutine_fn quorum_co_scrub(BlockDriverState *bs, int64_t offset,
         }
     }
     while (pending) {
+        waiting = true;
         qemu_coroutine_yield();
+        waiting = false;
     }
     for (int i = 0; i < n; i++) {
         if (!reads[i].ret) {

@@ -258,3 +258,26 @@ def test_scrub_errors():
                 "without a majority"), done
     finally:
         shutil.rmtree(path)
+
+
+def test_scrub_of_children_that_never_yield():
+    """null-co children complete reads without yielding: the scrub must
+    not be woken after it went on (found by fuzz-qmp: an assertion in
+    job_do_yield)."""
+    path = tempfile.mkdtemp(prefix='qsd-scrub-')
+    try:
+        images(path)
+        with start(path) as d:
+            ok(d.c.cmd('blockdev-add', {
+                'driver': 'quorum', 'node-name': 'nq', 'vote-threshold': 2,
+                'children': [{'driver': 'null-co', 'read-zeroes': True,
+                              'size': 4 * MiB} for _ in range(3)]}))
+            ok(d.c.cmd('x-quorum-scrub', {'job-id': 's', 'node-name': 'nq',
+                                          'repair': True}))
+            ev = wait_job(d, 's')
+            done = [e for e in ev if e['event'] == 'BLOCK_JOB_COMPLETED']
+            assert done and 'error' not in done[0]['data'], ev
+            assert done[0]['data']['offset'] == 4 * MiB, done
+            assert d.alive()
+    finally:
+        shutil.rmtree(path)
