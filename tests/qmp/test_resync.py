@@ -309,10 +309,18 @@ QEMU_NBD = '/usr/bin/qemu-nbd'
 
 
 def wait_socket(path, proc):
+    """Until @proc listens on unix socket @path (the file appears at
+    bind(), a moment before listen())."""
+    import socket
     deadline = time.time() + 10
-    while not os.path.exists(path):
+    while True:
         assert time.time() < deadline and proc.poll() is None
-        time.sleep(0.02)
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sk:
+                sk.connect(path)
+            return
+        except OSError:
+            time.sleep(0.02)
 
 
 def serve_qemu_nbd(work):
