@@ -4,18 +4,15 @@
  * through a socketpair to a server exporting null-co nodes while the
  * replies are drained, until the server hangs up.
  *
- * Built two ways:
- *   - with -DNBD_FUZZ_LIBFUZZER and -fsanitize=fuzzer: LLVMFuzzerTestOneInput
- *   - otherwise a stdin/file driven program:
- *       fuzz-nbd-server [FILE...]            run each file (stdin if none)
- *       fuzz-nbd-server --mutate N SEED FILE...
- *                                            N random mutations of the files
- * Exit status 0 means every input ran to the end; a crash or sanitizer
- * report is the failure.
+ * A libFuzzer target (build-fuzz/), or with standalone.c a program that
+ * runs the files it is given (build/, build-san/); see docs/testing.md.
+ * The seed corpus, tests/fuzz/corpus/nbd-server, comes from
+ * gen-nbd-corpus.py.
  */
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
 #include "block/nbd.h"
+#include "tests/fuzz/fuzz.h"
 #include <sys/socket.h>
 #include <signal.h>
 
@@ -120,121 +117,10 @@ static void fuzz_one(const uint8_t *data, size_t size)
     }
 }
 
-#ifdef NBD_FUZZ_LIBFUZZER
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    fuzz_sandbox_enter();
     fuzz_one(data, size);
+    fuzz_sandbox_leave();
     return 0;
 }
-#else
-
-static GByteArray *read_all(FILE *f)
-{
-    GByteArray *b = g_byte_array_new();
-    uint8_t buf[65536];
-    size_t n;
-
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-        g_byte_array_append(b, buf, n);
-    }
-    return b;
-}
-
-static GByteArray *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    GByteArray *b;
-
-    if (!f) {
-        perror(path);
-        exit(2);
-    }
-    b = read_all(f);
-    fclose(f);
-    return b;
-}
-
-/* Byte flips, truncation, splices: cheap mutations of a valid session. */
-static void mutate(GByteArray *b, GRand *r)
-{
-    int rounds = g_rand_int_range(r, 1, 8);
-
-    for (int i = 0; i < rounds && b->len; i++) {
-        guint pos = g_rand_int_range(r, 0, b->len);
-
-        switch (g_rand_int_range(r, 0, 5)) {
-        case 0:
-            b->data[pos] ^= 1 << g_rand_int_range(r, 0, 8);
-            break;
-        case 1:
-            b->data[pos] = g_rand_int_range(r, 0, 256);
-            break;
-        case 2:
-            g_byte_array_set_size(b, pos);
-            break;
-        case 3: {
-            /* big-endian length fields love 0xff */
-            guint n = MIN(4, b->len - pos);
-            memset(b->data + pos, 0xff, n);
-            break;
-        }
-        default: {
-            guint len = g_rand_int_range(r, 1, 64);
-            guint src = g_rand_int_range(r, 0, b->len);
-
-            uint8_t copy[64];
-
-            len = MIN(len, b->len - src);
-            memcpy(copy, b->data + src, len);   /* append may realloc */
-            g_byte_array_append(b, copy, len);
-            break;
-        }
-        }
-    }
-}
-
-int main(int argc, char **argv)
-{
-    int first = 1;
-    long mutations = 0;
-    guint32 seed = 1;
-
-    error_set_progname(argv[0]);
-    if (argc > 3 && !strcmp(argv[1], "--mutate")) {
-        mutations = atol(argv[2]);
-        seed = strtoul(argv[3], NULL, 0);
-        first = 4;
-    }
-    if (first >= argc) {
-        GByteArray *b = read_all(stdin);
-
-        fuzz_one(b->data, b->len);
-        g_byte_array_free(b, true);
-        return 0;
-    }
-    if (!mutations) {
-        for (int i = first; i < argc; i++) {
-            GByteArray *b = read_file(argv[i]);
-
-            fuzz_one(b->data, b->len);
-            g_byte_array_free(b, true);
-        }
-        printf("%d inputs ran\n", argc - first);
-        return 0;
-    }
-    {
-        GRand *r = g_rand_new_with_seed(seed);
-
-        for (long i = 0; i < mutations; i++) {
-            GByteArray *b = read_file(argv[first + i % (argc - first)]);
-
-            mutate(b, r);
-            fuzz_one(b->data, b->len);
-            g_byte_array_free(b, true);
-        }
-        g_rand_free(r);
-        printf("%ld mutated inputs ran (seed %u)\n", mutations, seed);
-    }
-    return 0;
-}
-#endif
