@@ -8,7 +8,8 @@
 #   unit      meson test -C DIR --print-errorlogs
 #   iotests   tests/qemu-iotests/check --build-dir DIR
 #   diff      tests/diff/run --build-dir DIR      (skipped with --no-diff)
-#   qmp, nbd, nbd-server, nbd-events, tls, stress, netns, vm
+#   qmp, nbd, nbd-server, nbd-events, fuzz, tls, stress, faults, crash,
+#   netns, vm
 #             tests/SUITE/run --build-dir DIR, when present
 #
 # Exit status: 0 if nothing failed, 1 otherwise.
@@ -145,7 +146,7 @@ fi
 
 # ------------------------------------------------------- protocol suites
 # Each tests/SUITE/run takes --build-dir and ends with a summary line.
-for suite in qmp nbd nbd-server nbd-events tls stress faults crash netns vm; do
+for suite in qmp nbd nbd-server nbd-events fuzz tls stress faults crash netns vm; do
     runner="$srcdir/tests/$suite/run"
     [ -x "$runner" ] || continue
     banner "$suite tests (tests/$suite/run --build-dir $build)"
