@@ -8,6 +8,7 @@
  * creates one per request does not allocate or mmap.
  */
 #include "qemu/osdep.h"
+#include "config-host.h"
 #include "qemu/coroutine.h"
 #include "qemu/main-loop.h"
 #include <setjmp.h>
@@ -23,6 +24,10 @@
 #endif
 #ifdef CO_ASAN
 #include <sanitizer/asan_interface.h>
+#endif
+#ifdef CONFIG_VALGRIND_H
+/* Without this, memcheck takes a switch to another stack for overflow. */
+#include <valgrind/valgrind.h>
 #endif
 
 #define COROUTINE_STACK_SIZE (256 * 1024)
@@ -45,6 +50,9 @@ struct Coroutine {
     Coroutine *pool_next;
 #ifdef CO_ASAN
     void *fake_stack;
+#endif
+#ifdef CONFIG_VALGRIND_H
+    unsigned valgrind_stack_id;
 #endif
 };
 
@@ -144,6 +152,10 @@ static Coroutine *coroutine_new(void)
     /* Guard page at the bottom catches overflow. */
     mprotect(stack, qemu_real_host_page_size(), PROT_NONE);
     co->stack = stack;
+#ifdef CONFIG_VALGRIND_H
+    co->valgrind_stack_id =
+        VALGRIND_STACK_REGISTER(stack, (char *)stack + co->stack_size);
+#endif
 
     if (getcontext(&uc) == -1) {
         abort();
@@ -195,6 +207,9 @@ static void coroutine_delete(Coroutine *co)
         pool_size++;
         return;
     }
+#ifdef CONFIG_VALGRIND_H
+    VALGRIND_STACK_DEREGISTER(co->valgrind_stack_id);
+#endif
     munmap(co->stack, co->stack_size);
     g_free(co);
 }
