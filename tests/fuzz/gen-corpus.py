@@ -3,12 +3,17 @@
 fuzz-blkdebug-config (fuzz-nbd-server's comes from gen-nbd-corpus.py):
 small valid inputs covering each command, driver and section, plus a
 few broken ones.  Regression inputs for fixed bugs are added by hand
-(crash-*, leak-*, timeout-*) and are not touched here.
+(crash-*, leak-*, timeout-*) and are not touched here.  Also the
+libFuzzer dictionaries qmp.dict and block-open.dict next to the corpus
+directory: every lower-case name of the QAPI schema (commands, members,
+enum values), as a JSON string and as a key.
 
     tests/fuzz/gen-corpus.py tests/fuzz/corpus
 """
+import glob
 import json
 import os
+import re
 import sys
 
 CAPS = {'execute': 'qmp_capabilities'}
@@ -142,8 +147,34 @@ def write(path, data):
         f.write(data)
 
 
+def schema_names():
+    """Lower-case names of qapi/*.json (CamelCase type names left out)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    names = set()
+    for path in glob.glob(os.path.join(here, '..', '..', 'qapi', '*.json')):
+        with open(path) as f:
+            text = re.sub(r'(?m)^\s*#.*$', '', f.read())
+        for m in re.finditer(r"'\*?([a-z][a-z0-9_-]*)'", text):
+            names.add(m.group(1))
+    return sorted(names)
+
+
+def write_dict(path, entries):
+    with open(path, 'w') as f:
+        f.write('# libFuzzer dictionary, written by tests/fuzz/gen-corpus.py\n')
+        for e in entries:
+            f.write('"%s"\n' % e.replace('\\', '\\\\').replace('"', '\\"'))
+
+
 def main():
     top = sys.argv[1]
+    names = schema_names()
+    write_dict(os.path.join(top, '..', 'qmp.dict'),
+               ['"%s"' % n for n in names] + ['"execute"', '"arguments"',
+                                              '"exec-oob"', '"id"'])
+    write_dict(os.path.join(top, '..', 'block-open.dict'),
+               [n + '=' for n in names] + ['json:', 'null-co://',
+                                           'null-aio://', 'blkdebug:'])
     for target, cases in (('qmp', None), ('block-open', BLOCK_OPEN),
                           ('blkdebug-config', BLKDEBUG)):
         os.makedirs(os.path.join(top, target), exist_ok=True)
