@@ -1,7 +1,8 @@
 /*
  * Fuzz target for the QMP monitor: one input is what a client sends on
- * a freshly connected monitor socket (the greeting is sent first).  It
- * goes through the daemon's real JSON framing, request checks, schema
+ * a freshly connected monitor socket (the greeting is sent first), read
+ * in pieces of 4096, 1, 3, 17, 256 and 2 bytes in turn.  It goes
+ * through the daemon's real JSON framing, request checks, schema
  * validation and command dispatch; the commands run against the block
  * layer, with an NBD server running (no listening socket).
  *
@@ -131,7 +132,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_sandbox_enter();
     nbd_server_start_fd(-1, 0, NULL, NULL, &error_abort);
     fuzz_chr.event(fuzz_chr.opaque, CHR_EVENT_OPENED);
-    fuzz_chr.read(fuzz_chr.opaque, (const char *)data, size);
+    /* In pieces of varying size: values and tokens span reads. */
+    for (size_t off = 0, i = 0; off < size; i++) {
+        static const size_t piece[] = { 4096, 1, 3, 17, 256, 2 };
+        size_t n = MIN(piece[i % ARRAY_SIZE(piece)], size - off);
+
+        fuzz_chr.read(fuzz_chr.opaque, (const char *)data + off, n);
+        off += n;
+    }
     run_loop();
     fuzz_chr.event(fuzz_chr.opaque, CHR_EVENT_CLOSED);
     fuzz_reset();
