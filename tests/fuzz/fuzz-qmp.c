@@ -1,7 +1,8 @@
 /*
  * Fuzz target for the QMP monitor: one input is what a client sends on
  * a freshly connected monitor socket (the greeting is sent first), read
- * in pieces of 4096, 1, 3, 17, 256 and 2 bytes in turn.  It goes
+ * line by line, each line in pieces of 4096, 1, 3, 17, 256 and 2 bytes
+ * in turn, with the main loop running a little after each line.  It goes
  * through the daemon's real JSON framing, request checks, schema
  * validation and command dispatch; the commands run against the block
  * layer, with an NBD server running (no listening socket).
@@ -26,6 +27,8 @@
 
 /* A command or job may keep the loop busy; this many iterations, then reset. */
 #define FUZZ_LOOP_MAX 10000
+/* Loop iterations after each line of input, at most. */
+#define FUZZ_LOOP_PER_LINE 100
 
 struct Chardev {
     ChrReadHandler *read;
@@ -132,13 +135,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_sandbox_enter();
     nbd_server_start_fd(-1, 0, NULL, NULL, &error_abort);
     fuzz_chr.event(fuzz_chr.opaque, CHR_EVENT_OPENED);
-    /* In pieces of varying size: values and tokens span reads. */
-    for (size_t off = 0, i = 0; off < size; i++) {
+    /*
+     * Line by line, as a client that waits for each reply, with the loop
+     * running a little after each line so that jobs move on between
+     * commands; and each line in pieces of varying size, so that values
+     * and tokens span reads.
+     */
+    for (size_t off = 0, i = 0; off < size;) {
         static const size_t piece[] = { 4096, 1, 3, 17, 256, 2 };
-        size_t n = MIN(piece[i % ARRAY_SIZE(piece)], size - off);
+        const uint8_t *nl = memchr(data + off, '\n', size - off);
+        size_t end = nl ? nl - data + 1 : size;
 
-        fuzz_chr.read(fuzz_chr.opaque, (const char *)data + off, n);
-        off += n;
+        while (off < end) {
+            size_t n = piece[i++ % ARRAY_SIZE(piece)];
+
+            n = MIN(n, end - off);
+
+            fuzz_chr.read(fuzz_chr.opaque, (const char *)data + off, n);
+            off += n;
+        }
+        for (int k = 0; k < FUZZ_LOOP_PER_LINE && main_loop_wait(false);
+             k++) {
+            /* nothing */
+        }
     }
     run_loop();
     fuzz_chr.event(fuzz_chr.opaque, CHR_EVENT_CLOSED);
