@@ -21,9 +21,13 @@ static bool verbose;      /* NBD_FUZZ_VERBOSE=1: bytes in/out per input */
 
 static void fuzz_init(void)
 {
+    /*
+     * Small: a 109-byte input of pipelined 32 MiB reads of a 64 MiB
+     * export took 1 s with ASan, 10 s on a loaded machine (-timeout).
+     */
     static const char *const nodes[][2] = {
         { "", "driver=null-co,size=1M,read-zeroes=on" },
-        { "disk", "driver=null-co,size=64M,read-zeroes=on" },
+        { "disk", "driver=null-co,size=4M,read-zeroes=on" },
         { "ro", "driver=null-co,size=4096,read-zeroes=on" },
     };
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write the seed corpus for fuzz-nbd-server: valid client byte streams
 covering every option and command, plus a few known-bad ones.  The
-harness exports "" (1M), "disk" (64M, writable) and "ro" (4096 bytes).
+harness exports "" (1M), "disk" (4M, writable) and "ro" (4096 bytes).
 
     tests/fuzz/gen-nbd-corpus.py tests/fuzz/corpus/nbd-server
 """
