@@ -135,6 +135,17 @@ BLOCK_OPEN = {
     'quorum-opts': '\ndriver=quorum,vote-threshold=2,read-pattern=fifo,'
                    'children.0.driver=null-co,children.1.driver=null-co,'
                    'children.2.driver=null-co,rewrite-corrupted=on',
+    'quorum-vote-granularity': '\ndriver=quorum,vote-threshold=2,'
+                               'vote-granularity=4096,'
+                               'read-pattern=round-robin,'
+                               'rewrite-corrupted=on,'
+                               'x-complete-at-threshold=on,'
+                               'dirty-granularity=65536,'
+                               'children.0.driver=null-co,'
+                               'children.0.read-zeroes=on,'
+                               'children.1.driver=null-co,'
+                               'children.2.driver=null-co,'
+                               'children.2.read-zeroes=on',
     'blkdebug-prefix': 'blkdebug::null-co://\n'
                        'inject-error.0.event=read_aio,inject-error.0.once=on',
     'blkdebug-opts': '\ndriver=blkdebug,image.driver=null-co,align=4096,'
