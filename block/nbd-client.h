@@ -8,28 +8,10 @@
 
 #include "block/block_int.h"
 #include "crypto/tlscreds.h"
-#include <sys/socket.h>
+#include "qemu/sockets.h"
 
 struct nbd_handle;              /* libnbd's; only nbd.c needs its API */
 struct NBDReq;
-
-typedef enum NBDAddrType {
-    NBD_ADDR_INET,
-    NBD_ADDR_UNIX,
-    NBD_ADDR_VSOCK,
-    NBD_ADDR_FD,
-} NBDAddrType;
-
-/* QEMU's SocketAddress, as far as a client uses it. */
-typedef struct NBDAddr {
-    NBDAddrType type;
-    char *path;                 /* unix */
-    bool abstract;
-    bool tight;
-    char *host;                 /* inet: host; vsock: cid; fd: str */
-    char *port;                 /* inet, vsock */
-    bool plain_inet;            /* no ipv4/ipv6/to: filename can show it */
-} NBDAddr;
 
 typedef enum NBDClientState {
     NBD_CLIENT_CONNECTED,
@@ -48,8 +30,9 @@ struct BDRVNBDState {
     unsigned fd_dir;            /* LIBNBD_AIO_DIRECTION_* registered */
     bool connecting;            /* s->nbd is a reconnection attempt */
 
-    NBDAddr addr;
-    struct sockaddr_storage sa; /* resolved at open, reused to reconnect */
+    SocketAddress addr;         /* server.*: what the user gave */
+    bool plain_inet;            /* no ipv4/ipv6/to: filename can show it */
+    struct sockaddr_storage sa; /* connected at open, reused to reconnect */
     socklen_t sa_len;
     char *export;
     char *tls_creds;

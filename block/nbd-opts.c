@@ -221,9 +221,9 @@ void nbd_refresh_filename(BlockDriverState *bs)
     const char *path = NULL, *host = NULL;
     size_t len = 0;
 
-    if (s->addr.type == NBD_ADDR_UNIX) {
+    if (s->addr.type == SOCKET_ADDRESS_TYPE_UNIX) {
         path = s->addr.path;
-    } else if (s->addr.type == NBD_ADDR_INET && s->addr.plain_inet) {
+    } else if (s->addr.type == SOCKET_ADDRESS_TYPE_INET && s->plain_inet) {
         host = s->addr.host;
     }
     if (path) {
@@ -305,14 +305,12 @@ static const NBDAddrMember nbd_fd_members[] = {
     { "str", true, false }, { NULL },
 };
 
-/* SocketAddressType's names and each type's members, by NBD_ADDR_*. */
-static const char *const nbd_addr_type_names[] = {
-    [NBD_ADDR_INET] = "inet", [NBD_ADDR_UNIX] = "unix",
-    [NBD_ADDR_VSOCK] = "vsock", [NBD_ADDR_FD] = "fd",
-};
+/* Each SocketAddressType's members. */
 static const NBDAddrMember *const nbd_addr_members[] = {
-    [NBD_ADDR_INET] = nbd_inet_members, [NBD_ADDR_UNIX] = nbd_unix_members,
-    [NBD_ADDR_VSOCK] = nbd_vsock_members, [NBD_ADDR_FD] = nbd_fd_members,
+    [SOCKET_ADDRESS_TYPE_INET] = nbd_inet_members,
+    [SOCKET_ADDRESS_TYPE_UNIX] = nbd_unix_members,
+    [SOCKET_ADDRESS_TYPE_VSOCK] = nbd_vsock_members,
+    [SOCKET_ADDRESS_TYPE_FD] = nbd_fd_members,
 };
 
 static char *nbd_addr_get(QDict *addr, const char *key)
@@ -353,8 +351,8 @@ static bool nbd_config(BDRVNBDState *s, QDict *options, Error **errp)
         error_setg(errp, QERR_MISSING_PARAMETER, "type");
         return false;
     }
-    t = qapi_enum_parse_param("type", nbd_addr_type_names,
-                              ARRAY_SIZE(nbd_addr_type_names), type, errp);
+    t = qapi_enum_parse_param("type", socket_address_type_names,
+                              SOCKET_ADDRESS_TYPE__MAX, type, errp);
     if (t < 0) {
         return false;
     }
@@ -363,7 +361,7 @@ static bool nbd_config(BDRVNBDState *s, QDict *options, Error **errp)
     qdict_del(addr, "type");
 
     s->addr.tight = true;
-    s->addr.plain_inet = true;
+    s->plain_inet = true;
     for (const NBDAddrMember *m = members; m->name; m++) {
         g_autofree char *v = nbd_addr_get(addr, m->name);
         bool b = false;
@@ -381,9 +379,10 @@ static bool nbd_config(BDRVNBDState *s, QDict *options, Error **errp)
         }
         if (!strcmp(m->name, "path")) {
             s->addr.path = g_steal_pointer(&v);
-        } else if (!strcmp(m->name, "host") || !strcmp(m->name, "cid") ||
-                   !strcmp(m->name, "str")) {
+        } else if (!strcmp(m->name, "host") || !strcmp(m->name, "cid")) {
             s->addr.host = g_steal_pointer(&v);
+        } else if (!strcmp(m->name, "str")) {
+            s->addr.str = g_steal_pointer(&v);
         } else if (!strcmp(m->name, "port")) {
             s->addr.port = g_steal_pointer(&v);
         } else if (!strcmp(m->name, "abstract")) {
@@ -392,7 +391,7 @@ static bool nbd_config(BDRVNBDState *s, QDict *options, Error **errp)
             s->addr.tight = b;
         } else if (!strcmp(m->name, "to") || !strcmp(m->name, "ipv4") ||
                    !strcmp(m->name, "ipv6")) {
-            s->addr.plain_inet = false;
+            s->plain_inet = false;
         }
     }
     qdict_foreach(addr, key, val) {
@@ -457,7 +456,7 @@ int nbd_process_options(BDRVNBDState *s, QDict *options, Error **errp)
             return -EINVAL;
         }
         v = qemu_opt_get(opts, "tls-hostname");
-        s->tls_hostname = g_strdup(v ? v : s->addr.type == NBD_ADDR_INET ?
+        s->tls_hostname = g_strdup(v ? v : s->addr.type == SOCKET_ADDRESS_TYPE_INET ?
                                    s->addr.host : NULL);
     }
 

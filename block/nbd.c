@@ -30,12 +30,9 @@
 #ifdef CONFIG_LIBNBD
 
 #include <libnbd.h>
-#include <netdb.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <linux/vm_sockets.h>
 
 #define NBD_MAX_BUFFER_SIZE    (32 * MiB)
 /* How often a lost connection is tried again. */
@@ -202,120 +199,26 @@ static struct nbd_handle *nbd_new_handle(BDRVNBDState *s, bool capture,
     return h;
 }
 
-static int nbd_unix_sockaddr(BDRVNBDState *s, Error **errp)
-{
-    struct sockaddr_un *un = (struct sockaddr_un *)&s->sa;
-    size_t len = strlen(s->addr.path);
-    /* Room for the leading NUL of an abstract name or the trailing one. */
-    if (len + 1 > sizeof(un->sun_path)) {
-        error_setg(errp, "UNIX socket path '%s' is too long", s->addr.path);
-        error_append_hint(errp, "Path must be less than %zu bytes\n",
-                          sizeof(un->sun_path));
-        return -EINVAL;
-    }
-    memset(un, 0, sizeof(*un));
-    un->sun_family = AF_UNIX;
-    if (s->addr.abstract) {
-        memcpy(un->sun_path + 1, s->addr.path, len);
-        s->sa_len = s->addr.tight ? offsetof(struct sockaddr_un, sun_path) +
-                                    1 + len : sizeof(*un);
-    } else {
-        memcpy(un->sun_path, s->addr.path, len);
-        s->sa_len = sizeof(*un);
-    }
-    return 0;
-}
-
-static int nbd_connect_sa(const struct sockaddr *sa, socklen_t len)
-{
-    int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    if (fd < 0) {
-        return -errno;
-    }
-    if (connect(fd, sa, len) < 0) {
-        int err = errno;
-        close(fd);
-        return -err;
-    }
-    return fd;
-}
-
-/* Blocking connect for open(); remembers the address for reconnects. */
+/*
+ * Blocking connect for open(); remembers the address for reconnects.
+ * An fd address is the user's descriptor: libnbd gets a duplicate.
+ */
 static int nbd_socket_connect(BDRVNBDState *s, Error **errp)
 {
-    int fd;
+    int fd = socket_connect(&s->addr, &s->sa, &s->sa_len, errp);
 
-    switch (s->addr.type) {
-    case NBD_ADDR_UNIX:
-        fd = nbd_unix_sockaddr(s, errp);
+    if (fd < 0) {
+        return -EINVAL;
+    }
+    if (s->addr.type == SOCKET_ADDRESS_TYPE_FD) {
+        fd = dup(fd);
         if (fd < 0) {
-            return fd;
-        }
-        fd = nbd_connect_sa((struct sockaddr *)&s->sa, s->sa_len);
-        if (fd < 0) {
-            error_setg_errno(errp, -fd, "Failed to connect to '%s'",
-                             s->addr.path);
-        }
-        return fd;
-    case NBD_ADDR_INET: {
-        struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-                                  .ai_flags = AI_ADDRCONFIG };
-        struct addrinfo *res = NULL;
-        int rc = getaddrinfo(s->addr.host, s->addr.port, &hints, &res);
-
-        if (rc) {
-            error_setg(errp, "address resolution failed for %s:%s: %s",
-                       s->addr.host, s->addr.port, gai_strerror(rc));
+            error_setg_errno(errp, errno, "Could not duplicate fd %s",
+                             s->addr.str);
             return -EINVAL;
         }
-        fd = -ECONNREFUSED;
-        for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-            fd = nbd_connect_sa(ai->ai_addr, ai->ai_addrlen);
-            if (fd >= 0) {
-                memcpy(&s->sa, ai->ai_addr, ai->ai_addrlen);
-                s->sa_len = ai->ai_addrlen;
-                break;
-            }
-        }
-        freeaddrinfo(res);
-        if (fd < 0) {
-            error_setg_errno(errp, -fd, "Failed to connect to '%s:%s'",
-                             s->addr.host, s->addr.port);
-        }
-        return fd;
     }
-    case NBD_ADDR_VSOCK: {
-        struct sockaddr_vm *vm = (struct sockaddr_vm *)&s->sa;
-
-        memset(vm, 0, sizeof(*vm));
-        vm->svm_family = AF_VSOCK;
-        vm->svm_cid = strtoul(s->addr.host, NULL, 10);
-        vm->svm_port = strtoul(s->addr.port, NULL, 10);
-        s->sa_len = sizeof(*vm);
-        fd = nbd_connect_sa((struct sockaddr *)vm, s->sa_len);
-        if (fd < 0) {
-            error_setg_errno(errp, -fd, "Failed to connect to '%s:%s'",
-                             s->addr.host, s->addr.port);
-        }
-        return fd;
-    }
-    case NBD_ADDR_FD: {
-        char *end;
-        long n = strtol(s->addr.host, &end, 10);
-        struct stat st;
-
-        if (*end || end == s->addr.host || n < 0 || n > INT_MAX ||
-            fstat(n, &st) < 0 || !S_ISSOCK(st.st_mode)) {
-            error_setg(errp, "File descriptor '%s' is not a socket",
-                       s->addr.host);
-            return -EINVAL;
-        }
-        s->sa_len = 0;          /* cannot be reconnected */
-        return dup(n);
-    }
-    }
-    return -EINVAL;
+    return fd;
 }
 
 /*
@@ -402,7 +305,7 @@ static bool nbd_tls_check_hostname(BDRVNBDState *s, Error **errp)
         return false;
     }
     if (nbd_tls_connect_by_name(s) &&
-        (s->addr.type != NBD_ADDR_INET ||
+        (s->addr.type != SOCKET_ADDRESS_TYPE_INET ||
          strcmp(s->tls_hostname, s->addr.host))) {
         error_setg(errp, "Cannot verify the server certificate for '%s': "
                    "this libnbd checks only the name of a TCP server it "
@@ -1087,6 +990,7 @@ static void nbd_free_state(BDRVNBDState *s)
     g_clear_pointer(&s->addr.path, g_free);
     g_clear_pointer(&s->addr.host, g_free);
     g_clear_pointer(&s->addr.port, g_free);
+    g_clear_pointer(&s->addr.str, g_free);
     g_clear_pointer(&s->export, g_free);
     g_clear_pointer(&s->tls_creds, g_free);
     g_clear_pointer(&s->tls_hostname, g_free);

@@ -6,12 +6,9 @@
  * never reads cannot make the daemon grow without bound.
  */
 #include "qemu/osdep.h"
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include "chardev/char.h"
+#include "qemu/option.h"
+#include "qemu/sockets.h"
 #include "qemu/main-loop.h"
 #include "qemu/queue.h"
 
@@ -147,7 +144,7 @@ static void chr_update_handlers(Chardev *chr)
 static void chr_accept(void *opaque)
 {
     Chardev *chr = opaque;
-    int fd = accept4(chr->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int fd = socket_accept(chr->listen_fd);
 
     if (fd < 0) {
         return;
@@ -189,83 +186,17 @@ bool qemu_chr_set_handlers(Chardev *chr, ChrReadHandler *read,
     return true;
 }
 
-static int listen_unix(const char *path, Error **errp)
-{
-    struct sockaddr_un un = { .sun_family = AF_UNIX };
-    int fd;
-
-    if (strlen(path) >= sizeof(un.sun_path)) {
-        error_setg(errp, "UNIX socket path '%s' is too long", path);
-        return -1;
-    }
-    strcpy(un.sun_path, path);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        error_setg_errno(errp, errno, "Failed to create Unix socket");
-        return -1;
-    }
-    unlink(path);   /* a stale socket from an earlier run, as QEMU */
-    if (bind(fd, (struct sockaddr *)&un, sizeof(un)) < 0) {
-        error_setg_errno(errp, errno, "Failed to bind socket to %s", path);
-        close(fd);
-        return -1;
-    }
-    if (listen(fd, 1) < 0) {
-        error_setg_errno(errp, errno, "Failed to listen on socket");
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-static int listen_tcp(const char *host, const char *port, Error **errp)
-{
-    struct addrinfo hints = { .ai_flags = AI_PASSIVE,
-                              .ai_socktype = SOCK_STREAM };
-    struct addrinfo *res = NULL;
-    int fd = -1, on = 1, rc;
-
-    rc = getaddrinfo(host && *host ? host : NULL, port, &hints, &res);
-    if (rc) {
-        error_setg(errp, "address resolution failed for %s:%s: %s",
-                   host ? host : "", port, gai_strerror(rc));
-        return -1;
-    }
-    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            continue;
-        }
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-            listen(fd, 1) == 0) {
-            break;
-        }
-        close(fd);
-        fd = -1;
-    }
-    if (fd < 0) {
-        error_setg_errno(errp, errno, "Failed to bind socket");
-    }
-    freeaddrinfo(res);
-    return fd;
-}
-
-static bool opt_bool(QDict *opts, const char *key, bool def, Error **errp)
+/* An unset key means @def; otherwise QEMU's boolean spellings. */
+static bool opt_bool(QDict *opts, const char *key, bool def, bool *ret,
+                     Error **errp)
 {
     const char *v = qdict_get_try_str(opts, key);
 
     if (!v) {
-        return def;
-    }
-    if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true")) {
+        *ret = def;
         return true;
     }
-    if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false")) {
-        return false;
-    }
-    error_setg(errp, "Parameter '%s' expects 'on' or 'off'", key);
-    return def;
+    return qemu_parse_bool(key, v, ret, errp);
 }
 
 Chardev *qemu_chr_new_from_opts(QDict *opts, Error **errp)
@@ -275,7 +206,7 @@ Chardev *qemu_chr_new_from_opts(QDict *opts, Error **errp)
     const char *path = qdict_get_try_str(opts, "path");
     const char *host = qdict_get_try_str(opts, "host");
     const char *port = qdict_get_try_str(opts, "port");
-    Error *local_err = NULL;
+    g_autoptr(SocketAddress) addr = NULL;
     bool server, wait;
     Chardev *chr;
     int fd;
@@ -293,12 +224,8 @@ Chardev *qemu_chr_new_from_opts(QDict *opts, Error **errp)
         error_setg(errp, "duplicate yank instance");
         return NULL;
     }
-    server = opt_bool(opts, "server", false, &local_err);
-    if (!local_err) {
-        wait = opt_bool(opts, "wait", true, &local_err);
-    }
-    if (local_err) {
-        error_propagate(errp, local_err);
+    if (!opt_bool(opts, "server", false, &server, errp) ||
+        !opt_bool(opts, "wait", true, &wait, errp)) {
         return NULL;
     }
     if (!server) {
@@ -306,14 +233,20 @@ Chardev *qemu_chr_new_from_opts(QDict *opts, Error **errp)
                    "supported", id);
         return NULL;
     }
+    addr = g_new0(SocketAddress, 1);
     if (path) {
-        fd = listen_unix(path, errp);
+        addr->type = SOCKET_ADDRESS_TYPE_UNIX;
+        addr->path = g_strdup(path);
     } else if (port) {
-        fd = listen_tcp(host, port, errp);
+        addr->type = SOCKET_ADDRESS_TYPE_INET;
+        addr->host = g_strdup(host);
+        addr->port = g_strdup(port);
     } else {
         error_setg(errp, "Unable to parse FD number ");
         return NULL;
     }
+    /* One client at a time: others wait in a backlog of one. */
+    fd = socket_listen(addr, 1, errp);
     if (fd < 0) {
         return NULL;
     }
@@ -330,10 +263,7 @@ Chardev *qemu_chr_new_from_opts(QDict *opts, Error **errp)
         fprintf(stderr, "%s: waiting for connection on: disconnected:%s%s%s\n",
                 error_get_progname(), path ? "unix:" : "tcp:",
                 path ? path : (host ? host : ""), path ? ",server=on" : "");
-        chr->fd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-        if (chr->fd >= 0) {
-            fcntl(chr->fd, F_SETFL, fcntl(chr->fd, F_GETFL) | O_NONBLOCK);
-        }
+        chr->fd = socket_accept(fd);
     }
     chr_update_handlers(chr);
     return chr;

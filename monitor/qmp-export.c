@@ -7,8 +7,6 @@
  * its calls.
  */
 #include "qemu/osdep.h"
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include "block/nbd.h"
 #include "monitor/monitor.h"
 #include "monitor/qapi-schema.h"
@@ -26,47 +24,17 @@
 static void nbd_server_start_addr(QDict *addr, QDict *args, bool from_cli,
                                   Error **errp)
 {
-    const char *type = qdict_get_str(addr, "type");
+    g_autoptr(SocketAddress) saddr = socket_address_from_qdict(addr);
     const char *tls_creds = qdict_get_try_str(args, "tls-creds");
     const char *tls_authz = qdict_get_try_str(args, "tls-authz");
     int64_t max_conn = qdict_get_try_int(args, "max-connections", 0);
-    char *end;
-    long fd;
 
-    max_conn = MIN(max_conn, INT_MAX);
-    if (!strcmp(type, "unix")) {
-        nbd_server_start("unix", qdict_get_str(addr, "path"), NULL, max_conn,
-                         tls_creds, tls_authz, errp);
-    } else if (!strcmp(type, "inet")) {
-        nbd_server_start("inet", qdict_get_str(addr, "host"),
-                         qdict_get_str(addr, "port"), max_conn, tls_creds,
-                         tls_authz, errp);
-    } else if (!strcmp(type, "fd")) {
-        const char *str = qdict_get_str(addr, "str");
-        struct stat st;
-
-        if (!from_cli) {
-            error_setg(errp, "only QEMU supports file descriptor passing");
-            return;
-        }
-        errno = 0;
-        fd = strtol(str, &end, 10);
-        if (errno || end == str || *end || fd < 0 || fd > INT_MAX) {
-            error_setg(errp, "Unable to parse FD number %s", str);
-            return;
-        }
-        if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode)) {
-            error_setg(errp, "File descriptor '%s' is not a socket", str);
-            return;
-        }
-        if (listen(fd, SOMAXCONN) < 0) {
-            error_setg_errno(errp, errno, "Failed to listen on fd socket");
-            return;
-        }
-        nbd_server_start_fd(fd, max_conn, tls_creds, tls_authz, errp);
-    } else {
-        error_setg(errp, "vsock addresses are not supported");
+    if (saddr->type == SOCKET_ADDRESS_TYPE_FD && !from_cli) {
+        error_setg(errp, "only QEMU supports file descriptor passing");
+        return;
     }
+    nbd_server_start(saddr, MIN(max_conn, INT_MAX), tls_creds, tls_authz,
+                     errp);
 }
 
 void qmp_nbd_server_start(QDict *args, QObject **ret, Error **errp)

@@ -12,9 +12,7 @@
 #include "block/block_int.h"
 #include "qemu/cutils.h"
 #include "crypto/tlscreds.h"
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <netdb.h>
+#include "qemu/sockets.h"
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
@@ -340,7 +338,7 @@ static void nbd_accept(void *opaque)
     NBDServer *s = opaque;
     int fd, one = 1;
 
-    fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    fd = socket_accept(s->listen_fd);
     if (fd < 0) {
         return;     /* EAGAIN, or the client gave up already */
     }
@@ -348,92 +346,6 @@ static void nbd_accept(void *opaque)
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     nbd_server_add_client_fd(fd);
     nbd_server_update_accept();
-}
-
-static int nbd_listen_unix(const char *path, Error **errp)
-{
-    struct sockaddr_un sun = { .sun_family = AF_UNIX };
-    int fd;
-
-    if (!path || !*path) {
-        error_setg(errp, QERR_MISSING_PARAMETER, "path");
-        return -1;
-    }
-    if (strlen(path) >= sizeof(sun.sun_path)) {
-        error_setg(errp, "UNIX socket path '%s' is too long", path);
-        return -1;
-    }
-    strcpy(sun.sun_path, path);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) {
-        error_setg_errno(errp, errno, "Failed to create Unix socket");
-        return -1;
-    }
-    /* A stale socket file from an earlier run would make bind fail. */
-    if (unlink(path) < 0 && errno != ENOENT) {
-        error_setg_errno(errp, errno, "Failed to unlink socket %s", path);
-        goto fail;
-    }
-    if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-        error_setg_errno(errp, errno, "Failed to bind socket to %s", path);
-        goto fail;
-    }
-    if (listen(fd, SOMAXCONN) < 0) {
-        error_setg_errno(errp, errno, "Failed to listen on socket");
-        goto fail;
-    }
-    return fd;
-fail:
-    close(fd);
-    return -1;
-}
-
-static int nbd_listen_inet(const char *host, const char *port, Error **errp)
-{
-    struct addrinfo hints = {
-        .ai_family = AF_UNSPEC,
-        .ai_socktype = SOCK_STREAM,
-        .ai_flags = AI_PASSIVE,
-    };
-    struct addrinfo *res = NULL, *ai;
-    char portbuf[16];
-    int fd = -1, rc, saved_errno = 0, one = 1;
-
-    if (!port || !*port) {
-        snprintf(portbuf, sizeof(portbuf), "%d", NBD_DEFAULT_PORT);
-        port = portbuf;
-    }
-    if (host && !*host) {
-        host = NULL;
-    }
-    rc = getaddrinfo(host, port, &hints, &res);
-    if (rc != 0) {
-        error_setg(errp, "address resolution failed for %s:%s: %s",
-                   host ? host : "", port, gai_strerror(rc));
-        return -1;
-    }
-    for (ai = res; ai; ai = ai->ai_next) {
-        fd = socket(ai->ai_family,
-                    ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                    ai->ai_protocol);
-        if (fd < 0) {
-            saved_errno = errno;
-            continue;
-        }
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-            listen(fd, SOMAXCONN) == 0) {
-            break;
-        }
-        saved_errno = errno;
-        close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(res);
-    if (fd < 0) {
-        error_setg_errno(errp, saved_errno, "Failed to bind socket");
-    }
-    return fd;
 }
 
 /* QEMU's checks and messages for the server's tls-creds. */
@@ -482,11 +394,12 @@ NBDServer *nbd_server_start_fd(int listen_fd, int max_connections,
     return s;
 }
 
-NBDServer *nbd_server_start(const char *addr_type, const char *host_or_path,
-                            const char *port, int max_connections,
+NBDServer *nbd_server_start(const SocketAddress *addr, int max_connections,
                             const char *tls_creds, const char *tls_authz,
                             Error **errp)
 {
+    g_autofree char *default_port = NULL;
+    SocketAddress inet;
     NBDServer *s;
     int fd;
 
@@ -502,26 +415,33 @@ NBDServer *nbd_server_start(const char *addr_type, const char *host_or_path,
     if (!nbd_check_tls_creds(tls_creds, errp)) {
         return NULL;
     }
-    if (addr_type && !strcmp(addr_type, "unix")) {
-        fd = nbd_listen_unix(host_or_path, errp);
-    } else if (addr_type && !strcmp(addr_type, "inet")) {
-        fd = nbd_listen_inet(host_or_path, port, errp);
-    } else {
-        error_setg(errp, QERR_INVALID_PARAMETER_VALUE, "type",
-                   "'unix' or 'inet'");
+    if (addr->type == SOCKET_ADDRESS_TYPE_UNIX &&
+        (!addr->path || !*addr->path)) {
+        error_setg(errp, QERR_MISSING_PARAMETER, "path");
         return NULL;
     }
+    if (addr->type == SOCKET_ADDRESS_TYPE_INET &&
+        (!addr->port || !*addr->port)) {
+        default_port = g_strdup_printf("%d", NBD_DEFAULT_PORT);
+        inet = *addr;
+        inet.port = default_port;
+        addr = &inet;
+    }
+    fd = socket_listen(addr, SOMAXCONN, errp);
     if (fd < 0) {
         return NULL;
     }
     s = nbd_server_start_fd(fd, max_connections, tls_creds, tls_authz,
                             errp);
     if (!s) {
-        close(fd);
+        /* An fd address stays the caller's. */
+        if (addr->type != SOCKET_ADDRESS_TYPE_FD) {
+            close(fd);
+        }
         return NULL;
     }
-    if (!strcmp(addr_type, "unix")) {
-        s->unix_path = g_strdup(host_or_path);
+    if (addr->type == SOCKET_ADDRESS_TYPE_UNIX && !addr->abstract) {
+        s->unix_path = g_strdup(addr->path);
     }
     return s;
 }

@@ -11,6 +11,7 @@
 
 #include "block/block.h"
 #include "sysemu/block-backend.h"
+#include "qemu/sockets.h"
 
 /* ---------- Handshake ---------- */
 
@@ -148,16 +149,14 @@ typedef struct NBDExport NBDExport;
 typedef struct NBDClient NBDClient;
 
 /*
- * Start the (one) NBD server listening on @addr_type "unix" (@host_or_path
- * is the socket path) or "inet" (@host_or_path, @port; port NULL means
- * 10809).  @max_connections 0 means unlimited.  @tls_creds names
+ * Start the (one) NBD server listening on @addr (an inet address
+ * without a port means 10809).  @max_connections 0 means unlimited.  @tls_creds names
  * server TLS credentials (checked now); @tls_authz names the
  * authorization object a client certificate must pass, looked up at
  * each handshake as QEMU does (x509 with verify-peer only).
  * Messages as QEMU: "NBD server already running".
  */
-NBDServer *nbd_server_start(const char *addr_type, const char *host_or_path,
-                            const char *port, int max_connections,
+NBDServer *nbd_server_start(const SocketAddress *addr, int max_connections,
                             const char *tls_creds, const char *tls_authz,
                             Error **errp);
 /*

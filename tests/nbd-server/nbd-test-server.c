@@ -173,6 +173,8 @@ int main(int argc, char **argv)
     const char *sock = NULL, *tcp = NULL, *pidfile = NULL;
     const char *name = NULL, *desc = NULL, *tls_creds = NULL;
     const char *tls_authz = NULL;
+    g_autofree char *path = NULL;
+    SocketAddress addr = { 0 };
     bool writable = false, writethrough = false;
     GPtrArray *specs = g_ptr_array_new();
     int max_conn = 0, c, sfd;
@@ -232,11 +234,15 @@ int main(int argc, char **argv)
             usage();
         }
         *colon = '\0';
-        nbd_server_start("inet", host, colon + 1, max_conn, tls_creds,
-                         tls_authz, &err);
+        addr.type = SOCKET_ADDRESS_TYPE_INET;
+        addr.host = host;
+        addr.port = colon + 1;
+        nbd_server_start(&addr, max_conn, tls_creds, tls_authz, &err);
     } else {
-        nbd_server_start("unix", sock, NULL, max_conn, tls_creds, tls_authz,
-                         &err);
+        addr.type = SOCKET_ADDRESS_TYPE_UNIX;
+        path = g_strdup(sock);
+        addr.path = path;
+        nbd_server_start(&addr, max_conn, tls_creds, tls_authz, &err);
     }
     if (err) {
         error_report_err(err);

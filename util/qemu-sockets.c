@@ -1,0 +1,330 @@
+/*
+ * Stream sockets from a typed address (QEMU's util/qemu-sockets.c
+ * interface): listen, connect and accept for unix, inet, vsock and fd
+ * addresses.  Everything here blocks; callers that sit in the event
+ * loop make the descriptors they keep non-blocking.
+ */
+#include "qemu/osdep.h"
+#include <sys/un.h>
+#include <netdb.h>
+#include <linux/vm_sockets.h>
+#include "qemu/cutils.h"
+#include "qemu/sockets.h"
+
+const char *const socket_address_type_names[SOCKET_ADDRESS_TYPE__MAX] = {
+    [SOCKET_ADDRESS_TYPE_INET] = "inet",
+    [SOCKET_ADDRESS_TYPE_UNIX] = "unix",
+    [SOCKET_ADDRESS_TYPE_VSOCK] = "vsock",
+    [SOCKET_ADDRESS_TYPE_FD] = "fd",
+};
+
+SocketAddress *socket_address_from_qdict(QDict *flat)
+{
+    SocketAddress *addr = g_new0(SocketAddress, 1);
+    const char *type = qdict_get_str(flat, "type");
+
+    for (addr->type = 0; addr->type < SOCKET_ADDRESS_TYPE__MAX;
+         addr->type++) {
+        if (!strcmp(type, socket_address_type_names[addr->type])) {
+            break;
+        }
+    }
+    assert(addr->type < SOCKET_ADDRESS_TYPE__MAX);
+    addr->host = g_strdup(qdict_get_try_str(flat,
+                          addr->type == SOCKET_ADDRESS_TYPE_VSOCK ?
+                          "cid" : "host"));
+    addr->port = g_strdup(qdict_get_try_str(flat, "port"));
+    addr->path = g_strdup(qdict_get_try_str(flat, "path"));
+    addr->abstract = qdict_get_try_bool(flat, "abstract", false);
+    addr->tight = qdict_get_try_bool(flat, "tight", true);
+    addr->str = g_strdup(qdict_get_try_str(flat, "str"));
+    return addr;
+}
+
+void socket_address_free(SocketAddress *addr)
+{
+    if (!addr) {
+        return;
+    }
+    g_free(addr->host);
+    g_free(addr->port);
+    g_free(addr->path);
+    g_free(addr->str);
+    g_free(addr);
+}
+
+/* The sockaddr of a unix address, abstract or not. */
+static bool unix_sockaddr(const SocketAddress *addr, struct sockaddr_un *un,
+                          socklen_t *len, Error **errp)
+{
+    size_t n = strlen(addr->path);
+
+    /* Room for the leading NUL of an abstract name or the trailing one. */
+    if (n + 1 > sizeof(un->sun_path)) {
+        error_setg(errp, "UNIX socket path '%s' is too long", addr->path);
+        error_append_hint(errp, "Path must be less than %zu bytes\n",
+                          sizeof(un->sun_path));
+        return false;
+    }
+    memset(un, 0, sizeof(*un));
+    un->sun_family = AF_UNIX;
+    *len = sizeof(*un);
+    if (addr->abstract) {
+        memcpy(un->sun_path + 1, addr->path, n);
+        if (addr->tight) {
+            *len = offsetof(struct sockaddr_un, sun_path) + 1 + n;
+        }
+    } else {
+        memcpy(un->sun_path, addr->path, n);
+    }
+    return true;
+}
+
+static void vsock_sockaddr(const SocketAddress *addr, struct sockaddr_vm *vm)
+{
+    memset(vm, 0, sizeof(*vm));
+    vm->svm_family = AF_VSOCK;
+    vm->svm_cid = strtoul(addr->host, NULL, 10);
+    vm->svm_port = strtoul(addr->port, NULL, 10);
+}
+
+/* An fd address as QEMU reads it without a monitor: a number. */
+static int socket_get_fd(const char *str, Error **errp)
+{
+    struct stat st;
+    int64_t fd;
+
+    if (qemu_strtoi64(str, NULL, 10, &fd) < 0 || fd < 0 || fd > INT_MAX) {
+        error_setg(errp, "Unable to parse FD number %s", str);
+        return -1;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+        error_setg(errp, "File descriptor '%s' is not a socket", str);
+        return -1;
+    }
+    return fd;
+}
+
+static int unix_listen(const SocketAddress *addr, int num, Error **errp)
+{
+    struct sockaddr_un un;
+    socklen_t len;
+    int fd;
+
+    if (!unix_sockaddr(addr, &un, &len, errp)) {
+        return -1;
+    }
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "Failed to create Unix socket");
+        return -1;
+    }
+    /* A stale socket file from an earlier run would make bind fail. */
+    if (!addr->abstract && unlink(addr->path) < 0 && errno != ENOENT) {
+        error_setg_errno(errp, errno, "Failed to unlink socket %s",
+                         addr->path);
+        goto fail;
+    }
+    if (bind(fd, (struct sockaddr *)&un, len) < 0) {
+        error_setg_errno(errp, errno, "Failed to bind socket to %s",
+                         addr->path);
+        goto fail;
+    }
+    if (listen(fd, num) < 0) {
+        error_setg_errno(errp, errno, "Failed to listen on socket");
+        goto fail;
+    }
+    return fd;
+fail:
+    close(fd);
+    return -1;
+}
+
+static int inet_listen(const SocketAddress *addr, int num, Error **errp)
+{
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC,
+        .ai_socktype = SOCK_STREAM,
+        .ai_flags = AI_PASSIVE,
+    };
+    const char *host = addr->host && *addr->host ? addr->host : NULL;
+    struct addrinfo *res = NULL, *ai;
+    int fd = -1, rc, saved_errno = 0, one = 1;
+
+    rc = getaddrinfo(host, addr->port, &hints, &res);
+    if (rc != 0) {
+        error_setg(errp, "address resolution failed for %s:%s: %s",
+                   host ? host : "", addr->port, gai_strerror(rc));
+        return -1;
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+                    ai->ai_protocol);
+        if (fd < 0) {
+            saved_errno = errno;
+            continue;
+        }
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+            listen(fd, num) == 0) {
+            break;
+        }
+        saved_errno = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        error_setg_errno(errp, saved_errno, "Failed to bind socket");
+    }
+    return fd;
+}
+
+static int vsock_listen(const SocketAddress *addr, int num, Error **errp)
+{
+    struct sockaddr_vm vm;
+    int fd;
+
+    vsock_sockaddr(addr, &vm);
+    fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "Failed to create socket");
+        return -1;
+    }
+    if (bind(fd, (struct sockaddr *)&vm, sizeof(vm)) < 0) {
+        error_setg_errno(errp, errno, "Failed to bind socket");
+        goto fail;
+    }
+    if (listen(fd, num) < 0) {
+        error_setg_errno(errp, errno, "Failed to listen on socket");
+        goto fail;
+    }
+    return fd;
+fail:
+    close(fd);
+    return -1;
+}
+
+int socket_listen(const SocketAddress *addr, int num, Error **errp)
+{
+    int fd;
+
+    switch (addr->type) {
+    case SOCKET_ADDRESS_TYPE_UNIX:
+        return unix_listen(addr, num, errp);
+    case SOCKET_ADDRESS_TYPE_INET:
+        return inet_listen(addr, num, errp);
+    case SOCKET_ADDRESS_TYPE_VSOCK:
+        return vsock_listen(addr, num, errp);
+    case SOCKET_ADDRESS_TYPE_FD:
+        fd = socket_get_fd(addr->str, errp);
+        if (fd >= 0 && listen(fd, num) < 0) {
+            error_setg_errno(errp, errno, "Failed to listen on fd socket");
+            return -1;
+        }
+        return fd;
+    default:
+        g_assert_not_reached();
+    }
+}
+
+/* -errno on failure; on success @peer holds @sa. */
+static int connect_sa(const struct sockaddr *sa, socklen_t len,
+                      struct sockaddr_storage *peer, socklen_t *peer_len)
+{
+    int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    if (fd < 0) {
+        return -errno;
+    }
+    if (connect(fd, sa, len) < 0) {
+        int err = errno;
+        close(fd);
+        return -err;
+    }
+    if (peer) {
+        memcpy(peer, sa, len);
+        *peer_len = len;
+    }
+    return fd;
+}
+
+static int inet_connect(const SocketAddress *addr,
+                        struct sockaddr_storage *peer, socklen_t *peer_len,
+                        Error **errp)
+{
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+                              .ai_flags = AI_ADDRCONFIG };
+    struct addrinfo *res = NULL;
+    int fd = -ECONNREFUSED;
+    int rc = getaddrinfo(addr->host, addr->port, &hints, &res);
+
+    if (rc) {
+        error_setg(errp, "address resolution failed for %s:%s: %s",
+                   addr->host, addr->port, gai_strerror(rc));
+        return -1;
+    }
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        fd = connect_sa(ai->ai_addr, ai->ai_addrlen, peer, peer_len);
+        if (fd >= 0) {
+            break;
+        }
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        error_setg_errno(errp, -fd, "Failed to connect to '%s:%s'",
+                         addr->host, addr->port);
+        return -1;
+    }
+    return fd;
+}
+
+int socket_connect(const SocketAddress *addr, struct sockaddr_storage *peer,
+                   socklen_t *peer_len, Error **errp)
+{
+    union {
+        struct sockaddr_un un;
+        struct sockaddr_vm vm;
+    } u;
+    socklen_t len;
+    int fd;
+
+    switch (addr->type) {
+    case SOCKET_ADDRESS_TYPE_UNIX:
+        if (!unix_sockaddr(addr, &u.un, &len, errp)) {
+            return -1;
+        }
+        fd = connect_sa((struct sockaddr *)&u.un, len, peer, peer_len);
+        if (fd < 0) {
+            error_setg_errno(errp, -fd, "Failed to connect to '%s'",
+                             addr->path);
+            return -1;
+        }
+        return fd;
+    case SOCKET_ADDRESS_TYPE_INET:
+        return inet_connect(addr, peer, peer_len, errp);
+    case SOCKET_ADDRESS_TYPE_VSOCK:
+        vsock_sockaddr(addr, &u.vm);
+        fd = connect_sa((struct sockaddr *)&u.vm, sizeof(u.vm), peer,
+                        peer_len);
+        if (fd < 0) {
+            error_setg_errno(errp, -fd, "Failed to connect to '%s:%s'",
+                             addr->host, addr->port);
+            return -1;
+        }
+        return fd;
+    case SOCKET_ADDRESS_TYPE_FD:
+        fd = socket_get_fd(addr->str, errp);
+        if (fd >= 0 && peer) {
+            *peer_len = 0;
+        }
+        return fd;
+    default:
+        g_assert_not_reached();
+    }
+}
+
+int socket_accept(int listen_fd)
+{
+    return accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+}
