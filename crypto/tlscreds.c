@@ -13,6 +13,7 @@
 #include "crypto/tlscreds-priv.h"
 #include "crypto/authz.h"
 #include "qemu/cutils.h"
+#include "qemu/option.h"
 #include "qapi/util.h"
 
 typedef struct UserObject {
@@ -61,7 +62,6 @@ static bool prop_get_bool(QDict *opts, const char *key, bool *val,
                           Error **errp)
 {
     QObject *o = qdict_get(opts, key);
-    const char *s;
 
     if (!o) {
         return true;
@@ -74,18 +74,7 @@ static bool prop_get_bool(QDict *opts, const char *key, bool *val,
         error_setg(errp, QERR_INVALID_PARAMETER_TYPE, key, "boolean");
         return false;
     }
-    s = json_string_value(o);
-    if (!strcmp(s, "on") || !strcmp(s, "yes") || !strcmp(s, "true") ||
-        !strcmp(s, "y")) {
-        *val = true;
-    } else if (!strcmp(s, "off") || !strcmp(s, "no") ||
-               !strcmp(s, "false") || !strcmp(s, "n")) {
-        *val = false;
-    } else {
-        error_setg(errp, QERR_INVALID_PARAMETER_VALUE, key, "'on' or 'off'");
-        return false;
-    }
-    return true;
+    return qemu_parse_bool(key, json_string_value(o), val, errp);
 }
 
 static bool prop_get_str(QDict *opts, const char *key, char **val,

@@ -10,6 +10,7 @@
 #include "monitor/json-stream.h"
 #include "monitor/qapi-schema.h"
 #include "qemu/main-loop.h"
+#include "qemu/option.h"
 #include "qemu/queue.h"
 
 typedef struct Monitor {
@@ -332,9 +333,14 @@ bool monitor_new_from_opts(QDict *opts, Error **errp)
     const char *id = qdict_get_try_str(opts, "chardev");
     const char *mode = qdict_get_try_str(opts, "mode");
     const char *pretty = qdict_get_try_str(opts, "pretty");
+    bool pretty_on = false;
     Chardev *chr;
     Monitor *mon;
 
+    /* Typed first, as QEMU's MonitorOptions visitor. */
+    if (pretty && !qemu_parse_bool("pretty", pretty, &pretty_on, errp)) {
+        return false;
+    }
     if (mode && strcmp(mode, "control")) {
         error_setg(errp, "Only QMP is supported");
         return false;
@@ -350,8 +356,7 @@ bool monitor_new_from_opts(QDict *opts, Error **errp)
     }
     mon = g_new0(Monitor, 1);
     mon->chr = chr;
-    mon->pretty = pretty && (!strcmp(pretty, "on") || !strcmp(pretty, "yes")
-                             || !strcmp(pretty, "true"));
+    mon->pretty = pretty_on;
     mon->stream = json_stream_new(monitor_handle, mon);
     mon->deferred = g_string_new(NULL);
     if (!qemu_chr_set_handlers(chr, monitor_read, monitor_event, mon)) {

@@ -105,29 +105,25 @@ static int socket_get_fd(const char *str, Error **errp)
     return fd;
 }
 
-static int unix_listen(const SocketAddress *addr, int num, Error **errp)
+/* Bind and listen on one address; @path names a unix socket in errors. */
+static int listen_sa(const struct sockaddr *sa, socklen_t len, int num,
+                     const char *path, Error **errp)
 {
-    struct sockaddr_un un;
-    socklen_t len;
-    int fd;
+    int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-    if (!unix_sockaddr(addr, &un, &len, errp)) {
-        return -1;
-    }
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        error_setg_errno(errp, errno, "Failed to create Unix socket");
+        error_setg_errno(errp, errno, sa->sa_family == AF_UNIX ?
+                         "Failed to create Unix socket" :
+                         "Failed to create socket");
         return -1;
     }
-    /* A stale socket file from an earlier run would make bind fail. */
-    if (!addr->abstract && unlink(addr->path) < 0 && errno != ENOENT) {
-        error_setg_errno(errp, errno, "Failed to unlink socket %s",
-                         addr->path);
-        goto fail;
-    }
-    if (bind(fd, (struct sockaddr *)&un, len) < 0) {
-        error_setg_errno(errp, errno, "Failed to bind socket to %s",
-                         addr->path);
+    if (bind(fd, sa, len) < 0) {
+        if (path) {
+            error_setg_errno(errp, errno, "Failed to bind socket to %s",
+                             path);
+        } else {
+            error_setg_errno(errp, errno, "Failed to bind socket");
+        }
         goto fail;
     }
     if (listen(fd, num) < 0) {
@@ -138,6 +134,23 @@ static int unix_listen(const SocketAddress *addr, int num, Error **errp)
 fail:
     close(fd);
     return -1;
+}
+
+static int unix_listen(const SocketAddress *addr, int num, Error **errp)
+{
+    struct sockaddr_un un;
+    socklen_t len;
+
+    if (!unix_sockaddr(addr, &un, &len, errp)) {
+        return -1;
+    }
+    /* A stale socket file from an earlier run would make bind fail. */
+    if (!addr->abstract && unlink(addr->path) < 0 && errno != ENOENT) {
+        error_setg_errno(errp, errno, "Failed to unlink socket %s",
+                         addr->path);
+        return -1;
+    }
+    return listen_sa((struct sockaddr *)&un, len, num, addr->path, errp);
 }
 
 static int inet_listen(const SocketAddress *addr, int num, Error **errp)
@@ -183,26 +196,9 @@ static int inet_listen(const SocketAddress *addr, int num, Error **errp)
 static int vsock_listen(const SocketAddress *addr, int num, Error **errp)
 {
     struct sockaddr_vm vm;
-    int fd;
 
     vsock_sockaddr(addr, &vm);
-    fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        error_setg_errno(errp, errno, "Failed to create socket");
-        return -1;
-    }
-    if (bind(fd, (struct sockaddr *)&vm, sizeof(vm)) < 0) {
-        error_setg_errno(errp, errno, "Failed to bind socket");
-        goto fail;
-    }
-    if (listen(fd, num) < 0) {
-        error_setg_errno(errp, errno, "Failed to listen on socket");
-        goto fail;
-    }
-    return fd;
-fail:
-    close(fd);
-    return -1;
+    return listen_sa((struct sockaddr *)&vm, sizeof(vm), num, NULL, errp);
 }
 
 int socket_listen(const SocketAddress *addr, int num, Error **errp)
