@@ -1,6 +1,7 @@
 /*
- * The node graph: drivers, opening nodes from options, children, names
- * and filenames.
+ * The nodes of the graph: drivers, names, opening nodes from options
+ * (and their children), sizes.  Edges and permissions live in
+ * block/graph.c, user-visible filenames in block/filename.c.
  */
 #include "qemu/osdep.h"
 #include "block/block_int.h"
@@ -16,7 +17,6 @@ static uint64_t node_id_counter;
 static BlockDriverState *bdrv_open_inherit(const char *filename,
                                            const char *reference,
                                            QDict *options, int flags,
-                                           BlockDriverState *parent,
                                            Error **errp);
 
 /* ---------- Drivers ---------- */
@@ -274,16 +274,11 @@ void bdrv_ref(BlockDriverState *bs)
     bs->refcnt++;
 }
 
-static void bdrv_close(BlockDriverState *bs)
+/* Undo what opening did after the driver's own close (or failed open). */
+static void bdrv_drop_driver(BlockDriverState *bs)
 {
     BdrvChild *c, *next;
 
-    if (bs->drv) {
-        bdrv_drain(bs);
-        if (bs->drv->bdrv_close) {
-            bs->drv->bdrv_close(bs);
-        }
-    }
     QLIST_FOREACH_SAFE(c, &bs->children, next, next) {
         bdrv_unref_child(bs, c);
     }
@@ -291,6 +286,17 @@ static void bdrv_close(BlockDriverState *bs)
     g_free(bs->opaque);
     bs->opaque = NULL;
     bs->drv = NULL;
+}
+
+static void bdrv_close(BlockDriverState *bs)
+{
+    if (bs->drv) {
+        bdrv_drain(bs);
+        if (bs->drv->bdrv_close) {
+            bs->drv->bdrv_close(bs);
+        }
+    }
+    bdrv_drop_driver(bs);
     if (bs->options) {
         qobject_unref(bs->options);
     }
@@ -330,379 +336,7 @@ void bdrv_close_all(void)
     }
 }
 
-/* ---------- Children ---------- */
-
-static char *bdrv_child_get_parent_desc(BdrvChild *c)
-{
-    BlockDriverState *parent = c->opaque;
-
-    return g_strdup_printf("node '%s'", bdrv_get_node_name(parent));
-}
-
-/* A driver that cares (quorum) acts; others tell their own parents. */
-static void bdrv_child_cb_reconnected(BdrvChild *c)
-{
-    BlockDriverState *parent = c->opaque;
-
-    if (parent->drv && parent->drv->bdrv_child_reconnected) {
-        parent->drv->bdrv_child_reconnected(parent, c);
-    } else {
-        bdrv_parents_reconnected(parent);
-    }
-}
-
-const BdrvChildClass child_of_bds = {
-    .parent_is_bds = true,
-    .get_parent_desc = bdrv_child_get_parent_desc,
-    .reconnected = bdrv_child_cb_reconnected,
-};
-
-void bdrv_parents_reconnected(BlockDriverState *bs)
-{
-    BdrvChild *c, *next;
-
-    QLIST_FOREACH_SAFE(c, &bs->parents, next_parent, next) {
-        if (c->klass->reconnected) {
-            c->klass->reconnected(c);
-        }
-    }
-}
-
-void bdrv_default_perms(BlockDriverState *bs, BdrvChild *c, unsigned role,
-                        uint64_t perm, uint64_t shared,
-                        uint64_t *nperm, uint64_t *nshared)
-{
-    *nperm = perm & DEFAULT_PERM_PASSTHROUGH;
-    *nshared = (shared & DEFAULT_PERM_PASSTHROUGH) | DEFAULT_PERM_UNCHANGED;
-    if (!bdrv_is_read_only(bs)) {
-        *nperm |= BLK_PERM_CONSISTENT_READ;
-    }
-}
-
-/*
- * What the parents of @bs take together and let others take.  As in
- * QEMU, permissions come only from parents: a node nothing uses holds
- * none, whatever its read-only flag says.
- */
-void bdrv_get_cumulative_perm(BlockDriverState *bs, uint64_t *perm,
-                              uint64_t *shared)
-{
-    BdrvChild *p;
-
-    *perm = 0;
-    *shared = BLK_PERM_ALL;
-    QLIST_FOREACH(p, &bs->parents, next_parent) {
-        *perm |= p->perm;
-        *shared &= p->shared_perm;
-    }
-}
-
-/*
- * Recompute what the parents of @bs take in total, tell the driver (image
- * locks follow the graph), and push the consequences down to the
- * children.  Dropping permissions cannot fail.
- */
-int bdrv_update_perms(BlockDriverState *bs, Error **errp)
-{
-    uint64_t perm, shared;
-    BdrvChild *c;
-    int ret;
-
-    if (!bs->drv) {
-        return 0;
-    }
-    bdrv_get_cumulative_perm(bs, &perm, &shared);
-    if (bs->drv->bdrv_check_perm) {
-        ret = bs->drv->bdrv_check_perm(bs, perm, shared, errp);
-        if (ret < 0) {
-            if (bs->drv->bdrv_abort_perm_update) {
-                bs->drv->bdrv_abort_perm_update(bs);
-            }
-            return ret;
-        }
-        bs->drv->bdrv_set_perm(bs, perm, shared);
-    }
-    QLIST_FOREACH(c, &bs->children, next) {
-        if (!bs->drv->bdrv_child_perm) {
-            continue;
-        }
-        bs->drv->bdrv_child_perm(bs, c, c->role, perm, shared, &c->perm,
-                                 &c->shared_perm);
-        if (!bdrv_check_write_perm(c->bs, c->perm, errp)) {
-            return -EPERM;
-        }
-        ret = bdrv_update_perms(c->bs, errp);
-        if (ret < 0) {
-            return ret;
-        }
-    }
-    return 0;
-}
-
-bool bdrv_check_write_perm(BlockDriverState *bs, uint64_t perm, Error **errp)
-{
-    uint32_t align = MAX(bs->bl.request_alignment, 1);
-
-    if (!(perm & (BLK_PERM_WRITE | BLK_PERM_WRITE_UNCHANGED))) {
-        return true;
-    }
-    if ((perm & BLK_PERM_WRITE) && bdrv_is_read_only(bs)) {
-        error_setg(errp, "Block node is read-only");
-        return false;
-    }
-    /* A write could not extend the image to a whole block. */
-    if (!(perm & BLK_PERM_RESIZE) &&
-        (bs->total_sectors * BDRV_SECTOR_SIZE) % align) {
-        error_setg(errp, "Cannot get 'write' permission without 'resize': "
-                   "Image size is not a multiple of request alignment");
-        return false;
-    }
-    return true;
-}
-
-/* Is @needle @haystack or below it? */
-bool bdrv_is_descendant(BlockDriverState *haystack,
-                               BlockDriverState *needle)
-{
-    BdrvChild *c;
-
-    if (haystack == needle) {
-        return true;
-    }
-    QLIST_FOREACH(c, &haystack->children, next) {
-        if (bdrv_is_descendant(c->bs, needle)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/*
- * Attach @child_bs to a parent that is not a node (a BlockBackend, an
- * export, a job), taking @perm and sharing @shared: QEMU's
- * bdrv_root_attach_child().  @opaque is the parent, for @child_class.
- * The child's reference passes to the edge, also on failure.
- */
-BdrvChild *bdrv_root_attach_child(BlockDriverState *child_bs,
-                                  const char *child_name,
-                                  const BdrvChildClass *child_class,
-                                  unsigned role, uint64_t perm,
-                                  uint64_t shared, void *opaque,
-                                  Error **errp)
-{
-    BdrvChild *c;
-
-    if (!bdrv_check_write_perm(child_bs, perm, errp)) {
-        bdrv_unref(child_bs);
-        return NULL;
-    }
-    c = g_new0(BdrvChild, 1);
-    c->bs = child_bs;
-    c->name = g_strdup(child_name);
-    c->klass = child_class;
-    c->role = role;
-    c->opaque = opaque;
-    c->perm = perm;
-    c->shared_perm = shared;
-    QLIST_INSERT_HEAD(&child_bs->parents, c, next_parent);
-    if (bdrv_update_perms(child_bs, errp) < 0) {
-        QLIST_REMOVE(c, next_parent);
-        g_free(c->name);
-        g_free(c);
-        /* Back to what the remaining parents take. */
-        bdrv_update_perms(child_bs, NULL);
-        bdrv_unref(child_bs);
-        return NULL;
-    }
-    return c;
-}
-
-/* Drop an edge from bdrv_root_attach_child() and its reference. */
-void bdrv_root_unref_child(BdrvChild *child)
-{
-    BlockDriverState *bs;
-
-    if (!child) {
-        return;
-    }
-    bs = child->bs;
-    QLIST_REMOVE(child, next_parent);
-    if (bs->refcnt > 1) {
-        bdrv_update_perms(bs, NULL);
-    }
-    g_free(child->name);
-    g_free(child);
-    bdrv_unref(bs);
-}
-
-int bdrv_replace_node(BlockDriverState *from, BlockDriverState *to,
-                      Error **errp)
-{
-    g_autoptr(GSList) moved = NULL;
-    BdrvChild *c, *next;
-    int ret;
-
-    if (from == to) {
-        return 0;
-    }
-    QLIST_FOREACH_SAFE(c, &from->parents, next_parent, next) {
-        if (c->klass->stay_at_node) {
-            continue;
-        }
-        /* A node parent must not end up below itself. */
-        if (c->klass->parent_is_bds && bdrv_is_descendant(to, c->opaque)) {
-            error_setg(errp, "Making '%s' a %s child of '%s' would create "
-                       "a cycle", to->node_name, c->name,
-                       bdrv_get_node_name(c->opaque));
-            ret = -EINVAL;
-            goto undo;
-        }
-        QLIST_REMOVE(c, next_parent);
-        c->bs = to;
-        QLIST_INSERT_HEAD(&to->parents, c, next_parent);
-        moved = g_slist_prepend(moved, c);
-    }
-    ret = bdrv_update_perms(to, errp);
-    if (ret < 0) {
-        goto undo;
-    }
-    bdrv_update_perms(from, NULL);
-    /* Each edge holds a reference on its node. */
-    for (GSList *l = moved; l; l = l->next) {
-        bdrv_ref(to);
-        bdrv_unref(from);
-    }
-    return 0;
-
-undo:
-    for (GSList *l = moved; l; l = l->next) {
-        c = l->data;
-        QLIST_REMOVE(c, next_parent);
-        c->bs = from;
-        QLIST_INSERT_HEAD(&from->parents, c, next_parent);
-    }
-    bdrv_update_perms(to, NULL);
-    bdrv_update_perms(from, NULL);
-    return ret;
-}
-
-/*
- * Point the edge @c at @to instead of its current node (a reopen that
- * names another "file"), keeping what the edge takes.  On failure the
- * edge stays where it was.
- */
-int bdrv_child_change_bs(BdrvChild *c, BlockDriverState *to, Error **errp)
-{
-    BlockDriverState *from = c->bs;
-    int ret;
-
-    if (from == to) {
-        return 0;
-    }
-    if (!bdrv_check_write_perm(to, c->perm, errp)) {
-        return -EPERM;
-    }
-    bdrv_ref(to);
-    QLIST_REMOVE(c, next_parent);
-    c->bs = to;
-    QLIST_INSERT_HEAD(&to->parents, c, next_parent);
-    ret = bdrv_update_perms(to, errp);
-    if (ret < 0) {
-        QLIST_REMOVE(c, next_parent);
-        c->bs = from;
-        QLIST_INSERT_HEAD(&from->parents, c, next_parent);
-        bdrv_update_perms(to, NULL);
-        bdrv_unref(to);
-        return ret;
-    }
-    bdrv_update_perms(from, NULL);
-    bdrv_unref(from);
-    return 0;
-}
-
-/* Change what a root edge takes; on failure nothing changes. */
-int bdrv_child_set_perm(BdrvChild *c, uint64_t perm, uint64_t shared,
-                        Error **errp)
-{
-    uint64_t old_perm = c->perm, old_shared = c->shared_perm;
-    int ret;
-
-    if (!bdrv_check_write_perm(c->bs, perm, errp)) {
-        return -EPERM;
-    }
-    c->perm = perm;
-    c->shared_perm = shared;
-    ret = bdrv_update_perms(c->bs, errp);
-    if (ret < 0) {
-        c->perm = old_perm;
-        c->shared_perm = old_shared;
-        bdrv_update_perms(c->bs, NULL);
-    }
-    return ret;
-}
-
-/*
- * Attach @child_bs below the node @parent.  What the edge takes follows
- * from what @parent's own parents take now (nothing, while it has none),
- * through the driver's bdrv_child_perm.  The caller keeps its reference
- * on failure.
- */
-BdrvChild *bdrv_attach_child(BlockDriverState *parent,
-                             BlockDriverState *child_bs,
-                             const char *child_name,
-                             const BdrvChildClass *child_class,
-                             unsigned role, Error **errp)
-{
-    BdrvChild *c, *last = NULL, *it;
-    uint64_t perm = 0, shared = BLK_PERM_ALL;
-    uint64_t parent_perm, parent_shared;
-
-    if (bdrv_is_descendant(child_bs, parent)) {
-        error_setg(errp, "Making '%s' a %s child of '%s' would create a cycle",
-                   child_bs->node_name, child_name, parent->node_name);
-        return NULL;
-    }
-    if (parent->drv && parent->drv->bdrv_child_perm) {
-        /* The role and name are all bdrv_child_perm may look at. */
-        BdrvChild tmp = { .bs = child_bs, .name = (char *)child_name,
-                          .klass = child_class, .role = role,
-                          .opaque = parent };
-
-        bdrv_get_cumulative_perm(parent, &parent_perm, &parent_shared);
-        parent->drv->bdrv_child_perm(parent, &tmp, role, parent_perm,
-                                     parent_shared, &perm, &shared);
-    }
-    bdrv_ref(child_bs);
-    c = bdrv_root_attach_child(child_bs, child_name, child_class, role,
-                               perm, shared, parent, errp);
-    if (!c) {
-        return NULL;
-    }
-    /* The edge holds its own reference; the caller's passes to it. */
-    bdrv_unref(child_bs);
-    /* Append, so children keep their order. */
-    QLIST_FOREACH(it, &parent->children, next) {
-        last = it;
-    }
-    if (last) {
-        QLIST_INSERT_AFTER(last, c, next);
-    } else {
-        QLIST_INSERT_HEAD(&parent->children, c, next);
-    }
-    return c;
-}
-
-void bdrv_unref_child(BlockDriverState *parent, BdrvChild *child)
-{
-    if (!child) {
-        return;
-    }
-    QLIST_REMOVE(child, next);
-    if (parent->file == child) {
-        parent->file = NULL;
-    }
-    bdrv_root_unref_child(child);
-}
+/* ---------- Opening children ---------- */
 
 /* Options a child inherits from its parent when it does not set them. */
 static void bdrv_inherit_options(QDict *child_opts, QDict *parent_opts)
@@ -765,8 +399,7 @@ BdrvChild *bdrv_open_child(const char *filename, QDict *options,
     if (!reference) {
         bdrv_inherit_options(image_options, parent->options);
     }
-    bs = bdrv_open_inherit(filename, reference, image_options, flags, parent,
-                           errp);
+    bs = bdrv_open_inherit(filename, reference, image_options, flags, errp);
     if (!bs) {
         return NULL;
     }
@@ -775,77 +408,6 @@ BdrvChild *bdrv_open_child(const char *filename, QDict *options,
         bdrv_unref(bs);
     }
     return c;
-}
-
-void bdrv_add_child(BlockDriverState *parent, BlockDriverState *child,
-                    const char *sync, Error **errp)
-{
-    if (!parent->drv || !parent->drv->bdrv_add_child) {
-        error_setg(errp, "The node %s does not support adding a child",
-                   bdrv_get_device_or_node_name(parent));
-        return;
-    }
-    if (!QLIST_EMPTY(&child->parents)) {
-        error_setg(errp, "The node %s already has a parent",
-                   child->node_name);
-        return;
-    }
-    parent->drv->bdrv_add_child(parent, child, sync, errp);
-}
-
-void bdrv_del_child(BlockDriverState *parent, BdrvChild *child, Error **errp)
-{
-    BdrvChild *tmp;
-
-    QLIST_FOREACH(tmp, &parent->children, next) {
-        if (tmp == child) {
-            break;
-        }
-    }
-    if (!tmp) {
-        error_setg(errp, "The node %s does not have a child named %s",
-                   bdrv_get_device_or_node_name(parent),
-                   bdrv_get_device_or_node_name(child->bs));
-        return;
-    }
-    if (!parent->drv || !parent->drv->bdrv_del_child) {
-        error_setg(errp, "The node %s does not support removing a child",
-                   bdrv_get_device_or_node_name(parent));
-        return;
-    }
-    parent->drv->bdrv_del_child(parent, child, errp);
-}
-
-bool bdrv_resync_child(BlockDriverState *bs, const char *job_id,
-                       const char *child, int64_t speed, Error **errp)
-{
-    BdrvChild *c;
-
-    if (!bs->drv || !bs->drv->bdrv_resync_child) {
-        error_setg(errp, "Node '%s' (driver '%s') cannot resync children",
-                   bdrv_get_node_name(bs),
-                   bs->drv ? bs->drv->format_name : "none");
-        return false;
-    }
-    c = bdrv_find_child(bs, child);
-    if (!c) {
-        error_setg(errp, "Node '%s' does not have child '%s'",
-                   bdrv_get_node_name(bs), child);
-        return false;
-    }
-    return bs->drv->bdrv_resync_child(bs, job_id, c, speed, errp);
-}
-
-bool bdrv_scrub(BlockDriverState *bs, const char *job_id, bool repair,
-                bool resume, int64_t speed, Error **errp)
-{
-    if (!bs->drv || !bs->drv->bdrv_scrub) {
-        error_setg(errp, "Node '%s' (driver '%s') has no replicas to scrub",
-                   bdrv_get_node_name(bs),
-                   bs->drv ? bs->drv->format_name : "none");
-        return false;
-    }
-    return bs->drv->bdrv_scrub(bs, job_id, repair, resume, speed, errp);
 }
 
 /* ---------- Opening ---------- */
@@ -1066,20 +628,11 @@ bool bdrv_refresh_limits(BlockDriverState *bs, Error **errp)
 /* QAPI's BlockdevDetectZeroesOptions. */
 static const char *const detect_zeroes_names[] = { "off", "on", "unmap" };
 
-static int bdrv_open_common(BlockDriverState *bs, BlockDriver *drv,
-                            QDict *options, int flags, Error **errp)
+/* The common options' effect on the BDRV_O_* @flags, checked. */
+static int bdrv_open_flags_from_opts(QemuOpts *opts, int *pflags,
+                                     Error **errp)
 {
-    g_autoptr(QemuOpts) opts = qemu_opts_create(&bdrv_runtime_opts);
-    const char *node_name;
-    int ret;
-
-    if (!qemu_opts_absorb_qdict(opts, options, errp)) {
-        return -EINVAL;
-    }
-    node_name = qemu_opt_get(opts, "node-name");
-    if (!bdrv_assign_node_name(bs, node_name, errp)) {
-        return -EINVAL;
-    }
+    int flags = *pflags;
 
     if (qemu_opt_has(opts, BDRV_OPT_READ_ONLY)) {
         if (qemu_opt_get_bool(opts, BDRV_OPT_READ_ONLY, false)) {
@@ -1137,6 +690,29 @@ static int bdrv_open_common(BlockDriverState *bs, BlockDriver *drv,
                               qemu_opt_get(opts, "detect-zeroes"), errp) < 0) {
         return -EINVAL;
     }
+    *pflags = flags;
+    return 0;
+}
+
+static int bdrv_open_common(BlockDriverState *bs, BlockDriver *drv,
+                            QDict *options, int flags, Error **errp)
+{
+    g_autoptr(QemuOpts) opts = qemu_opts_create(&bdrv_runtime_opts);
+    const char *node_name;
+    int ret;
+
+    if (!qemu_opts_absorb_qdict(opts, options, errp)) {
+        return -EINVAL;
+    }
+    node_name = qemu_opt_get(opts, "node-name");
+    if (!bdrv_assign_node_name(bs, node_name, errp)) {
+        return -EINVAL;
+    }
+
+    ret = bdrv_open_flags_from_opts(opts, &flags, errp);
+    if (ret < 0) {
+        return ret;
+    }
 
     bs->drv = drv;
     bs->open_flags = flags;
@@ -1165,23 +741,97 @@ fail_close:
         drv->bdrv_close(bs);
     }
 fail:
-    {
-        BdrvChild *c, *next;
-        QLIST_FOREACH_SAFE(c, &bs->children, next, next) {
-            bdrv_unref_child(bs, c);
-        }
-    }
-    bs->file = NULL;
-    g_free(bs->opaque);
-    bs->opaque = NULL;
-    bs->drv = NULL;
+    bdrv_drop_driver(bs);
     return ret;
+}
+
+/*
+ * A format node opens (or finds) its protocol child before its driver,
+ * so that probing can look at it; the driver then picks it up by name
+ * from options["file"].  *@pdrv is the format, probed when NULL.  On
+ * success *@pfile_bs holds a reference (or NULL: no file given).
+ */
+static bool bdrv_open_file_for_format(const char *filename, QDict *options,
+                                      int flags, BlockDriver **pdrv,
+                                      bool *probed,
+                                      BlockDriverState **pfile_bs,
+                                      Error **errp)
+{
+    /* @filename may live in @options, which change below. */
+    g_autofree char *fname = g_strdup(filename);
+    const char *file_ref = qdict_get_try_str(options, "file");
+    BlockDriverState *file_bs = NULL;
+    QDict *file_opts = NULL;
+
+    qdict_extract_subqdict(options, &file_opts, "file.");
+    if (file_ref) {
+        if (qdict_size(file_opts)) {
+            qobject_unref(file_opts);
+            error_setg(errp, "Cannot reference an existing block device "
+                       "with additional options or a new filename");
+            return false;
+        }
+        qobject_unref(file_opts);
+        file_bs = bdrv_lookup_bs(file_ref, file_ref, errp);
+        if (!file_bs) {
+            return false;
+        }
+        bdrv_ref(file_bs);
+    } else if (fname || qdict_size(file_opts)) {
+        bdrv_inherit_options(file_opts, options);
+        file_bs = bdrv_open_inherit(fname, NULL, file_opts,
+                                    (flags | BDRV_O_PROTOCOL) &
+                                    ~(BDRV_O_SNAPSHOT | BDRV_O_COPY_ON_READ),
+                                    errp);
+        if (!file_bs) {
+            return false;
+        }
+    } else {
+        qobject_unref(file_opts);
+    }
+    if (!*pdrv) {
+        if (!file_bs) {
+            error_setg(errp, "Must specify either driver or file");
+            return false;
+        }
+        *pdrv = bdrv_probe_format(file_bs, errp);
+        if (!*pdrv) {
+            bdrv_unref(file_bs);
+            return false;
+        }
+        *probed = true;
+        qdict_put_str(options, "driver", (*pdrv)->format_name);
+    }
+    if (file_bs) {
+        qdict_put_str(options, "file", bdrv_get_node_name(file_bs));
+    }
+    *pfile_bs = file_bs;
+    return true;
+}
+
+/* Options no layer took, named as QEMU names the first of them. */
+static bool bdrv_check_leftover_options(BlockDriver *drv, QDict *options,
+                                        Error **errp)
+{
+    const char *key;
+
+    if (!qdict_size(options)) {
+        return true;
+    }
+    key = qdict_first_key_qemu_order(options);
+    if (drv_is_protocol(drv)) {
+        error_setg(errp, "Block protocol '%s' doesn't support the option "
+                   "'%s'", drv->format_name, key);
+    } else {
+        error_setg(errp, "Block format '%s' does not support the option "
+                   "'%s'", drv->format_name, key);
+    }
+    return false;
 }
 
 static BlockDriverState *bdrv_open_inherit(const char *filename,
                                            const char *reference,
                                            QDict *options, int flags,
-                                           BlockDriverState *parent,
                                            Error **errp)
 {
     BlockDriverState *bs = NULL, *file_bs = NULL;
@@ -1208,9 +858,6 @@ static BlockDriverState *bdrv_open_inherit(const char *filename,
     if (!options) {
         options = qdict_new();
     }
-    if (!(flags & BDRV_O_RDWR) && !qdict_haskey(options, BDRV_OPT_READ_ONLY)) {
-        /* nothing: read-only by flags */
-    }
     if (!bdrv_fill_options(options, &filename, &flags, &drv, errp)) {
         goto fail;
     }
@@ -1219,63 +866,13 @@ static BlockDriverState *bdrv_open_inherit(const char *filename,
     /* What the user asked for, before drivers consume the options. */
     orig_options = qdict_clone_shallow(options);
 
-    if (!(flags & BDRV_O_PROTOCOL) && (!drv || !drv_is_protocol(drv))) {
-        /*
-         * A format node: open (or find) the protocol child first so that
-         * probing can look at it; the driver then picks it up by name.
-         */
-        if (!drv || drv->is_format) {
-            Error *local_err = NULL;
-            QDict *file_opts = NULL;
-            g_autofree char *fname = filename ? g_strdup(filename) : NULL;
-            const char *file_ref = qdict_get_try_str(options, "file");
-
-            qdict_extract_subqdict(options, &file_opts, "file.");
-            if (file_ref) {
-                if (qdict_size(file_opts)) {
-                    qobject_unref(file_opts);
-                    error_setg(errp, "Cannot reference an existing block "
-                               "device with additional options or a new "
-                               "filename");
-                    goto fail;
-                }
-                qobject_unref(file_opts);
-                file_bs = bdrv_lookup_bs(file_ref, file_ref, errp);
-                if (!file_bs) {
-                    goto fail;
-                }
-                bdrv_ref(file_bs);
-            } else if (fname || qdict_size(file_opts)) {
-                bdrv_inherit_options(file_opts, options);
-                file_bs = bdrv_open_inherit(fname, NULL, file_opts,
-                                            (flags | BDRV_O_PROTOCOL) &
-                                            ~(BDRV_O_SNAPSHOT |
-                                              BDRV_O_COPY_ON_READ),
-                                            bs, &local_err);
-                if (!file_bs) {
-                    error_propagate(errp, local_err);
-                    goto fail;
-                }
-            } else {
-                qobject_unref(file_opts);
-            }
-            filename = NULL;
-            if (!drv) {
-                if (!file_bs) {
-                    error_setg(errp, "Must specify either driver or file");
-                    goto fail;
-                }
-                drv = bdrv_probe_format(file_bs, errp);
-                if (!drv) {
-                    goto fail;
-                }
-                bs->probed = true;
-                qdict_put_str(options, "driver", drv->format_name);
-            }
-            if (file_bs) {
-                qdict_put_str(options, "file", bdrv_get_node_name(file_bs));
-            }
+    if (!(flags & BDRV_O_PROTOCOL) && (!drv || !drv_is_protocol(drv)) &&
+        (!drv || drv->is_format)) {
+        if (!bdrv_open_file_for_format(filename, options, flags, &drv,
+                                       &bs->probed, &file_bs, errp)) {
+            goto fail;
         }
+        filename = NULL;
     }
     if (filename) {
         /* Non-protocol driver given a filename it cannot use. */
@@ -1292,17 +889,7 @@ static BlockDriverState *bdrv_open_inherit(const char *filename,
         file_bs = NULL;
     }
     qdict_del(options, "driver");
-
-    if (qdict_size(options)) {
-        const char *key = qdict_first_key_qemu_order(options);
-
-        if (drv_is_protocol(drv)) {
-            error_setg(errp, "Block protocol '%s' doesn't support the option "
-                       "'%s'", drv->format_name, key);
-        } else {
-            error_setg(errp, "Block format '%s' does not support the option "
-                       "'%s'", drv->format_name, key);
-        }
+    if (!bdrv_check_leftover_options(drv, options, errp)) {
         goto fail;
     }
     qobject_unref(options);
@@ -1328,118 +915,7 @@ fail:
 BlockDriverState *bdrv_open(const char *filename, const char *reference,
                             QDict *options, int flags, Error **errp)
 {
-    return bdrv_open_inherit(filename, reference, options, flags, NULL, errp);
-}
-
-/* ---------- Filenames ---------- */
-
-static bool bdrv_is_strong_opt(BlockDriver *drv, const char *key)
-{
-    if (!drv->strong_runtime_opts) {
-        return false;
-    }
-    for (int i = 0; drv->strong_runtime_opts[i]; i++) {
-        const char *opt = drv->strong_runtime_opts[i];
-        size_t len = strlen(opt);
-
-        /* "inject-error." names a whole family of options. */
-        if (len && opt[len - 1] == '.' ? !strncmp(opt, key, len)
-                                       : !strcmp(opt, key)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/*
- * Copy the strong options the user gave into @d.  Returns true if any
- * other than "filename" was there (those demand a json: filename).
- */
-static bool append_strong_runtime_options(QDict *d, BlockDriverState *bs)
-{
-    const char *key;
-    QObject *val;
-    bool found_any = false;
-
-    if (!bs->options) {
-        return false;
-    }
-    qdict_foreach(bs->options, key, val) {
-        if (bdrv_is_strong_opt(bs->drv, key)) {
-            qdict_put_obj(d, key, qobject_ref(val));
-            if (strcmp(key, "filename")) {
-                found_any = true;
-            }
-        }
-    }
-    return found_any;
-}
-
-static void bdrv_default_gather_child_options(BlockDriverState *bs,
-                                              QDict *target)
-{
-    BdrvChild *c;
-
-    QLIST_FOREACH(c, &bs->children, next) {
-        if (c->bs->full_open_options) {
-            qdict_put_obj(target, c->name,
-                          qobject_ref(c->bs->full_open_options));
-        }
-    }
-}
-
-void bdrv_refresh_filename(BlockDriverState *bs)
-{
-    BlockDriver *drv = bs->drv;
-    BdrvChild *c;
-    QDict *opts;
-    bool strong;
-
-    if (!drv) {
-        return;
-    }
-    QLIST_FOREACH(c, &bs->children, next) {
-        bdrv_refresh_filename(c->bs);
-    }
-
-    opts = qdict_new();
-    strong = append_strong_runtime_options(opts, bs);
-    if (drv->bdrv_gather_child_options) {
-        drv->bdrv_gather_child_options(bs, opts, false);
-    } else {
-        bdrv_default_gather_child_options(bs, opts);
-    }
-    qdict_put_str(opts, "driver", drv->format_name);
-    if (bs->full_open_options) {
-        qobject_unref(bs->full_open_options);
-    }
-    bs->full_open_options = opts;
-
-    bs->exact_filename[0] = '\0';
-    if (drv->bdrv_refresh_filename) {
-        drv->bdrv_refresh_filename(bs);
-    } else if (drv_is_protocol(drv) && !drv->is_format) {
-        const char *fn = qdict_get_try_str(opts, "filename");
-        if (!strong && fn) {
-            g_strlcpy(bs->exact_filename, fn, sizeof(bs->exact_filename));
-        }
-    } else if (bs->file && !strong &&
-               QLIST_FIRST(&bs->children) == bs->file &&
-               !QLIST_NEXT(bs->file, next)) {
-        /* No options of our own: the file's name says it all. */
-        g_strlcpy(bs->exact_filename, bs->file->bs->exact_filename,
-                  sizeof(bs->exact_filename));
-    }
-
-    if (bs->exact_filename[0]) {
-        g_strlcpy(bs->filename, bs->exact_filename, sizeof(bs->filename));
-    } else {
-        g_autofree char *json = qobject_to_json_qemu(opts);
-        if (snprintf(bs->filename, sizeof(bs->filename), "json:%s", json) >=
-            (int)sizeof(bs->filename)) {
-            strcpy(bs->filename + sizeof(bs->filename) - 4, "...");
-        }
-    }
+    return bdrv_open_inherit(filename, reference, options, flags, errp);
 }
 
 /* ---------- Sizes ---------- */

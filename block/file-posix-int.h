@@ -9,6 +9,9 @@
 
 #include "block/block_int.h"
 
+/* The largest logical block size alignment probing considers. */
+#define MAX_BLOCKSIZE        4096
+
 typedef enum {
     RAW_AIO_THREADS,
     RAW_AIO_NATIVE,
@@ -64,6 +67,9 @@ typedef struct RawPosixAIOData {
 extern const char *const raw_strong_runtime_opts[];
 
 int raw_translate_err(int err);
+/* open(2) with QEMU's "Could not @verb '@filename'" message. */
+int raw_open_fd(const char *filename, int flags, mode_t mode,
+                const char *verb, Error **errp);
 int raw_open_common(BlockDriverState *bs, QDict *options, int flags,
                     bool device, Error **errp);
 void raw_close(BlockDriverState *bs);
@@ -87,5 +93,17 @@ int raw_reopen_prepare(BlockDriverState *bs, int flags, QDict *opts,
                        Error **errp);
 void raw_reopen_commit(BlockDriverState *bs);
 void raw_reopen_abort(BlockDriverState *bs);
+
+/* file-posix-lock.c: QEMU's lock bytes for permission bits */
+int raw_apply_lock_bytes(BDRVRawState *s, int fd, uint64_t perm_bits,
+                         uint64_t unshared_bits, bool unlock, Error **errp);
+int raw_check_lock_bytes(int fd, uint64_t perm, uint64_t shared,
+                         Error **errp);
+
+/* file-posix-create.c */
+extern QemuOptDesc raw_create_opts_desc[];
+int coroutine_fn raw_co_truncate(BlockDriverState *bs, int64_t offset,
+                                 bool exact, Error **errp);
+int raw_create(const char *filename, QDict *options, Error **errp);
 
 #endif

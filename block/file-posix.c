@@ -6,9 +6,8 @@
  * both paths keep their request state on the coroutine stack.  Other
  * operations (write-zeroes, discard, truncate) always use the pool.
  *
- * Image locking follows QEMU so that both exclude each other: an OFD
- * read lock on byte 100+N while this process holds permission bit N,
- * and on byte 200+N while it does not share bit N.
+ * Image locking (QEMU's lock bytes) is block/file-posix-lock.c; create
+ * and truncate are block/file-posix-create.c.
  *
  * The host_device driver (block/host-device.c) reuses most of this
  * through block/file-posix-int.h.
@@ -25,19 +24,12 @@
 #include "qapi/util.h"
 #include "file-posix-int.h"
 
-#define RAW_LOCK_PERM_BASE   100
-#define RAW_LOCK_SHARED_BASE 200
-#define MAX_BLOCKSIZE        4096
 
 const char *const PreallocMode_str[PREALLOC_MODE__MAX] = {
     [PREALLOC_MODE_OFF] = "off",
     [PREALLOC_MODE_METADATA] = "metadata",
     [PREALLOC_MODE_FALLOC] = "falloc",
     [PREALLOC_MODE_FULL] = "full",
-};
-
-static const char *const perm_names[] = {
-    "consistent read", "write", "write unchanged", "resize",
 };
 
 static QemuOptDesc raw_runtime_opts_desc[] = {
@@ -65,23 +57,6 @@ static const QemuOptsList raw_runtime_opts = {
     .desc = raw_runtime_opts_desc,
 };
 
-static QemuOptDesc raw_create_opts_desc[] = {
-    { .name = "size", .type = QEMU_OPT_SIZE,
-      .help = "Virtual disk size" },
-    { .name = "nocow", .type = QEMU_OPT_BOOL,
-      .help = "Turn off copy-on-write (valid only on btrfs)" },
-    { .name = "preallocation", .type = QEMU_OPT_STRING,
-      .help = "Preallocation mode (allowed values: off, falloc, full)" },
-    { .name = "extent_size_hint", .type = QEMU_OPT_SIZE,
-      .help = "Extent size hint for the image file, 0 to disable" },
-    { .name = NULL }
-};
-
-static const QemuOptsList raw_create_opts = {
-    .name = "raw-create-opts",
-    .desc = raw_create_opts_desc,
-};
-
 /* ---------- Helpers ---------- */
 
 int raw_translate_err(int err)
@@ -104,8 +79,8 @@ static int do_fallocate(int fd, int mode, off_t offset, off_t len)
 }
 
 /* open(2) with QEMU's messages; returns the fd or -errno. */
-static int raw_open_fd(const char *filename, int flags, mode_t mode,
-                       const char *verb, Error **errp)
+int raw_open_fd(const char *filename, int flags, mode_t mode,
+                const char *verb, Error **errp)
 {
     int fd;
 
@@ -131,185 +106,6 @@ static int raw_open_fd(const char *filename, int flags, mode_t mode,
     return fd;
 }
 
-/* ---------- Image locking ---------- */
-
-static int raw_lock_byte(int fd, int64_t off, int type)
-{
-    struct flock fl = {
-        .l_whence = SEEK_SET,
-        .l_start = off,
-        .l_len = 1,
-        .l_type = type,
-    };
-
-    if (fcntl(fd, F_OFD_SETLK, &fl) == -1) {
-        return -errno;
-    }
-    return 0;
-}
-
-/* 0 if nobody else holds a lock on @off, -EAGAIN if someone does. */
-static int raw_test_byte(int fd, int64_t off)
-{
-    struct flock fl = {
-        .l_whence = SEEK_SET,
-        .l_start = off,
-        .l_len = 1,
-        .l_type = F_WRLCK,
-    };
-
-    if (fcntl(fd, F_OFD_GETLK, &fl) == -1) {
-        return -errno;
-    }
-    return fl.l_type == F_UNLCK ? 0 : -EAGAIN;
-}
-
-static void raw_lock_error(Error **errp, int err, const char *msg)
-{
-    if (err == EAGAIN) {
-        error_setg(errp, "%s", msg);
-    } else {
-        error_setg_errno(errp, err, "%s", msg);
-    }
-}
-
-/*
- * Hold the lock bytes for @perm_bits and @unshared_bits.  With @unlock,
- * also drop the bytes held (per @s, or all when @s is NULL) outside them.
- */
-static int raw_apply_lock_bytes(BDRVRawState *s, int fd, uint64_t perm_bits,
-                                uint64_t unshared_bits, bool unlock,
-                                Error **errp)
-{
-    uint64_t held_perm, held_shared;
-
-    if (s) {
-        held_perm = s->locked_perm;
-        held_shared = s->locked_shared_perm;
-    } else {
-        held_perm = held_shared = unlock ? BLK_PERM_ALL : 0;
-    }
-    for (int pass = 0; pass < 2; pass++) {
-        int base = pass ? RAW_LOCK_SHARED_BASE : RAW_LOCK_PERM_BASE;
-        uint64_t want = pass ? unshared_bits : perm_bits;
-        uint64_t *held = pass ? &held_shared : &held_perm;
-        uint64_t *track = s ? (pass ? &s->locked_shared_perm
-                                    : &s->locked_perm) : NULL;
-
-        for (int i = 0; i < (int)ARRAY_SIZE(perm_names); i++) {
-            uint64_t bit = 1ULL << i;
-            char msg[64];
-            int ret;
-
-            if ((want & bit) && !(*held & bit)) {
-                ret = raw_lock_byte(fd, base + i, F_RDLCK);
-                if (ret) {
-                    snprintf(msg, sizeof(msg), "Failed to lock byte %d",
-                             base + i);
-                    raw_lock_error(errp, -ret, msg);
-                    return ret;
-                }
-                if (track) {
-                    *track |= bit;
-                }
-            } else if (unlock && (*held & bit) && !(want & bit)) {
-                ret = raw_lock_byte(fd, base + i, F_UNLCK);
-                if (ret) {
-                    error_setg_errno(errp, -ret, "Failed to unlock byte %d",
-                                     base + i);
-                    return ret;
-                }
-                if (track) {
-                    *track &= ~bit;
-                }
-            }
-        }
-    }
-    return 0;
-}
-
-/* Does anybody else conflict with us taking @perm and sharing @shared? */
-static int raw_check_lock_bytes(int fd, uint64_t perm, uint64_t shared,
-                                Error **errp)
-{
-    char msg[64];
-    int ret;
-
-    for (int i = 0; i < (int)ARRAY_SIZE(perm_names); i++) {
-        if ((perm & (1ULL << i)) &&
-            (ret = raw_test_byte(fd, RAW_LOCK_SHARED_BASE + i))) {
-            snprintf(msg, sizeof(msg), "Failed to get \"%s\" lock",
-                     perm_names[i]);
-            raw_lock_error(errp, -ret, msg);
-            return ret;
-        }
-    }
-    for (int i = 0; i < (int)ARRAY_SIZE(perm_names); i++) {
-        if (!(shared & (1ULL << i)) &&
-            (ret = raw_test_byte(fd, RAW_LOCK_PERM_BASE + i))) {
-            snprintf(msg, sizeof(msg), "Failed to get shared \"%s\" lock",
-                     perm_names[i]);
-            raw_lock_error(errp, -ret, msg);
-            return ret;
-        }
-    }
-    return 0;
-}
-
-int raw_check_perm(BlockDriverState *bs, uint64_t perm,
-                   uint64_t shared, Error **errp)
-{
-    BDRVRawState *s = bs->opaque;
-    int ret;
-
-    if (!s->use_lock) {
-        return 0;
-    }
-    if ((s->perm | perm) == s->perm &&
-        (s->shared_perm & shared) == s->shared_perm) {
-        /* Only unlocking ahead: cannot conflict. */
-        return 0;
-    }
-    ret = raw_apply_lock_bytes(s, s->fd, s->perm | perm,
-                               ~s->shared_perm | ~shared, false, errp);
-    if (!ret) {
-        ret = raw_check_lock_bytes(s->fd, perm, shared, errp);
-        if (!ret) {
-            return 0;
-        }
-        error_append_hint(errp, "Is another process using the image [%s]?\n",
-                          bs->filename);
-    }
-    /* Back to what we had before. */
-    raw_apply_lock_bytes(s, s->fd, s->perm, ~s->shared_perm, true, NULL);
-    return ret;
-}
-
-void raw_set_perm(BlockDriverState *bs, uint64_t perm, uint64_t shared)
-{
-    BDRVRawState *s = bs->opaque;
-
-    if (s->use_lock) {
-        Error *local_err = NULL;
-
-        raw_apply_lock_bytes(s, s->fd, perm, ~shared, true, &local_err);
-        if (local_err) {
-            warn_report_err(local_err);
-        }
-    }
-    s->perm = perm;
-    s->shared_perm = shared;
-}
-
-void raw_abort_perm_update(BlockDriverState *bs)
-{
-    BDRVRawState *s = bs->opaque;
-
-    if (s->use_lock) {
-        raw_apply_lock_bytes(s, s->fd, s->perm, ~s->shared_perm, true, NULL);
-    }
-}
-
 /* ---------- Open and close ---------- */
 
 static void raw_parse_filename(const char *filename, QDict *options,
@@ -321,8 +117,9 @@ static void raw_parse_filename(const char *filename, QDict *options,
     qdict_put_str(options, "filename", filename);
 }
 
-int raw_open_common(BlockDriverState *bs, QDict *options, int flags,
-                    bool device, Error **errp)
+/* The runtime options other than filename, into @s. */
+static bool raw_apply_runtime_opts(BDRVRawState *s, QemuOpts *opts, int flags,
+                                   Error **errp)
 {
     static const char *const aio_names[] = {
         [RAW_AIO_THREADS] = "threads",
@@ -330,12 +127,99 @@ int raw_open_common(BlockDriverState *bs, QDict *options, int flags,
         [RAW_AIO_IO_URING] = "io_uring",
     };
     static const char *const locking_names[] = { "auto", "on", "off" };
+    const char *str;
+    RawAioMode aio_default;
+    int aio, locking;
+
+    s->aio_max_batch = qemu_opt_get_number(opts, "aio-max-batch", 0);
+
+    aio_default = (flags & BDRV_O_NATIVE_AIO) ? RAW_AIO_NATIVE :
+                  (flags & BDRV_O_IO_URING) ? RAW_AIO_IO_URING :
+                  RAW_AIO_THREADS;
+    aio = qapi_enum_parse(aio_names, ARRAY_SIZE(aio_names),
+                          qemu_opt_get(opts, "aio"), aio_default, errp);
+    if (aio < 0) {
+        return false;
+    }
+    s->aio = aio;
+
+    locking = qapi_enum_parse(locking_names, ARRAY_SIZE(locking_names),
+                              qemu_opt_get(opts, "locking"), 0, errp);
+    if (locking < 0) {
+        return false;
+    }
+    /* OFD locks are always there on Linux: auto means on. */
+    s->use_lock = locking != 2;
+
+    str = qemu_opt_get(opts, "pr-manager");
+    if (str) {
+        /* There are no QOM objects here, hence never such a manager. */
+        error_setg(errp, "No persistent reservation manager with id '%s'",
+                   str);
+        return false;
+    }
+    s->drop_cache = qemu_opt_get_bool(opts, "drop-cache", true);
+    s->check_cache_dropped = qemu_opt_get_bool(opts, "x-check-cache-dropped",
+                                               false);
+    return true;
+}
+
+/* aio=native and aio=io_uring: what the opened fd allows. */
+static bool raw_setup_aio(BDRVRawState *s, Error **errp)
+{
+    if (s->aio == RAW_AIO_NATIVE && !(s->open_flags & O_DIRECT)) {
+        error_setg(errp, "aio=native was specified, but it requires "
+                   "cache.direct=on, which was not specified.");
+        return false;
+    }
+    if (s->aio == RAW_AIO_IO_URING) {
+        if (!luring_init(errp)) {
+            error_prepend(errp, "Unable to use io_uring: ");
+            return false;
+        }
+        s->use_io_uring = true;
+    } else if (s->aio == RAW_AIO_NATIVE) {
+        /* Linux AIO's job is done by the ring here; threads if none. */
+        s->use_io_uring = luring_init(NULL);
+    }
+    return true;
+}
+
+/* file wants a regular file, host_device (@device) a device node. */
+static int raw_check_file_type(BlockDriverState *bs, const char *filename,
+                               bool device, Error **errp)
+{
+    BDRVRawState *s = bs->opaque;
+    struct stat st;
+
+    if (fstat(s->fd, &st) < 0) {
+        int err = errno;
+
+        error_setg_errno(errp, err, "Could not stat file");
+        return -err;
+    }
+    if (!device && !S_ISREG(st.st_mode)) {
+        error_setg(errp, "'%s' driver requires '%s' to be a regular file",
+                   bs->drv->format_name, filename);
+        return -EINVAL;
+    }
+    if (device && !S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) {
+        error_setg(errp, "'%s' driver requires '%s' to be either "
+                   "a character or block device",
+                   bs->drv->format_name, filename);
+        return -EINVAL;
+    }
+    s->is_blk = S_ISBLK(st.st_mode);
+    return 0;
+}
+
+int raw_open_common(BlockDriverState *bs, QDict *options, int flags,
+                    bool device, Error **errp)
+{
     BDRVRawState *s = bs->opaque;
     g_autoptr(QemuOpts) opts = qemu_opts_create(&raw_runtime_opts);
-    const char *filename, *str;
-    RawAioMode aio_default;
-    struct stat st;
-    int aio, locking, ret;
+    const char *filename;
+    int ret;
 
     s->fd = -1;
     if (!qemu_opts_absorb_qdict(opts, options, errp)) {
@@ -348,39 +232,10 @@ int raw_open_common(BlockDriverState *bs, QDict *options, int flags,
         ret = -EINVAL;
         goto fail;
     }
-    s->aio_max_batch = qemu_opt_get_number(opts, "aio-max-batch", 0);
-
-    aio_default = (flags & BDRV_O_NATIVE_AIO) ? RAW_AIO_NATIVE :
-                  (flags & BDRV_O_IO_URING) ? RAW_AIO_IO_URING :
-                  RAW_AIO_THREADS;
-    aio = qapi_enum_parse(aio_names, ARRAY_SIZE(aio_names),
-                          qemu_opt_get(opts, "aio"), aio_default, errp);
-    if (aio < 0) {
+    if (!raw_apply_runtime_opts(s, opts, flags, errp)) {
         ret = -EINVAL;
         goto fail;
     }
-    s->aio = aio;
-
-    locking = qapi_enum_parse(locking_names, ARRAY_SIZE(locking_names),
-                              qemu_opt_get(opts, "locking"), 0, errp);
-    if (locking < 0) {
-        ret = -EINVAL;
-        goto fail;
-    }
-    /* OFD locks are always there on Linux: auto means on. */
-    s->use_lock = locking != 2;
-
-    str = qemu_opt_get(opts, "pr-manager");
-    if (str) {
-        /* There are no QOM objects here, hence never such a manager. */
-        error_setg(errp, "No persistent reservation manager with id '%s'",
-                   str);
-        ret = -EINVAL;
-        goto fail;
-    }
-    s->drop_cache = qemu_opt_get_bool(opts, "drop-cache", true);
-    s->check_cache_dropped = qemu_opt_get_bool(opts, "x-check-cache-dropped",
-                                               false);
 
     s->open_flags = (flags & BDRV_O_RDWR) ? O_RDWR : O_RDONLY;
     if (flags & BDRV_O_NOCACHE) {
@@ -397,44 +252,15 @@ int raw_open_common(BlockDriverState *bs, QDict *options, int flags,
     s->perm = 0;
     s->shared_perm = BLK_PERM_ALL;
 
-    if (s->aio == RAW_AIO_NATIVE && !(s->open_flags & O_DIRECT)) {
-        error_setg(errp, "aio=native was specified, but it requires "
-                   "cache.direct=on, which was not specified.");
+    if (!raw_setup_aio(s, errp)) {
         ret = -EINVAL;
         goto fail;
     }
-    if (s->aio == RAW_AIO_IO_URING) {
-        if (!luring_init(errp)) {
-            error_prepend(errp, "Unable to use io_uring: ");
-            ret = -EINVAL;
-            goto fail;
-        }
-        s->use_io_uring = true;
-    } else if (s->aio == RAW_AIO_NATIVE) {
-        /* Linux AIO's job is done by the ring here; threads if none. */
-        s->use_io_uring = luring_init(NULL);
-    }
-
-    if (fstat(s->fd, &st) < 0) {
-        ret = -errno;
-        error_setg_errno(errp, errno, "Could not stat file");
-        goto fail;
-    }
-    if (!device && !S_ISREG(st.st_mode)) {
-        error_setg(errp, "'%s' driver requires '%s' to be a regular file",
-                   bs->drv->format_name, filename);
-        ret = -EINVAL;
-        goto fail;
-    }
-    if (device && !S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) {
-        error_setg(errp, "'%s' driver requires '%s' to be either "
-                   "a character or block device",
-                   bs->drv->format_name, filename);
-        ret = -EINVAL;
+    ret = raw_check_file_type(bs, filename, device, errp);
+    if (ret < 0) {
         goto fail;
     }
     s->is_device = device;
-    s->is_blk = S_ISBLK(st.st_mode);
     s->has_discard = true;
     s->has_write_zeroes = true;
     s->has_fallocate = !device;
@@ -1156,251 +982,6 @@ static int coroutine_fn raw_co_block_status(BlockDriverState *bs,
     return ret | BDRV_BLOCK_OFFSET_VALID;
 }
 
-/* ---------- Truncate and create ---------- */
-
-/* The first block allocated makes O_DIRECT alignment probing work. */
-static void allocate_first_block(int fd, size_t max_size)
-{
-    size_t write_size = MIN(max_size, MAX(MAX_BLOCKSIZE,
-                                          qemu_real_host_page_size()));
-    size_t align = MAX(MAX_BLOCKSIZE, qemu_real_host_page_size());
-    void *buf;
-    ssize_t n;
-
-    if (!write_size) {
-        return;
-    }
-    buf = qemu_memalign(align, align);
-    memset(buf, 0, write_size);
-    do {
-        n = pwrite(fd, buf, write_size, 0);
-    } while (n == -1 && errno == EINTR);
-    qemu_vfree(buf);
-}
-
-static int raw_regular_truncate(int fd, int64_t offset, PreallocMode prealloc,
-                                Error **errp)
-{
-    struct stat st;
-    int64_t current_length;
-    char *buf = NULL;
-    int result = 0;
-
-    if (fstat(fd, &st) < 0) {
-        result = -errno;
-        error_setg_errno(errp, -result, "Could not stat file");
-        return result;
-    }
-    current_length = st.st_size;
-    if (current_length > offset && prealloc != PREALLOC_MODE_OFF) {
-        error_setg(errp, "Cannot use preallocation for shrinking files");
-        return -ENOTSUP;
-    }
-
-    switch (prealloc) {
-    case PREALLOC_MODE_FALLOC:
-        if (offset != current_length) {
-            result = -posix_fallocate(fd, current_length,
-                                      offset - current_length);
-            if (result != 0) {
-                error_setg_errno(errp, -result,
-                                 "Could not preallocate new data");
-            } else if (current_length == 0) {
-                allocate_first_block(fd, offset);
-            }
-        }
-        goto out;
-    case PREALLOC_MODE_FULL: {
-        int64_t left = offset - current_length;
-
-        if (ftruncate(fd, offset) != 0) {
-            result = -errno;
-            error_setg_errno(errp, -result, "Could not resize file");
-            goto out;
-        }
-        buf = g_malloc0(65536);
-        if (lseek(fd, current_length, SEEK_SET) < 0) {
-            result = -errno;
-            error_setg_errno(errp, -result,
-                             "Failed to seek to the old end of file");
-            goto out;
-        }
-        while (left > 0) {
-            ssize_t n = write(fd, buf, MIN(left, 65536));
-
-            if (n < 0) {
-                if (errno == EINTR) {
-                    continue;
-                }
-                result = -errno;
-                error_setg_errno(errp, -result,
-                                 "Could not write zeros for preallocation");
-                goto out;
-            }
-            left -= n;
-        }
-        if (fsync(fd) < 0) {
-            result = -errno;
-            error_setg_errno(errp, -result, "Could not flush file to disk");
-        }
-        goto out;
-    }
-    case PREALLOC_MODE_OFF:
-        if (ftruncate(fd, offset) != 0) {
-            result = -errno;
-            error_setg_errno(errp, -result, "Could not resize file");
-        } else if (current_length == 0 && offset > current_length) {
-            allocate_first_block(fd, offset);
-        }
-        return result;
-    default:
-        error_setg(errp, "Unsupported preallocation mode: %s",
-                   PreallocMode_str[prealloc]);
-        return -ENOTSUP;
-    }
-
-out:
-    if (result < 0 && ftruncate(fd, current_length) < 0) {
-        error_report("Failed to restore old file length: %s",
-                     strerror(errno));
-    }
-    g_free(buf);
-    return result;
-}
-
-static int handle_aiocb_truncate(void *opaque)
-{
-    RawPosixAIOData *acb = opaque;
-
-    return raw_regular_truncate(acb->fd, acb->offset, acb->prealloc,
-                                acb->errp);
-}
-
-static int coroutine_fn raw_co_truncate(BlockDriverState *bs, int64_t offset,
-                                        bool exact, Error **errp)
-{
-    BDRVRawState *s = bs->opaque;
-    RawPosixAIOData acb = {
-        .bs = bs,
-        .fd = s->fd,
-        .type = QEMU_AIO_TRUNCATE,
-        .offset = offset,
-        .prealloc = PREALLOC_MODE_OFF,
-        .errp = errp,
-    };
-    struct stat st;
-
-    if (fstat(s->fd, &st) < 0) {
-        int ret = -errno;
-        error_setg_errno(errp, -ret, "Failed to fstat() the file");
-        return ret;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        error_setg(errp, "Resizing this file is not supported");
-        return -ENOTSUP;
-    }
-    /* Always to exactly @offset. */
-    return thread_pool_submit_co(handle_aiocb_truncate, &acb);
-}
-
-static int raw_create(const char *filename, QDict *options, Error **errp)
-{
-    g_autoptr(QemuOpts) opts = qemu_opts_create(&raw_create_opts);
-    uint64_t total_size, extent_size_hint;
-    uint64_t perm = BLK_PERM_WRITE | BLK_PERM_RESIZE;
-    uint64_t shared = BLK_PERM_ALL & ~BLK_PERM_RESIZE;
-    bool nocow, has_hint;
-    Error *local_err = NULL;
-    int prealloc, fd, result;
-
-    if (g_str_has_prefix(filename, "file:")) {
-        filename += strlen("file:");
-    }
-    if (options && !qemu_opts_absorb_qdict(opts, options, errp)) {
-        return -EINVAL;
-    }
-    total_size = ROUND_UP(qemu_opt_get_size(opts, "size", 0),
-                          BDRV_SECTOR_SIZE);
-    nocow = qemu_opt_get_bool(opts, "nocow", false);
-    prealloc = qapi_enum_parse(PreallocMode_str, PREALLOC_MODE__MAX,
-                               qemu_opt_get(opts, "preallocation"),
-                               PREALLOC_MODE_OFF, errp);
-    if (prealloc < 0) {
-        return -EINVAL;
-    }
-    has_hint = qemu_opt_has(opts, "extent_size_hint");
-    extent_size_hint = qemu_opt_get_size(opts, "extent_size_hint", 1 * MiB);
-    if (extent_size_hint > UINT32_MAX) {
-        error_setg(errp, "Extent size hint is too large");
-        return -EINVAL;
-    }
-
-    fd = raw_open_fd(filename, O_RDWR | O_CREAT, 0644, "create", errp);
-    if (fd < 0) {
-        return fd;
-    }
-    /*
-     * Resizing must not be shared: after this, the file has the size
-     * asked for.  Writes by others are fine.
-     */
-    result = raw_apply_lock_bytes(NULL, fd, perm, ~shared, false, errp);
-    if (result < 0) {
-        goto out_close;
-    }
-    result = raw_check_lock_bytes(fd, perm, shared, errp);
-    if (result < 0) {
-        error_append_hint(errp, "Is another process using the image [%s]?\n",
-                          filename);
-        goto out_unlock;
-    }
-    result = raw_regular_truncate(fd, 0, PREALLOC_MODE_OFF, errp);
-    if (result < 0) {
-        goto out_unlock;
-    }
-    if (nocow) {
-        int attr;
-
-        /* Only an optimisation (btrfs): failures do not matter. */
-        if (ioctl(fd, FS_IOC_GETFLAGS, &attr) == 0) {
-            attr |= FS_NOCOW_FL;
-            ioctl(fd, FS_IOC_SETFLAGS, &attr);
-        }
-    }
-    {
-        struct fsxattr attr;
-        int r = ioctl(fd, FS_IOC_FSGETXATTR, &attr);
-
-        if (r == 0) {
-            attr.fsx_xflags |= FS_XFLAG_EXTSIZE;
-            attr.fsx_extsize = extent_size_hint;
-            r = ioctl(fd, FS_IOC_FSSETXATTR, &attr);
-        }
-        if (r < 0 && has_hint && extent_size_hint) {
-            warn_report("Failed to set extent size hint: %s",
-                        strerror(errno));
-        }
-    }
-    result = raw_regular_truncate(fd, total_size, prealloc, errp);
-
-out_unlock:
-    raw_apply_lock_bytes(NULL, fd, 0, 0, true, &local_err);
-    if (local_err) {
-        warn_report_err(local_err);
-    }
-out_close:
-    if (close(fd) != 0 && result == 0) {
-        result = -errno;
-        error_setg_errno(errp, -result, "Could not close the new file");
-    }
-    return result;
-}
-
-const char *const raw_strong_runtime_opts[] = {
-    "filename",
-    NULL
-};
-
-/* Nothing beyond the defaults, but an answer (QEMU's file driver). */
 int raw_get_info(BlockDriverState *bs, BlockDriverInfo *bdi)
 {
     return 0;
