@@ -153,7 +153,25 @@ static bool parse_count(const char *s, uint64_t max, int *ret)
     return true;
 }
 
-int img_bench(int argc, char **argv)
+/* qemu-img bench's command line. */
+typedef struct BenchOpts {
+    ImgCommonOpts o;
+    const char *filename;
+    bool is_write;
+    bool writethrough;
+    bool drain_on_flush;
+    int count;
+    int depth;
+    int bufsize;
+    int step;                   /* 0: bufsize */
+    int flush_interval;
+    int pattern;
+    int flags;                  /* BDRV_O_* */
+    int64_t offset;
+} BenchOpts;
+
+/* false after reporting a bad option (exit status 1). */
+static bool bench_parse_options(int argc, char **argv, BenchOpts *b)
 {
     static const struct option long_options[] = {
         {"help", no_argument, NULL, 'h'},
@@ -164,16 +182,8 @@ int img_bench(int argc, char **argv)
         {"force-share", no_argument, NULL, 'U'},
         {NULL, 0, NULL, 0}
     };
-    ImgCommonOpts o = { .fmt = NULL };
-    const char *filename;
-    bool is_write = false, writethrough = false, drain_on_flush = true;
-    int count = 75000, depth = 64, bufsize = 4096, step = 0;
-    int flush_interval = 0, pattern = 0, flags = 0;
-    int64_t offset = 0, image_size, t0, t1, sval;
-    BlockBackend *blk = NULL;
-    BenchData data = { 0 };
-    size_t nslots = 0, i;
-    int c, ret = 1;
+    int64_t sval;
+    int c;
 
     for (;;) {
         c = getopt_long(argc, argv, ":hc:d:f:ni:o:qs:S:t:wU", long_options,
@@ -181,38 +191,38 @@ int img_bench(int argc, char **argv)
         if (c == -1) {
             break;
         }
-        if (img_common_option(c, argv, &o)) {
+        if (img_common_option(c, argv, &b->o)) {
             continue;
         }
         switch (c) {
         case 'c':
-            if (!parse_count(optarg, INT_MAX, &count)) {
+            if (!parse_count(optarg, INT_MAX, &b->count)) {
                 error_report("Invalid request count specified");
-                return 1;
+                return false;
             }
             break;
         case 'd':
             /*
              * QEMU 7.2 accepts 0 and then waits forever; we refuse it.
              */
-            if (!parse_count(optarg, INT_MAX, &depth) || depth == 0) {
+            if (!parse_count(optarg, INT_MAX, &b->depth) || b->depth == 0) {
                 error_report("Invalid queue depth specified");
-                return 1;
+                return false;
             }
             break;
         case 'n':
-            flags |= BDRV_O_NATIVE_AIO;
+            b->flags |= BDRV_O_NATIVE_AIO;
             break;
         case 'i':
-            if (bdrv_parse_aio(optarg, &flags) < 0) {
+            if (bdrv_parse_aio(optarg, &b->flags) < 0) {
                 error_report("Invalid aio option: %s", optarg);
-                return 1;
+                return false;
             }
             break;
         case 'o':
-            offset = cvtnum_full("offset", optarg, 0, INT64_MAX);
-            if (offset < 0) {
-                return 1;
+            b->offset = cvtnum_full("offset", optarg, 0, INT64_MAX);
+            if (b->offset < 0) {
+                return false;
             }
             break;
         case 'q':
@@ -221,60 +231,107 @@ int img_bench(int argc, char **argv)
         case 's':
             sval = cvtnum_full("buffer size", optarg, 0, INT_MAX);
             if (sval < 0) {
-                return 1;
+                return false;
             }
-            bufsize = sval;
+            b->bufsize = sval;
             break;
         case 'S':
             sval = cvtnum_full("step_size", optarg, 0, INT_MAX);
             if (sval < 0) {
-                return 1;
+                return false;
             }
-            step = sval;
+            b->step = sval;
             break;
         case 't':
-            if (bdrv_parse_cache_mode(optarg, &flags, &writethrough) < 0) {
+            if (bdrv_parse_cache_mode(optarg, &b->flags,
+                                      &b->writethrough) < 0) {
                 error_report("Invalid cache mode");
-                return 1;
+                return false;
             }
             break;
         case 'w':
-            flags |= BDRV_O_RDWR;
-            is_write = true;
+            b->flags |= BDRV_O_RDWR;
+            b->is_write = true;
             break;
         case OPTION_PATTERN:
-            if (!parse_count(optarg, 0xff, &pattern)) {
+            if (!parse_count(optarg, 0xff, &b->pattern)) {
                 error_report("Invalid pattern byte specified");
-                return 1;
+                return false;
             }
             break;
         case OPTION_FLUSH_INTERVAL:
-            if (!parse_count(optarg, INT_MAX, &flush_interval)) {
+            if (!parse_count(optarg, INT_MAX, &b->flush_interval)) {
                 error_report("Invalid flush interval specified");
-                return 1;
+                return false;
             }
             break;
         case OPTION_NO_DRAIN:
-            drain_on_flush = false;
+            b->drain_on_flush = false;
             break;
         }
     }
     if (optind != argc - 1) {
         img_error_exit("Expecting one image file name");
     }
-    filename = argv[argc - 1];
+    b->filename = argv[argc - 1];
 
-    if (!is_write && flush_interval) {
+    if (!b->is_write && b->flush_interval) {
         error_report("--flush-interval is only available in write tests");
-        return 1;
+        return false;
     }
-    if (flush_interval && flush_interval < depth) {
+    if (b->flush_interval && b->flush_interval < b->depth) {
         error_report("Flush interval can't be smaller than depth");
+        return false;
+    }
+    return true;
+}
+
+/* One buffer and I/O vector per request in flight, set up once. */
+static bool bench_setup_slots(BenchData *data, size_t nslots, int pattern)
+{
+    size_t bufsize = data->bufsize;
+
+    data->buf = qemu_try_blockalign(blk_bs(data->blk),
+                                    MAX(nslots * bufsize, 1));
+    if (!data->buf) {
+        error_report("Could not allocate %zu bytes of request buffers",
+                     nslots * bufsize);
+        return false;
+    }
+    memset(data->buf, pattern, nslots * bufsize);
+    data->slots = g_new0(BenchSlot, nslots);
+    data->free_slots = g_new(int, nslots);
+    for (size_t i = 0; i < nslots; i++) {
+        data->slots[i].b = data;
+        qemu_iovec_init_buf(&data->slots[i].qiov, data->buf + i * bufsize,
+                            bufsize);
+        data->free_slots[i] = nslots - 1 - i;
+    }
+    data->nr_free = nslots;
+    data->nrreq = MIN(data->nrreq, (int)nslots);
+    return true;
+}
+
+int img_bench(int argc, char **argv)
+{
+    BenchOpts b = {
+        .o = { .fmt = NULL },
+        .drain_on_flush = true,
+        .count = 75000,
+        .depth = 64,
+        .bufsize = 4096,
+    };
+    int64_t image_size, t0, t1;
+    BlockBackend *blk = NULL;
+    BenchData data = { 0 };
+    size_t nslots;
+    int ret = 1;
+
+    if (!bench_parse_options(argc, argv, &b)) {
         return 1;
     }
-
-    blk = img_open(o.image_opts, filename, o.fmt, flags, writethrough,
-                   o.force_share);
+    blk = img_open(b.o.image_opts, b.filename, b.o.fmt, b.flags,
+                   b.writethrough, b.o.force_share);
     if (!blk) {
         return 1;
     }
@@ -284,44 +341,30 @@ int img_bench(int argc, char **argv)
         goto out;
     }
 
-    /* Never more slots than requests: -d 1000000 -c 10 stays cheap. */
-    nslots = MAX(MIN(depth, count), 1);
     data = (BenchData) {
         .blk = blk,
         .image_size = image_size,
-        .write = is_write,
-        .bufsize = bufsize,
-        .step = step ? step : bufsize,
-        .nrreq = depth,
-        .n = count,
-        .flush_interval = flush_interval,
-        .drain_on_flush = drain_on_flush,
-        .offset = offset,
+        .write = b.is_write,
+        .bufsize = b.bufsize,
+        .step = b.step ? b.step : b.bufsize,
+        .nrreq = b.depth,
+        .n = b.count,
+        .flush_interval = b.flush_interval,
+        .drain_on_flush = b.drain_on_flush,
+        .offset = b.offset,
     };
-    data.buf = qemu_try_blockalign(blk_bs(blk), MAX(nslots * bufsize, 1));
-    if (!data.buf) {
-        error_report("Could not allocate %zu bytes of request buffers",
-                     nslots * bufsize);
+    /* Never more slots than requests: -d 1000000 -c 10 stays cheap. */
+    nslots = MAX(MIN(b.depth, b.count), 1);
+    if (!bench_setup_slots(&data, nslots, b.pattern)) {
         goto out;
     }
-    memset(data.buf, pattern, nslots * bufsize);
-    data.slots = g_new0(BenchSlot, nslots);
-    data.free_slots = g_new(int, nslots);
-    for (i = 0; i < nslots; i++) {
-        data.slots[i].b = &data;
-        qemu_iovec_init_buf(&data.slots[i].qiov, data.buf + i * bufsize,
-                            bufsize);
-        data.free_slots[i] = nslots - 1 - i;
-    }
-    data.nr_free = nslots;
-    data.nrreq = MIN(depth, (int)nslots);
 
     printf("Sending %d %s requests, %d bytes each, %d in parallel "
            "(starting at offset %" PRId64 ", step size %d)\n",
-           count, is_write ? "write" : "read", bufsize, depth, offset,
-           data.step);
-    if (flush_interval) {
-        printf("Sending flush every %d requests\n", flush_interval);
+           b.count, b.is_write ? "write" : "read", b.bufsize, b.depth,
+           b.offset, data.step);
+    if (b.flush_interval) {
+        printf("Sending flush every %d requests\n", b.flush_interval);
     }
 
     t0 = get_clock_ns();
@@ -330,7 +373,6 @@ int img_bench(int argc, char **argv)
         main_loop_wait(true);
     }
     if (data.failed) {
-        ret = 1;
         goto out;
     }
     t1 = get_clock_ns();

@@ -646,20 +646,43 @@ static int64_t find_nonzero_sector(const uint8_t *buf, int64_t bytes)
     return -1;
 }
 
-static int check_empty(BlockBackend *blk, int64_t offset, int64_t bytes,
-                       const char *filename, uint8_t *buf, bool quiet)
+/* The two images of qemu-img compare and what the walk over them needs. */
+typedef struct ImgCompare {
+    BlockBackend *blk[2];
+    const char *filename[2];
+    uint8_t *buf[2];
+    bool quiet;
+    bool strict;
+    ImgProgress progress;
+    double base;                /* larger size: 100 % of the progress */
+} ImgCompare;
+
+static int compare_read(ImgCompare *cmp, int i, int64_t offset,
+                        int64_t bytes)
 {
-    int64_t idx;
-    int ret = blk_pread(blk, offset, bytes, buf, 0);
+    int ret = blk_pread(cmp->blk[i], offset, bytes, cmp->buf[i], 0);
 
     if (ret < 0) {
         error_report("Error while reading offset %" PRId64 " of %s: %s",
-                     offset, filename, strerror(-ret));
+                     offset, cmp->filename[i], strerror(-ret));
         return 4;
     }
-    idx = find_nonzero_sector(buf, bytes);
+    return 0;
+}
+
+/* Image @i must read as zeroes in the range: 0, 1 if not, 4 on error. */
+static int check_empty(ImgCompare *cmp, int i, int64_t offset,
+                       int64_t bytes)
+{
+    int64_t idx;
+    int ret = compare_read(cmp, i, offset, bytes);
+
+    if (ret) {
+        return ret;
+    }
+    idx = find_nonzero_sector(cmp->buf[i], bytes);
     if (idx >= 0) {
-        if (!quiet) {
+        if (!cmp->quiet) {
             printf("Content mismatch at offset %" PRId64 "!\n", offset + idx);
         }
         return 1;
@@ -667,26 +690,120 @@ static int check_empty(BlockBackend *blk, int64_t offset, int64_t bytes,
     return 0;
 }
 
-static int compare_status(BlockDriverState *bs, int64_t offset, int64_t bytes,
-                          int64_t *pnum)
+/* Block status of image @i without where its data lives; 3 on error. */
+static int compare_status(ImgCompare *cmp, int i, int64_t offset,
+                          int64_t bytes, int64_t *pnum)
 {
     BlockDriverState *file;
     int64_t map;
-    int ret = bdrv_block_status(bs, offset, bytes, pnum, &map, &file);
-
-    /* Where the data lives is no part of the comparison. */
-    return ret < 0 ? ret : ret & ~(BDRV_BLOCK_OFFSET_VALID | BDRV_BLOCK_RAW);
-}
-
-static int compare_read(BlockBackend *blk, int64_t offset, int64_t bytes,
-                        uint8_t *buf, const char *filename)
-{
-    int ret = blk_pread(blk, offset, bytes, buf, 0);
+    int ret = bdrv_block_status(blk_bs(cmp->blk[i]), offset, bytes, pnum,
+                                &map, &file);
 
     if (ret < 0) {
-        error_report("Error while reading offset %" PRId64 " of %s: %s",
-                     offset, filename, strerror(-ret));
-        return 4;
+        error_report("Sector allocation test failed for %s",
+                     cmp->filename[i]);
+        return -1;
+    }
+    return ret & ~(BDRV_BLOCK_OFFSET_VALID | BDRV_BLOCK_RAW);
+}
+
+/* Both allocated: the bytes must be equal. */
+static int compare_data(ImgCompare *cmp, int64_t offset, int64_t chunk)
+{
+    int64_t same;
+    bool differ;
+    int ret;
+
+    ret = compare_read(cmp, 0, offset, chunk);
+    if (!ret) {
+        ret = compare_read(cmp, 1, offset, chunk);
+    }
+    if (ret) {
+        return ret;
+    }
+    differ = compare_sectors(cmp->buf[0], cmp->buf[1], chunk, &same);
+    if (differ || same != chunk) {
+        if (!cmp->quiet) {
+            printf("Content mismatch at offset %" PRId64 "!\n",
+                   offset + (differ ? 0 : same));
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* The range both images have: qemu-img compare's exit status, or 0. */
+static int compare_common(ImgCompare *cmp, int64_t total)
+{
+    int64_t offset = 0;
+
+    while (offset < total) {
+        int64_t pnum1, pnum2, chunk;
+        int st1, st2, ret = 0;
+        bool alloc1, alloc2;
+
+        st1 = compare_status(cmp, 0, offset, total - offset, &pnum1);
+        if (st1 < 0) {
+            return 3;
+        }
+        st2 = compare_status(cmp, 1, offset, total - offset, &pnum2);
+        if (st2 < 0) {
+            return 3;
+        }
+        alloc1 = st1 & BDRV_BLOCK_ALLOCATED;
+        alloc2 = st2 & BDRV_BLOCK_ALLOCATED;
+        chunk = MIN(pnum1, pnum2);
+
+        if (cmp->strict && st1 != st2) {
+            if (!cmp->quiet) {
+                printf("Strict mode: Offset %" PRId64
+                       " block status mismatch!\n", offset);
+            }
+            return 1;
+        }
+        if ((st1 & BDRV_BLOCK_ZERO) && (st2 & BDRV_BLOCK_ZERO)) {
+            /* Both read as zeroes: nothing to read. */
+        } else if (alloc1 && alloc2) {
+            chunk = MIN(chunk, COMPARE_BUF_SIZE);
+            ret = compare_data(cmp, offset, chunk);
+        } else if (alloc1 != alloc2) {
+            /* One side is unallocated: the other must read as zeroes. */
+            chunk = MIN(chunk, COMPARE_BUF_SIZE);
+            ret = check_empty(cmp, alloc1 ? 0 : 1, offset, chunk);
+        }
+        if (ret) {
+            return ret;
+        }
+        offset += chunk;
+        img_progress_print(&cmp->progress, chunk / cmp->base * 100, 100);
+    }
+    return 0;
+}
+
+/* Past the end of the smaller image @i's partner must read as zeroes. */
+static int compare_tail(ImgCompare *cmp, int i, int64_t offset, int64_t end)
+{
+    if (!cmp->quiet) {
+        printf("Warning: Image size mismatch!\n");
+    }
+    while (offset < end) {
+        int64_t chunk;
+        int st = compare_status(cmp, i, offset, end - offset, &chunk);
+
+        if (st < 0) {
+            return 3;
+        }
+        if (st & BDRV_BLOCK_ALLOCATED) {
+            int ret;
+
+            chunk = MIN(chunk, COMPARE_BUF_SIZE);
+            ret = check_empty(cmp, i, offset, chunk);
+            if (ret) {
+                return ret;
+            }
+        }
+        offset += chunk;
+        img_progress_print(&cmp->progress, chunk / cmp->base * 100, 100);
     }
     return 0;
 }
@@ -702,14 +819,9 @@ static int img_compare(int argc, char **argv)
     };
     ImgCommonOpts o = { .fmt = NULL };
     const char *fmt2 = NULL, *cache = BDRV_DEFAULT_CACHE;
-    const char *filename1, *filename2;
-    bool quiet = false, strict = false, writethrough = false;
-    ImgProgress progress = { .enabled = false, .min_skip = 2.0f };
-    BlockBackend *blk1 = NULL, *blk2 = NULL;
-    BlockDriverState *bs1, *bs2;
-    uint8_t *buf1 = NULL, *buf2 = NULL;
-    int64_t size1, size2, total, offset = 0;
-    double base;
+    bool writethrough = false;
+    ImgCompare cmp = { .progress = { .enabled = false, .min_skip = 2.0f } };
+    int64_t size1, size2;
     int flags = 0, c, ret;
 
     for (;;) {
@@ -728,24 +840,24 @@ static int img_compare(int argc, char **argv)
             cache = optarg;
             break;
         case 'p':
-            progress.enabled = true;
+            cmp.progress.enabled = true;
             break;
         case 'q':
-            quiet = true;
+            cmp.quiet = true;
             break;
         case 's':
-            strict = true;
+            cmp.strict = true;
             break;
         }
     }
-    if (quiet) {
-        progress.enabled = false;
+    if (cmp.quiet) {
+        cmp.progress.enabled = false;
     }
     if (optind != argc - 2) {
         img_error_exit("Expecting two image file names");
     }
-    filename1 = argv[optind];
-    filename2 = argv[optind + 1];
+    cmp.filename[0] = argv[optind];
+    cmp.filename[1] = argv[optind + 1];
 
     if (bdrv_parse_cache_mode(cache, &flags, &writethrough) < 0) {
         error_report("Invalid source cache option: %s", cache);
@@ -753,163 +865,64 @@ static int img_compare(int argc, char **argv)
         goto out;
     }
     /* -f names the first image's format, -F the second's. */
-    blk1 = img_open(o.image_opts, filename1, o.fmt, flags, writethrough,
-                    o.force_share);
-    if (!blk1) {
+    cmp.blk[0] = img_open(o.image_opts, cmp.filename[0], o.fmt, flags,
+                          writethrough, o.force_share);
+    if (!cmp.blk[0]) {
         ret = 2;
         goto out;
     }
-    blk2 = img_open(o.image_opts, filename2, fmt2, flags, writethrough,
-                    o.force_share);
-    if (!blk2) {
+    cmp.blk[1] = img_open(o.image_opts, cmp.filename[1], fmt2, flags,
+                          writethrough, o.force_share);
+    if (!cmp.blk[1]) {
         ret = 2;
         goto out;
     }
-    bs1 = blk_bs(blk1);
-    bs2 = blk_bs(blk2);
+    cmp.buf[0] = qemu_blockalign(blk_bs(cmp.blk[0]), COMPARE_BUF_SIZE);
+    cmp.buf[1] = qemu_blockalign(blk_bs(cmp.blk[1]), COMPARE_BUF_SIZE);
 
-    buf1 = qemu_blockalign(bs1, COMPARE_BUF_SIZE);
-    buf2 = qemu_blockalign(bs2, COMPARE_BUF_SIZE);
-
-    size1 = blk_getlength(blk1);
+    size1 = blk_getlength(cmp.blk[0]);
     if (size1 < 0) {
-        error_report("Can't get size of %s: %s", filename1, strerror(-size1));
+        error_report("Can't get size of %s: %s", cmp.filename[0],
+                     strerror(-size1));
         ret = 4;
         goto out;
     }
-    size2 = blk_getlength(blk2);
+    size2 = blk_getlength(cmp.blk[1]);
     if (size2 < 0) {
-        error_report("Can't get size of %s: %s", filename2, strerror(-size2));
+        error_report("Can't get size of %s: %s", cmp.filename[1],
+                     strerror(-size2));
         ret = 4;
         goto out;
     }
-    total = MIN(size1, size2);
-    base = MAX(size1, size2);
-    img_progress_print(&progress, 0, 100);
+    cmp.base = MAX(size1, size2);
+    img_progress_print(&cmp.progress, 0, 100);
 
-    if (strict && size1 != size2) {
-        if (!quiet) {
+    if (cmp.strict && size1 != size2) {
+        if (!cmp.quiet) {
             printf("Strict mode: Image size mismatch!\n");
         }
         ret = 1;
         goto out;
     }
-
-    while (offset < total) {
-        int64_t pnum1, pnum2, chunk;
-        int st1, st2;
-        bool alloc1, alloc2;
-
-        st1 = compare_status(bs1, offset, total - offset, &pnum1);
-        if (st1 < 0) {
-            error_report("Sector allocation test failed for %s", filename1);
-            ret = 3;
-            goto out;
-        }
-        st2 = compare_status(bs2, offset, total - offset, &pnum2);
-        if (st2 < 0) {
-            error_report("Sector allocation test failed for %s", filename2);
-            ret = 3;
-            goto out;
-        }
-        alloc1 = st1 & BDRV_BLOCK_ALLOCATED;
-        alloc2 = st2 & BDRV_BLOCK_ALLOCATED;
-        chunk = MIN(pnum1, pnum2);
-
-        if (strict && st1 != st2) {
-            if (!quiet) {
-                printf("Strict mode: Offset %" PRId64
-                       " block status mismatch!\n", offset);
-            }
-            ret = 1;
-            goto out;
-        }
-
-        if ((st1 & BDRV_BLOCK_ZERO) && (st2 & BDRV_BLOCK_ZERO)) {
-            /* Both read as zeroes: nothing to read. */
-        } else if (alloc1 == alloc2) {
-            if (alloc1) {
-                int64_t same;
-                bool differ;
-
-                chunk = MIN(chunk, COMPARE_BUF_SIZE);
-                ret = compare_read(blk1, offset, chunk, buf1, filename1);
-                if (!ret) {
-                    ret = compare_read(blk2, offset, chunk, buf2, filename2);
-                }
-                if (ret) {
-                    goto out;
-                }
-                differ = compare_sectors(buf1, buf2, chunk, &same);
-                if (differ || same != chunk) {
-                    if (!quiet) {
-                        printf("Content mismatch at offset %" PRId64 "!\n",
-                               offset + (differ ? 0 : same));
-                    }
-                    ret = 1;
-                    goto out;
-                }
-            }
-        } else {
-            /* One side is unallocated: the other must read as zeroes. */
-            chunk = MIN(chunk, COMPARE_BUF_SIZE);
-            ret = check_empty(alloc1 ? blk1 : blk2, offset, chunk,
-                              alloc1 ? filename1 : filename2, buf1, quiet);
-            if (ret) {
-                goto out;
-            }
-        }
-        offset += chunk;
-        img_progress_print(&progress, chunk / base * 100, 100);
+    ret = compare_common(&cmp, MIN(size1, size2));
+    if (!ret && size1 != size2) {
+        ret = compare_tail(&cmp, size1 > size2 ? 0 : 1, MIN(size1, size2),
+                           MAX(size1, size2));
     }
-
-    if (size1 != size2) {
-        BlockBackend *blk_over = size1 > size2 ? blk1 : blk2;
-        const char *name_over = size1 > size2 ? filename1 : filename2;
-        int64_t end = MAX(size1, size2);
-
-        if (!quiet) {
-            printf("Warning: Image size mismatch!\n");
-        }
-        while (offset < end) {
-            int64_t chunk;
-            int st = compare_status(blk_bs(blk_over), offset, end - offset,
-                                    &chunk);
-
-            if (st < 0) {
-                error_report("Sector allocation test failed for %s",
-                             name_over);
-                ret = 3;
-                goto out;
-            }
-            if (st & BDRV_BLOCK_ALLOCATED) {
-                chunk = MIN(chunk, COMPARE_BUF_SIZE);
-                ret = check_empty(blk_over, offset, chunk, name_over, buf1,
-                                  quiet);
-                if (ret) {
-                    goto out;
-                }
-            }
-            offset += chunk;
-            img_progress_print(&progress, chunk / base * 100, 100);
-        }
-    }
-
-    if (!quiet) {
+    if (!ret && !cmp.quiet) {
         printf("Images are identical.\n");
     }
-    ret = 0;
 
 out:
-    qemu_vfree(buf1);
-    qemu_vfree(buf2);
-    if (blk2) {
-        blk_unref(blk2);
+    qemu_vfree(cmp.buf[0]);
+    qemu_vfree(cmp.buf[1]);
+    if (cmp.blk[1]) {
+        blk_unref(cmp.blk[1]);
     }
-    if (blk1) {
-        blk_unref(blk1);
+    if (cmp.blk[0]) {
+        blk_unref(cmp.blk[0]);
     }
-    img_progress_end(&progress);
+    img_progress_end(&cmp.progress);
     return ret;
 }
 
