@@ -949,14 +949,6 @@ int bdrv_refresh_total_sectors(BlockDriverState *bs, int64_t hint)
     return 0;
 }
 
-int64_t bdrv_nb_sectors(BlockDriverState *bs)
-{
-    if (!bs->drv) {
-        return -ENOMEDIUM;
-    }
-    return bs->total_sectors;
-}
-
 int64_t bdrv_getlength(BlockDriverState *bs)
 {
     if (!bs->drv) {
@@ -967,11 +959,6 @@ int64_t bdrv_getlength(BlockDriverState *bs)
         return -EFBIG;
     }
     return bs->total_sectors * BDRV_SECTOR_SIZE;
-}
-
-int64_t coroutine_fn bdrv_co_getlength(BlockDriverState *bs)
-{
-    return bdrv_getlength(bs);
 }
 
 int bdrv_get_info(BlockDriverState *bs, BlockDriverInfo *bdi)

@@ -100,21 +100,6 @@ BlockDriverState *blk_bs(BlockBackend *blk)
     return blk->root ? blk->root->bs : NULL;
 }
 
-const char *blk_name(BlockBackend *blk)
-{
-    return "";
-}
-
-bool blk_is_read_only(BlockBackend *blk)
-{
-    return !blk->root || bdrv_is_read_only(blk->root->bs);
-}
-
-bool blk_is_writable(BlockBackend *blk)
-{
-    return blk->root && (blk->root->perm & BLK_PERM_WRITE);
-}
-
 void blk_set_enable_write_cache(BlockBackend *blk, bool wce)
 {
     blk->enable_write_cache = wce;
@@ -351,14 +336,6 @@ BlockAIOCB *blk_aio_pwrite_zeroes(BlockBackend *blk, int64_t offset,
                                   BlockCompletionFunc *cb, void *opaque)
 {
     return blk_aio_submit(blk, AIO_ZERO, offset, bytes, NULL, flags, cb,
-                          opaque);
-}
-
-BlockAIOCB *blk_aio_pdiscard(BlockBackend *blk, int64_t offset,
-                             int64_t bytes, BlockCompletionFunc *cb,
-                             void *opaque)
-{
-    return blk_aio_submit(blk, AIO_DISCARD, offset, bytes, NULL, 0, cb,
                           opaque);
 }
 

@@ -1181,14 +1181,6 @@ int bdrv_is_allocated(BlockDriverState *bs, int64_t offset, int64_t bytes,
     return !!(ret & BDRV_BLOCK_ALLOCATED);
 }
 
-int bdrv_is_allocated_above(BlockDriverState *top, BlockDriverState *base,
-                            bool include_base, int64_t offset, int64_t bytes,
-                            int64_t *pnum)
-{
-    /* No backing chains yet: the top node decides. */
-    return bdrv_is_allocated(top, offset, bytes, pnum);
-}
-
 /* ---------- Drain ---------- */
 
 void bdrv_drain(BlockDriverState *bs)

@@ -108,8 +108,3 @@ void qapi_event_send_block_job(const char *event, QDict *data)
     }
     qapi_event_emit(event, data);
 }
-
-bool qapi_event_has_emitter(void)
-{
-    return event_emitter != NULL;
-}

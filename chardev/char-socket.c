@@ -46,11 +46,6 @@ Chardev *qemu_chr_find(const char *id)
     return NULL;
 }
 
-const char *qemu_chr_get_id(Chardev *chr)
-{
-    return chr->id;
-}
-
 static void chr_disconnect(Chardev *chr)
 {
     if (chr->fd < 0) {

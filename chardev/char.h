@@ -24,7 +24,6 @@ typedef void ChrEventHandler(void *opaque, ChrEvent event);
  */
 Chardev *qemu_chr_new_from_opts(QDict *opts, Error **errp);
 Chardev *qemu_chr_find(const char *id);
-const char *qemu_chr_get_id(Chardev *chr);
 /* A chardev serves one frontend; false if it already has one. */
 bool qemu_chr_set_handlers(Chardev *chr, ChrReadHandler *read,
                            ChrEventHandler *event, void *opaque);

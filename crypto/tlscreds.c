@@ -317,22 +317,6 @@ bool user_creatable_add_str(const char *optarg, Error **errp)
     return user_creatable_add_cmdline(optarg, OBJECT_TOOL_DAEMON, errp);
 }
 
-bool user_creatable_del(const char *id, Error **errp)
-{
-    UserObject *o = user_object_find(id);
-
-    if (!o) {
-        error_setg(errp, "object '%s' not found", id);
-        return false;
-    }
-    if (o->creds && o->creds->refcnt > 1) {
-        error_setg(errp, "object '%s' is in use, can not be deleted", id);
-        return false;
-    }
-    g_ptr_array_remove(user_objects, o);
-    return true;
-}
-
 const char *user_creatable_type(const char *id)
 {
     UserObject *o = user_object_find(id);

@@ -309,28 +309,3 @@ size_t qcrypto_tls_session_record_size(QCryptoTLSSession *sess)
 {
     return gnutls_record_get_max_size(sess->handle);
 }
-
-char *qcrypto_tls_session_peer_name(QCryptoTLSSession *sess)
-{
-    const gnutls_datum_t *certs;
-    unsigned int ncerts = 0;
-    gnutls_x509_crt_t cert;
-    char *name = NULL;
-
-    switch (sess->creds->type) {
-    case QCRYPTO_TLS_CREDS_PSK:
-        return g_strdup(gnutls_psk_server_get_username(sess->handle));
-    case QCRYPTO_TLS_CREDS_X509:
-        certs = gnutls_certificate_get_peers(sess->handle, &ncerts);
-        if (!certs || !ncerts || gnutls_x509_crt_init(&cert) < 0) {
-            return NULL;
-        }
-        if (gnutls_x509_crt_import(cert, &certs[0], GNUTLS_X509_FMT_DER) == 0) {
-            name = tls_cert_dn(cert, NULL);
-        }
-        gnutls_x509_crt_deinit(cert);
-        return name;
-    default:
-        return NULL;
-    }
-}

@@ -361,39 +361,3 @@ void json_stream_feed(JSONStream *js, const char *buf, size_t len)
         feed_char(js, buf[i]);
     }
 }
-
-void json_stream_flush(JSONStream *js)
-{
-    TokKind kind = K_SKIP;
-
-    switch (js->state) {
-    case LX_ZERO: case LX_NONZERO:
-        kind = K_INTEGER;
-        break;
-    case LX_MANT_DIGITS: case LX_EXP_DIGITS:
-        kind = K_FLOAT;
-        break;
-    case LX_KEYWORD:
-        kind = K_KEYWORD;
-        break;
-    case LX_START: case LX_WS: case LX_RECOVERY:
-        break;
-    default:
-        if (js->token->len) {
-            emit_error(js, "JSON parse error, stray '%s'", js->token->str);
-        }
-        break;
-    }
-    if (kind != K_SKIP) {
-        process_token(js, kind, js->token);
-    }
-    g_string_truncate(js->token, 0);
-    js->state = LX_START;
-    if (js->ntokens) {
-        Error *err = NULL;
-        QObject *obj = parse_value_err(js->msg, &err);
-
-        stream_reset(js);
-        js->emit(js->opaque, obj, err);
-    }
-}

@@ -16,8 +16,6 @@ typedef struct JSONStream JSONStream;
 
 JSONStream *json_stream_new(JSONStreamEmit *emit, void *opaque);
 void json_stream_feed(JSONStream *js, const char *buf, size_t len);
-/* End of input: a pending token or value is finished (or reported). */
-void json_stream_flush(JSONStream *js);
 /* Forget everything (new connection). */
 void json_stream_reset(JSONStream *js);
 void json_stream_free(JSONStream *js);

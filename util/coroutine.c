@@ -347,11 +347,6 @@ void qemu_co_queue_restart_all(CoQueue *q)
     }
 }
 
-bool qemu_co_queue_empty(CoQueue *q)
-{
-    return g_queue_is_empty(&q->waiters);
-}
-
 void qemu_co_mutex_init(CoMutex *m)
 {
     m->locked = false;

@@ -144,20 +144,6 @@ void error_prepend(Error *const *errp, const char *fmt, ...)
     va_end(ap);
 }
 
-Error *error_copy(const Error *err)
-{
-    Error *e = g_new0(Error, 1);
-
-    e->msg = g_strdup(err->msg);
-    e->err_class = err->err_class;
-    e->src = err->src;
-    e->line = err->line;
-    if (err->hint) {
-        e->hint = g_string_new(err->hint->str);
-    }
-    return e;
-}
-
 void error_free(Error *err)
 {
     if (err) {
@@ -169,32 +155,12 @@ void error_free(Error *err)
     }
 }
 
-void error_free_or_abort(Error **errp)
-{
-    assert(errp && *errp);
-    error_free(*errp);
-    *errp = NULL;
-}
-
 void error_propagate(Error **dst_errp, Error *local_err)
 {
     if (!local_err) {
         return;
     }
     error_handle(dst_errp, local_err);
-}
-
-void error_propagate_prepend(Error **dst_errp, Error *local_err,
-                             const char *fmt, ...)
-{
-    va_list ap;
-
-    if (dst_errp && !*dst_errp) {
-        va_start(ap, fmt);
-        error_vprepend(&local_err, fmt, ap);
-        va_end(ap);
-    }
-    error_propagate(dst_errp, local_err);
 }
 
 static void print_prefix(void)

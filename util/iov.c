@@ -79,15 +79,6 @@ void qemu_iovec_init(QEMUIOVector *qiov, int alloc_hint)
     qiov->nalloc = alloc_hint;
 }
 
-void qemu_iovec_init_external(QEMUIOVector *qiov, struct iovec *iov, int niov)
-{
-    memset(qiov, 0, sizeof(*qiov));
-    qiov->iov = iov;
-    qiov->niov = niov;
-    qiov->nalloc = -1;
-    qiov->size = iov_size(iov, niov);
-}
-
 void qemu_iovec_init_buf(QEMUIOVector *qiov, void *buf, size_t len)
 {
     memset(qiov, 0, sizeof(*qiov));
@@ -149,13 +140,6 @@ void qemu_iovec_init_slice(QEMUIOVector *qiov, QEMUIOVector *source,
     }
     qemu_iovec_init(qiov, source->niov);
     qemu_iovec_concat(qiov, source, offset, len);
-}
-
-void qemu_iovec_reset(QEMUIOVector *qiov)
-{
-    assert(qiov->nalloc != -1);
-    qiov->niov = 0;
-    qiov->size = 0;
 }
 
 void qemu_iovec_destroy(QEMUIOVector *qiov)

@@ -207,7 +207,6 @@ typedef struct BlockDriverInfo {
 int bdrv_get_info(BlockDriverState *bs, BlockDriverInfo *bdi);
 
 int64_t bdrv_getlength(BlockDriverState *bs);
-int64_t bdrv_nb_sectors(BlockDriverState *bs);
 /* On-disk allocation of the node's files, or -ENOTSUP. */
 int64_t bdrv_get_allocated_file_size(BlockDriverState *bs);
 
@@ -230,7 +229,6 @@ int coroutine_fn bdrv_co_block_status(BlockDriverState *bs, bool want_zero,
                                       int64_t offset, int64_t bytes,
                                       int64_t *pnum, int64_t *map,
                                       BlockDriverState **file);
-int64_t coroutine_fn bdrv_co_getlength(BlockDriverState *bs);
 
 /* Synchronous wrappers: run the coroutine version and poll the loop. */
 int bdrv_pread(BdrvChild *child, int64_t offset, int64_t bytes, void *buf,
@@ -243,10 +241,6 @@ int bdrv_block_status(BlockDriverState *bs, int64_t offset, int64_t bytes,
 /* Allocation in this node (for qemu-io alloc/map). */
 int bdrv_is_allocated(BlockDriverState *bs, int64_t offset, int64_t bytes,
                       int64_t *pnum);
-/* Allocation in the chain from @top down to (excluding) @base. */
-int bdrv_is_allocated_above(BlockDriverState *top, BlockDriverState *base,
-                            bool include_base, int64_t offset, int64_t bytes,
-                            int64_t *pnum);
 
 /* Fire a blkdebug event on @child's node (no-op unless a driver cares). */
 void bdrv_debug_event(BlockDriverState *bs, BlkdebugEvent event);

@@ -138,9 +138,6 @@
 uint32_t nbd_errno_from_system(int err);
 /* Names for messages and traces ("NBD_OPT_GO" -> "go", as QEMU). */
 const char *nbd_opt_lookup(uint32_t opt);
-const char *nbd_cmd_lookup(uint16_t cmd);
-const char *nbd_rep_lookup(uint32_t rep);
-const char *nbd_err_lookup(uint32_t err);
 
 /* ---------- Server interface ---------- */
 

@@ -97,11 +97,6 @@ bool user_creatable_add_cmdline(const char *optarg, ObjectTool tool,
                                 Error **errp);
 /* The same for the daemon's set of types. */
 bool user_creatable_add_str(const char *optarg, Error **errp);
-/*
- * object-del: "object 'X' not found"; credentials still used by a
- * server or a driver: "object 'X' is in use, can not be deleted".
- */
-bool user_creatable_del(const char *id, Error **errp);
 /* The qom-type of object @id, NULL when there is none. */
 const char *user_creatable_type(const char *id);
 /* The authorization object @id; NULL if there is none of that id. */

@@ -46,7 +46,5 @@ ssize_t qcrypto_tls_session_write(QCryptoTLSSession *sess, const void *buf,
                                   size_t len);
 /* Most plaintext bytes worth handing to one write (one TLS record). */
 size_t qcrypto_tls_session_record_size(QCryptoTLSSession *sess);
-/* Peer identity for logs: PSK user name or x509 DN; NULL if none. */
-char *qcrypto_tls_session_peer_name(QCryptoTLSSession *sess);
 
 #endif

@@ -50,13 +50,9 @@ ErrorClass error_get_class(const Error *err);
 const char *error_get_hint(const Error *err);
 void error_append_hint(Error *const *errp, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void error_prepend(Error *const *errp, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-Error *error_copy(const Error *err);
 void error_free(Error *err);
-void error_free_or_abort(Error **errp);
 /* Move *local_err into *dst_errp (handles the sentinels). */
 void error_propagate(Error **dst_errp, Error *local_err);
-void error_propagate_prepend(Error **dst_errp, Error *local_err,
-                             const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 
 /* Print "progname: msg\n" (plus hint) to stderr. */
 void error_report_err(Error *err);

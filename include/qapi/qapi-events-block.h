@@ -51,7 +51,4 @@ void qapi_event_send_job_status_change(const char *id, const char *status);
 /* BLOCK_JOB_@event with @data (taken) built by the caller in order. */
 void qapi_event_send_block_job(const char *event, QDict *data);
 
-/* Is anybody listening?  Spares building data nobody reads. */
-bool qapi_event_has_emitter(void);
-
 #endif

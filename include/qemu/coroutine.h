@@ -41,7 +41,6 @@ void coroutine_fn qemu_co_queue_wait(CoQueue *q);
 /* Wake one / all waiters (scheduled through aio_co_wake). */
 bool qemu_co_queue_next(CoQueue *q);
 void qemu_co_queue_restart_all(CoQueue *q);
-bool qemu_co_queue_empty(CoQueue *q);
 
 typedef struct CoMutex {
     bool locked;

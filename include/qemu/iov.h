@@ -15,7 +15,6 @@ typedef struct QEMUIOVector {
 } QEMUIOVector;
 
 void qemu_iovec_init(QEMUIOVector *qiov, int alloc_hint);
-void qemu_iovec_init_external(QEMUIOVector *qiov, struct iovec *iov, int niov);
 /* A one-element vector over @buf without allocation. */
 void qemu_iovec_init_buf(QEMUIOVector *qiov, void *buf, size_t len);
 void qemu_iovec_add(QEMUIOVector *qiov, void *base, size_t len);
@@ -25,7 +24,6 @@ void qemu_iovec_concat(QEMUIOVector *dst, QEMUIOVector *src,
 /* Init @qiov as a view of [offset, offset+len) of @source. */
 void qemu_iovec_init_slice(QEMUIOVector *qiov, QEMUIOVector *source,
                            size_t offset, size_t len);
-void qemu_iovec_reset(QEMUIOVector *qiov);
 void qemu_iovec_destroy(QEMUIOVector *qiov);
 
 size_t iov_size(const struct iovec *iov, unsigned int niov);

@@ -23,10 +23,7 @@ BlockBackend *blk_new_with_bs(BlockDriverState *bs, uint64_t perm,
                               uint64_t shared_perm, Error **errp);
 void blk_unref(BlockBackend *blk);
 BlockDriverState *blk_bs(BlockBackend *blk);
-const char *blk_name(BlockBackend *blk);
 
-bool blk_is_read_only(BlockBackend *blk);
-bool blk_is_writable(BlockBackend *blk);
 /* With write cache disabled (writethrough), every write is FUA. */
 void blk_set_enable_write_cache(BlockBackend *blk, bool wce);
 bool blk_enable_write_cache(BlockBackend *blk);
@@ -80,9 +77,6 @@ BlockAIOCB *blk_aio_pwritev(BlockBackend *blk, int64_t offset,
 BlockAIOCB *blk_aio_pwrite_zeroes(BlockBackend *blk, int64_t offset,
                                   int64_t bytes, BdrvRequestFlags flags,
                                   BlockCompletionFunc *cb, void *opaque);
-BlockAIOCB *blk_aio_pdiscard(BlockBackend *blk, int64_t offset,
-                             int64_t bytes, BlockCompletionFunc *cb,
-                             void *opaque);
 BlockAIOCB *blk_aio_flush(BlockBackend *blk, BlockCompletionFunc *cb,
                           void *opaque);
 
