@@ -158,14 +158,13 @@ int bdrv_parse_cache_mode(const char *mode, int *flags, bool *writethrough)
 
 int bdrv_parse_aio(const char *mode, int *flags)
 {
+    /* threads is the default: neither flag. */
     *flags &= ~(BDRV_O_NATIVE_AIO | BDRV_O_IO_URING);
-    if (!strcmp(mode, "threads")) {
-        /* default */
-    } else if (!strcmp(mode, "native")) {
+    if (!strcmp(mode, "native")) {
         *flags |= BDRV_O_NATIVE_AIO;
     } else if (!strcmp(mode, "io_uring")) {
         *flags |= BDRV_O_IO_URING;
-    } else {
+    } else if (strcmp(mode, "threads")) {
         return -1;
     }
     return 0;

@@ -740,7 +740,7 @@ static int compare_common(ImgCompare *cmp, int64_t total)
     while (offset < total) {
         int64_t pnum1, pnum2, chunk;
         int st1, st2, ret = 0;
-        bool alloc1, alloc2;
+        bool alloc1, alloc2, both_zero;
 
         st1 = compare_status(cmp, 0, offset, total - offset, &pnum1);
         if (st1 < 0) {
@@ -761,12 +761,12 @@ static int compare_common(ImgCompare *cmp, int64_t total)
             }
             return 1;
         }
-        if ((st1 & BDRV_BLOCK_ZERO) && (st2 & BDRV_BLOCK_ZERO)) {
-            /* Both read as zeroes: nothing to read. */
-        } else if (alloc1 && alloc2) {
+        /* Where both read as zeroes there is nothing to read. */
+        both_zero = (st1 & BDRV_BLOCK_ZERO) && (st2 & BDRV_BLOCK_ZERO);
+        if (!both_zero && alloc1 && alloc2) {
             chunk = MIN(chunk, COMPARE_BUF_SIZE);
             ret = compare_data(cmp, offset, chunk);
-        } else if (alloc1 != alloc2) {
+        } else if (!both_zero && alloc1 != alloc2) {
             /* One side is unallocated: the other must read as zeroes. */
             chunk = MIN(chunk, COMPARE_BUF_SIZE);
             ret = check_empty(cmp, alloc1 ? 0 : 1, offset, chunk);

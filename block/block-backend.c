@@ -370,14 +370,14 @@ static int blk_sync(BlockBackend *blk, int kind, int64_t offset,
     return s.ret;
 }
 
-int blk_preadv(BlockBackend *blk, int64_t offset, int64_t bytes,
-               QEMUIOVector *qiov, BdrvRequestFlags flags)
+static int blk_preadv(BlockBackend *blk, int64_t offset, int64_t bytes,
+                      QEMUIOVector *qiov, BdrvRequestFlags flags)
 {
     return blk_sync(blk, AIO_READ, offset, bytes, qiov, flags);
 }
 
-int blk_pwritev(BlockBackend *blk, int64_t offset, int64_t bytes,
-                QEMUIOVector *qiov, BdrvRequestFlags flags)
+static int blk_pwritev(BlockBackend *blk, int64_t offset, int64_t bytes,
+                       QEMUIOVector *qiov, BdrvRequestFlags flags)
 {
     return blk_sync(blk, AIO_WRITE, offset, bytes, qiov, flags);
 }

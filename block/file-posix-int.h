@@ -23,7 +23,6 @@ typedef struct BDRVRawState {
     int open_flags;             /* O_* flags of fd */
     RawAioMode aio;
     bool use_io_uring;          /* data path through the ring */
-    uint64_t aio_max_batch;
     bool use_lock;
     uint64_t perm;              /* committed permissions */
     uint64_t shared_perm;
@@ -34,10 +33,7 @@ typedef struct BDRVRawState {
     bool has_discard;
     bool has_write_zeroes;
     bool has_fallocate;
-    bool drop_cache;
-    bool check_cache_dropped;
     bool page_cache_inconsistent; /* an fdatasync failed: data may be lost */
-    bool is_device;             /* host_device driver */
     bool is_blk;                /* block device (else character device) */
     bool inline_rw;             /* tmpfs: small reads and writes in the loop */
     bool try_nowait;            /* small reads try RWF_NOWAIT in the loop */
@@ -46,8 +42,6 @@ typedef struct BDRVRawState {
     int reopen_fd;              /* new descriptor, or -1 to keep fd */
     int reopen_open_flags;
     int reopen_old_fl;          /* F_GETFL of fd before a fcntl switch */
-    bool reopen_drop_cache;
-    bool reopen_check_cache_dropped;
 } BDRVRawState;
 
 /* One blocking operation for the worker pool; lives on the caller's stack. */
@@ -59,7 +53,6 @@ typedef struct RawPosixAIOData {
     uint64_t bytes;
     QEMUIOVector *qiov;
     bool may_unmap;
-    bool no_fallback;
     PreallocMode prealloc;      /* truncate */
     Error **errp;               /* truncate */
 } RawPosixAIOData;

@@ -131,8 +131,11 @@ static bool raw_apply_runtime_opts(BDRVRawState *s, QemuOpts *opts, int flags,
     RawAioMode aio_default;
     int aio, locking;
 
-    s->aio_max_batch = qemu_opt_get_number(opts, "aio-max-batch", 0);
-
+    /*
+     * aio-max-batch, drop-cache and x-check-cache-dropped are checked
+     * (QemuOpts) but change nothing: the ring batches per loop
+     * iteration, and there is no migration whose cache they control.
+     */
     aio_default = (flags & BDRV_O_NATIVE_AIO) ? RAW_AIO_NATIVE :
                   (flags & BDRV_O_IO_URING) ? RAW_AIO_IO_URING :
                   RAW_AIO_THREADS;
@@ -158,9 +161,6 @@ static bool raw_apply_runtime_opts(BDRVRawState *s, QemuOpts *opts, int flags,
                    str);
         return false;
     }
-    s->drop_cache = qemu_opt_get_bool(opts, "drop-cache", true);
-    s->check_cache_dropped = qemu_opt_get_bool(opts, "x-check-cache-dropped",
-                                               false);
     return true;
 }
 
@@ -260,7 +260,6 @@ int raw_open_common(BlockDriverState *bs, QDict *options, int flags,
     if (ret < 0) {
         goto fail;
     }
-    s->is_device = device;
     s->has_discard = true;
     s->has_write_zeroes = true;
     s->has_fallocate = !device;
@@ -328,10 +327,6 @@ int raw_reopen_prepare(BlockDriverState *bs, int flags, QDict *opts,
     if (opts && !qemu_opts_absorb_qdict(ropts, opts, errp)) {
         return -EINVAL;
     }
-    s->reopen_drop_cache = qemu_opt_get_bool(ropts, "drop-cache", true);
-    s->reopen_check_cache_dropped =
-        qemu_opt_get_bool(ropts, "x-check-cache-dropped", false);
-
     open_flags = (flags & BDRV_O_RDWR) ? O_RDWR : O_RDONLY;
     if (flags & BDRV_O_NOCACHE) {
         open_flags |= O_DIRECT;
@@ -380,8 +375,6 @@ void raw_reopen_commit(BlockDriverState *bs)
     }
     s->reopen_old_fl = -1;
     s->open_flags = s->reopen_open_flags;
-    s->drop_cache = s->reopen_drop_cache;
-    s->check_cache_dropped = s->reopen_check_cache_dropped;
     s->needs_alignment = (s->open_flags & O_DIRECT) != 0;
     raw_update_inline(s);
     /* O_DIRECT on or off changes the alignment the kernel wants. */
@@ -829,7 +822,6 @@ static int coroutine_fn raw_co_pwrite_zeroes(BlockDriverState *bs,
         .offset = offset,
         .bytes = bytes,
         .may_unmap = flags & BDRV_REQ_MAY_UNMAP,
-        .no_fallback = flags & BDRV_REQ_NO_FALLBACK,
     };
 
     if (s->fd < 0) {

@@ -16,7 +16,7 @@
 /* Largest buffer used to emulate write-zeroes. */
 #define MAX_ZERO_BOUNCE (1 * MiB)
 
-int bdrv_check_request(int64_t offset, int64_t bytes, Error **errp)
+static int bdrv_check_request(int64_t offset, int64_t bytes, Error **errp)
 {
     if (offset < 0) {
         error_setg(errp, "offset is negative: %" PRIi64, offset);
@@ -233,8 +233,7 @@ void bdrv_quiesce_end(BlockDriverState *bs)
 /* Aligned read, zero-filling what lies past the end of the node. */
 static int coroutine_fn bdrv_aligned_preadv(BlockDriverState *bs,
                                             int64_t offset, int64_t bytes,
-                                            QEMUIOVector *qiov,
-                                            BdrvRequestFlags flags)
+                                            QEMUIOVector *qiov)
 {
     BlockDriver *drv = bs->drv;
     int64_t total = bs->total_sectors * BDRV_SECTOR_SIZE;
@@ -304,10 +303,10 @@ int coroutine_fn bdrv_co_preadv(BdrvChild *child, int64_t offset,
     if (align == 1 || (!head && !tail)) {
         if (bs->serialising_in_flight) {
             tracked_request_begin(bs, &req, offset, bytes, false, false);
-            ret = bdrv_aligned_preadv(bs, offset, bytes, qiov, flags);
+            ret = bdrv_aligned_preadv(bs, offset, bytes, qiov);
             tracked_request_end(bs, &req);
         } else {
-            ret = bdrv_aligned_preadv(bs, offset, bytes, qiov, flags);
+            ret = bdrv_aligned_preadv(bs, offset, bytes, qiov);
         }
     } else {
         /* Read the covering aligned range into a bounce buffer. */
@@ -322,7 +321,7 @@ int coroutine_fn bdrv_co_preadv(BdrvChild *child, int64_t offset,
         }
         qemu_iovec_init_buf(&bqiov, buf, alen);
         tracked_request_begin(bs, &req, aoff, alen, false, false);
-        ret = bdrv_aligned_preadv(bs, aoff, alen, &bqiov, flags);
+        ret = bdrv_aligned_preadv(bs, aoff, alen, &bqiov);
         tracked_request_end(bs, &req);
         if (ret == 0) {
             qemu_iovec_from_buf(qiov, 0, (char *)buf + head, bytes);
@@ -508,7 +507,7 @@ static int coroutine_fn bdrv_co_pwritev_rmw(BlockDriverState *bs,
         if (merged) {
             bdrv_debug_event(bs, BLKDBG_PWRITEV_RMW_TAIL);
         }
-        ret = bdrv_aligned_preadv(bs, aoff, align, &bqiov, 0);
+        ret = bdrv_aligned_preadv(bs, aoff, align, &bqiov);
         if (ret < 0) {
             goto out;
         }
@@ -520,7 +519,7 @@ static int coroutine_fn bdrv_co_pwritev_rmw(BlockDriverState *bs,
     if ((offset + bytes) % align && (aend - align > aoff || !head)) {
         qemu_iovec_init_buf(&bqiov, buf + alen - align, align);
         bdrv_debug_event(bs, BLKDBG_PWRITEV_RMW_TAIL);
-        ret = bdrv_aligned_preadv(bs, aend - align, align, &bqiov, 0);
+        ret = bdrv_aligned_preadv(bs, aend - align, align, &bqiov);
         if (ret < 0) {
             goto out;
         }

@@ -87,7 +87,8 @@ static void chr_flush(Chardev *chr)
     }
 }
 
-size_t qemu_chr_pending_output(Chardev *chr)
+/* Output the client has not taken yet; reading stops while it is large. */
+static size_t qemu_chr_pending_output(Chardev *chr)
 {
     return chr->out->len - chr->out_pos;
 }

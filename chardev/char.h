@@ -29,8 +29,6 @@ bool qemu_chr_set_handlers(Chardev *chr, ChrReadHandler *read,
                            ChrEventHandler *event, void *opaque);
 /* Queue @len bytes for the client (dropped when nobody is connected). */
 void qemu_chr_write(Chardev *chr, const char *buf, size_t len);
-/* Stop reading until the client took our pending output. */
-size_t qemu_chr_pending_output(Chardev *chr);
 /* Close every chardev, unlink unix socket paths. */
 void qemu_chr_cleanup_all(void);
 

@@ -307,11 +307,6 @@ fail:
     return false;
 }
 
-bool user_creatable_add_opts(const char *type, QDict *opts, Error **errp)
-{
-    return user_creatable_add_tool(type, opts, OBJECT_TOOL_DAEMON, errp);
-}
-
 bool user_creatable_add_str(const char *optarg, Error **errp)
 {
     return user_creatable_add_cmdline(optarg, OBJECT_TOOL_DAEMON, errp);

@@ -54,7 +54,6 @@ typedef struct QAPICommandSchema {
     const char *name;
     const QAPIType *args;   /* NULL: no arguments */
     const QAPIType *ret;
-    bool unstable;
 } QAPICommandSchema;
 
 typedef struct QAPIEventSchema {

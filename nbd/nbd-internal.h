@@ -34,7 +34,6 @@ struct NBDExport {
     BlockBackend *blk;
     bool writable;
     bool shutting_down;
-    bool deleted;            /* out of the export list */
     int refcnt;              /* the list's reference + one per client */
     uint16_t eflags;         /* transmission flags (without SEND_DF) */
     QTAILQ_HEAD(, NBDClient) clients;
@@ -59,8 +58,6 @@ struct NBDClient {
     int fd;
     int refcnt;              /* main coroutine + one per request */
     bool dead;               /* socket shut down: all I/O fails */
-    bool closing;            /* no more requests are read */
-    bool in_transmission;
     /* Negotiated state. */
     bool fixed_newstyle;
     bool no_zeroes;

@@ -535,7 +535,6 @@ void coroutine_fn nbd_transmission(NBDClient *client)
         qemu_coroutine_enter(co);
     }
     /* DISC, EOF or a broken stream: finish what is in flight first. */
-    client->closing = true;
     while (client->nb_requests > 0 && !client->dead) {
         client->drain_co = qemu_coroutine_self();
         qemu_coroutine_yield();

@@ -203,7 +203,6 @@ void nbd_client_close(NBDClient *client)
         return;
     }
     client->dead = true;
-    client->closing = true;
     if (client->fd >= 0) {
         shutdown(client->fd, SHUT_RDWR);
     }
@@ -278,7 +277,6 @@ static void coroutine_fn nbd_client_co_main(void *opaque)
     ret = nbd_negotiate(client);
     timer_del(client->handshake_timer);
     if (ret > 0) {
-        client->in_transmission = true;
         nbd_transmission(client);
     }
     nbd_client_close(client);
@@ -506,7 +504,7 @@ NBDExport *nbd_export_find_id(const char *id)
     return NULL;
 }
 
-NBDExport *nbd_export_find_name(const char *name)
+static NBDExport *nbd_export_find_name(const char *name)
 {
     NBDExport *exp;
 

@@ -249,9 +249,8 @@ def gen_c(s):
         else:
             args = tref(data) if data else 'NULL'
         ret = e.get('returns')
-        cmd_rows.append('    { "%s", %s, %s, %s },' % (
-            name, args, tref(ret) if ret else 'NULL',
-            'true' if 'unstable' in e.get('features', []) else 'false'))
+        cmd_rows.append('    { "%s", %s, %s },' % (
+            name, args, tref(ret) if ret else 'NULL'))
     for e in s.events:
         c = 'q_obj_%s_data' % cname(e['event'])
         decls.append('static const QAPIType qt_%s;' % c)

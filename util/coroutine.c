@@ -329,7 +329,7 @@ void coroutine_fn qemu_co_queue_wait(CoQueue *q)
     qemu_coroutine_yield();
 }
 
-bool qemu_co_queue_next(CoQueue *q)
+static bool qemu_co_queue_next(CoQueue *q)
 {
     Coroutine *co = g_queue_pop_head(&q->waiters);
 

@@ -4,18 +4,8 @@
 #include "qemu/osdep.h"
 #include "qemu/iov.h"
 
-size_t iov_size(const struct iovec *iov, unsigned int niov)
-{
-    size_t len = 0;
-
-    for (unsigned i = 0; i < niov; i++) {
-        len += iov[i].iov_len;
-    }
-    return len;
-}
-
-size_t iov_from_buf(const struct iovec *iov, unsigned int niov,
-                    size_t offset, const void *buf, size_t bytes)
+static size_t iov_from_buf(const struct iovec *iov, unsigned int niov,
+                           size_t offset, const void *buf, size_t bytes)
 {
     size_t done = 0;
 
@@ -51,8 +41,8 @@ size_t iov_to_buf(const struct iovec *iov, unsigned int niov,
     return done;
 }
 
-size_t iov_memset(const struct iovec *iov, unsigned int niov,
-                  size_t offset, int fillc, size_t bytes)
+static size_t iov_memset(const struct iovec *iov, unsigned int niov,
+                         size_t offset, int fillc, size_t bytes)
 {
     size_t done = 0;
 
@@ -103,8 +93,9 @@ void qemu_iovec_add(QEMUIOVector *qiov, void *base, size_t len)
     qiov->niov++;
 }
 
-void qemu_iovec_concat(QEMUIOVector *dst, QEMUIOVector *src,
-                       size_t soffset, size_t sbytes)
+/* Append the bytes [offset, offset+bytes) of @src as iov elements. */
+static void qemu_iovec_concat(QEMUIOVector *dst, QEMUIOVector *src,
+                              size_t soffset, size_t sbytes)
 {
     for (int i = 0; i < src->niov && sbytes; i++) {
         if (soffset < src->iov[i].iov_len) {

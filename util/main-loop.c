@@ -12,14 +12,12 @@ typedef struct FdHandler {
     IOHandler *io_read;
     IOHandler *io_write;
     void *opaque;
-    bool deleted;
 } FdHandler;
 
 struct QEMUBH {
     QEMUBHFunc *cb;
     void *opaque;
     bool scheduled;
-    bool deleted;
     bool oneshot;
     QTAILQ_ENTRY(QEMUBH) next;
 };

@@ -293,7 +293,6 @@ struct BlockDriverState {
 
 /* Helpers for drivers. */
 static inline BlockDriverState *child_bs(BdrvChild *c) { return c ? c->bs : NULL; }
-int bdrv_check_request(int64_t offset, int64_t bytes, Error **errp);
 /* The default permissions for a format driver's "file" child. */
 void bdrv_default_perms(BlockDriverState *bs, BdrvChild *c, unsigned role,
                         uint64_t perm, uint64_t shared,

@@ -216,7 +216,6 @@ typedef enum NBDExportDelMode {
 void nbd_export_del(const char *id, NBDExportDelMode mode, Error **errp);
 
 NBDExport *nbd_export_find_id(const char *id);
-NBDExport *nbd_export_find_name(const char *name);
 /* Exports, newest first (as query-block-exports); NULL starts. */
 NBDExport *nbd_export_next(NBDExport *exp);
 const char *nbd_export_id(NBDExport *exp);

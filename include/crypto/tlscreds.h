@@ -61,22 +61,6 @@ typedef struct QCryptoTLSCreds {
 
 /* ---------- Object registry (--object, object-add, object-del) ---------- */
 
-/*
- * Create the object @type (NULL: opts' "qom-type") from @opts, a flat
- * dict as keyval_parse_flat() returns it (strings) or as QMP sends it
- * (JSON bools for bool properties).  @opts stays the caller's.
- *
- * tls-creds-psk, tls-creds-x509 and tls-creds-anon are validated and
- * loaded with QEMU's messages ("Missing 'dir' property value", "Unable
- * to access credentials DIR/ca-cert.pem: No such file or directory",
- * "Parameter 'X' is unexpected", ...).  authz-* types are checked
- * and built by crypto/authz.c.  Other types are only recorded
- * by id (their caller checked them), so lookups and duplicate ids
- * behave as QEMU: "attempt to add duplicate property 'X' to object
- * (type 'container')".
- */
-bool user_creatable_add_opts(const char *type, QDict *opts, Error **errp);
-
 /* The program whose --object rules apply (crypto/objects.c). */
 typedef enum ObjectTool {
     OBJECT_TOOL_IO,         /* qemu-io: no iothread, no main-loop */

@@ -38,8 +38,7 @@ typedef struct CoQueue {
 
 void qemu_co_queue_init(CoQueue *q);
 void coroutine_fn qemu_co_queue_wait(CoQueue *q);
-/* Wake one / all waiters (scheduled through aio_co_wake). */
-bool qemu_co_queue_next(CoQueue *q);
+/* Wake all waiters (scheduled through aio_co_wake). */
 void qemu_co_queue_restart_all(CoQueue *q);
 
 typedef struct CoMutex {

@@ -18,21 +18,13 @@ void qemu_iovec_init(QEMUIOVector *qiov, int alloc_hint);
 /* A one-element vector over @buf without allocation. */
 void qemu_iovec_init_buf(QEMUIOVector *qiov, void *buf, size_t len);
 void qemu_iovec_add(QEMUIOVector *qiov, void *base, size_t len);
-/* Append the bytes [offset, offset+bytes) of @src as iov elements. */
-void qemu_iovec_concat(QEMUIOVector *dst, QEMUIOVector *src,
-                       size_t soffset, size_t sbytes);
 /* Init @qiov as a view of [offset, offset+len) of @source. */
 void qemu_iovec_init_slice(QEMUIOVector *qiov, QEMUIOVector *source,
                            size_t offset, size_t len);
 void qemu_iovec_destroy(QEMUIOVector *qiov);
 
-size_t iov_size(const struct iovec *iov, unsigned int niov);
-size_t iov_from_buf(const struct iovec *iov, unsigned int niov,
-                    size_t offset, const void *buf, size_t bytes);
 size_t iov_to_buf(const struct iovec *iov, unsigned int niov,
                   size_t offset, void *buf, size_t bytes);
-size_t iov_memset(const struct iovec *iov, unsigned int niov,
-                  size_t offset, int fillc, size_t bytes);
 
 size_t qemu_iovec_to_buf(QEMUIOVector *qiov, size_t offset,
                          void *buf, size_t bytes);

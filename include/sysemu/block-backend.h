@@ -41,10 +41,6 @@ int blk_pread(BlockBackend *blk, int64_t offset, int64_t bytes, void *buf,
               BdrvRequestFlags flags);
 int blk_pwrite(BlockBackend *blk, int64_t offset, int64_t bytes,
                const void *buf, BdrvRequestFlags flags);
-int blk_preadv(BlockBackend *blk, int64_t offset, int64_t bytes,
-               QEMUIOVector *qiov, BdrvRequestFlags flags);
-int blk_pwritev(BlockBackend *blk, int64_t offset, int64_t bytes,
-                QEMUIOVector *qiov, BdrvRequestFlags flags);
 int blk_pwrite_zeroes(BlockBackend *blk, int64_t offset, int64_t bytes,
                       BdrvRequestFlags flags);
 int blk_pdiscard(BlockBackend *blk, int64_t offset, int64_t bytes);
