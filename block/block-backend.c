@@ -32,8 +32,15 @@ enum { AIO_READ, AIO_WRITE, AIO_ZERO, AIO_DISCARD, AIO_FLUSH };
 
 static BlockAIOCB *acb_pool;
 
+/* Backends have no names here (no devices, no -drive). */
+static char *blk_root_get_parent_desc(BdrvChild *child)
+{
+    return g_strdup("an unnamed block device");
+}
+
 static const BdrvChildClass child_root = {
     .parent_is_bds = false,
+    .get_parent_desc = blk_root_get_parent_desc,
 };
 
 /* A backend over @bs taking @perm; the caller keeps its reference. */

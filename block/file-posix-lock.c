@@ -10,10 +10,8 @@
 
 #define RAW_LOCK_PERM_BASE   100
 #define RAW_LOCK_SHARED_BASE 200
-
-static const char *const perm_names[] = {
-    "consistent read", "write", "write unchanged", "resize",
-};
+/* One lock byte per BLK_PERM_* bit. */
+#define RAW_LOCK_NBITS       4
 
 static int raw_lock_byte(int fd, int64_t off, int type)
 {
@@ -77,7 +75,7 @@ int raw_apply_lock_bytes(BDRVRawState *s, int fd, uint64_t perm_bits,
         uint64_t *track = s ? (pass ? &s->locked_shared_perm
                                     : &s->locked_perm) : NULL;
 
-        for (int i = 0; i < (int)ARRAY_SIZE(perm_names); i++) {
+        for (int i = 0; i < RAW_LOCK_NBITS; i++) {
             uint64_t bit = 1ULL << i;
             char msg[64];
             int ret;
@@ -116,20 +114,23 @@ int raw_check_lock_bytes(int fd, uint64_t perm, uint64_t shared,
     char msg[64];
     int ret;
 
-    for (int i = 0; i < (int)ARRAY_SIZE(perm_names); i++) {
+    for (int i = 0; i < RAW_LOCK_NBITS; i++) {
         if ((perm & (1ULL << i)) &&
             (ret = raw_test_byte(fd, RAW_LOCK_SHARED_BASE + i))) {
-            snprintf(msg, sizeof(msg), "Failed to get \"%s\" lock",
-                     perm_names[i]);
+            g_autofree char *name = bdrv_perm_names(1ULL << i);
+
+            snprintf(msg, sizeof(msg), "Failed to get \"%s\" lock", name);
             raw_lock_error(errp, -ret, msg);
             return ret;
         }
     }
-    for (int i = 0; i < (int)ARRAY_SIZE(perm_names); i++) {
+    for (int i = 0; i < RAW_LOCK_NBITS; i++) {
         if (!(shared & (1ULL << i)) &&
             (ret = raw_test_byte(fd, RAW_LOCK_PERM_BASE + i))) {
+            g_autofree char *name = bdrv_perm_names(1ULL << i);
+
             snprintf(msg, sizeof(msg), "Failed to get shared \"%s\" lock",
-                     perm_names[i]);
+                     name);
             raw_lock_error(errp, -ret, msg);
             return ret;
         }

@@ -22,6 +22,9 @@ struct BdrvChildClass {
 
 extern const BdrvChildClass child_of_bds;
 
+/* "write, resize": QEMU's names of the BLK_PERM_* bits in @perm. */
+char *bdrv_perm_names(uint64_t perm);
+
 struct BdrvChild {
     BlockDriverState *bs;         /* the child node */
     char *name;                   /* "file", "image", "children.0", ... */

@@ -117,6 +117,30 @@ def test_quorum_child_added_over_used_file():
     ))
 
 
+def test_parents_of_one_node_conflict():
+    # Two parents in one process: a writable export takes WRITE on c0, a
+    # quorum does not share WRITE on its children.  QEMU refuses the
+    # second parent with "Permission conflict on node ...", whichever
+    # comes first; a read-only export and a raw node that shares all
+    # live beside either.
+    compare_files(lambda d: cmds(
+        ('nbd-server-start', {'addr': unix(d)}),
+        export('c0', 'e0'),
+        ('blockdev-add', {'driver': 'quorum', 'node-name': 'q',
+                          'vote-threshold': 1,
+                          'children': ['c0', raw(d, 1)]}),
+        ('blockdev-add', {'driver': 'quorum', 'node-name': 'q2',
+                          'vote-threshold': 1,
+                          'children': [raw(d, 2, 'r2')]}),
+        export('r2', 'e2'),
+        export('r2', 'e2-ro', False),
+        ('blockdev-add', {'driver': 'raw', 'node-name': 'y', 'file': 'f0'}),
+        export('y', 'ey'),
+        ('query-block-exports',),
+        ('query-named-block-nodes', {'flat': True}),
+    ), CMDLINE)
+
+
 def test_read_only_export_and_writer():
     # A read-only export takes no WRITE: a writable one beside it works.
     compare_files(lambda d: cmds(
