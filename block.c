@@ -9,7 +9,9 @@
 #include "qemu/cutils.h"
 #include "qapi/util.h"
 
+/* Registered drivers: filled by block_init() before main(), then read. */
 static BlockDriver *first_drv;
+/* Main loop thread only: every node, and the #blockNNN counter. */
 static QTAILQ_HEAD(, BlockDriverState) all_nodes =
     QTAILQ_HEAD_INITIALIZER(all_nodes);
 static uint64_t node_id_counter;

@@ -9,7 +9,10 @@
 #include "monitor/monitor.h"
 #include "monitor/qapi-schema.h"
 
-/* Nodes created by blockdev-add: the monitor holds their reference. */
+/*
+ * Nodes created by blockdev-add: the monitor holds their reference.
+ * Main loop thread only, as every monitor command.
+ */
 static GPtrArray *monitor_nodes;
 
 static bool monitor_owns(BlockDriverState *bs)

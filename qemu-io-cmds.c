@@ -18,6 +18,7 @@
 #include "qemu/main-loop.h"
 #include "block/block_int.h"
 
+/* The command table, built at start-up; qemu-io has one thread. */
 static QemuIOCommand *cmdtab;
 static int ncmds;
 

@@ -14,6 +14,7 @@
 #include "qemu/main-loop.h"
 #include "block/block_int.h"
 
+/* -m of the last read/write command; qemu-io has one thread. */
 bool qemuio_misalign;
 
 /* Offset added to every buffer under -m, to defeat O_DIRECT alignment. */

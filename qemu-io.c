@@ -20,6 +20,7 @@
 #include "qemu/main-loop.h"
 #include "block/block_int.h"
 
+/* qemu-io has one thread: these are the main loop's. */
 static BlockBackend *qemuio_blk;
 static bool quit_qemu_io;
 static bool image_opts;

@@ -631,6 +631,7 @@ static const char *const blkdebug_strong_runtime_opts[] = {
     NULL
 };
 
+/* Registered at start-up (block_init); read-only after. */
 static BlockDriver bdrv_blkdebug = {
     .format_name            = "blkdebug",
     .protocol_name          = "blkdebug",

@@ -30,6 +30,7 @@ struct BlockAIOCB {
 
 enum { AIO_READ, AIO_WRITE, AIO_ZERO, AIO_DISCARD, AIO_FLUSH };
 
+/* Free AIO control blocks for reuse; main loop thread only. */
 static BlockAIOCB *acb_pool;
 
 /* Backends have no names here (no devices, no -drive). */
@@ -242,7 +243,7 @@ int coroutine_fn blk_co_flush(BlockBackend *blk)
  * that finishes without yielding calls back from a BH, after its node
  * went idle: draining nodes alone would not wait for that.
  */
-static unsigned blk_aio_pending;
+static unsigned blk_aio_pending;         /* main loop thread only */
 
 static void blk_aio_complete(BlockAIOCB *acb)
 {

@@ -11,7 +11,7 @@
 #include "qapi/util.h"
 #include "file-posix-int.h"
 
-QemuOptDesc raw_create_opts_desc[] = {
+const QemuOptDesc raw_create_opts_desc[] = {
     { .name = "size", .type = QEMU_OPT_SIZE,
       .help = "Virtual disk size" },
     { .name = "nocow", .type = QEMU_OPT_BOOL,

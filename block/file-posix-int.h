@@ -94,7 +94,7 @@ int raw_check_lock_bytes(int fd, uint64_t perm, uint64_t shared,
                          Error **errp);
 
 /* file-posix-create.c */
-extern QemuOptDesc raw_create_opts_desc[];
+extern const QemuOptDesc raw_create_opts_desc[];
 int coroutine_fn raw_co_truncate(BlockDriverState *bs, int64_t offset,
                                  bool exact, Error **errp);
 int raw_create(const char *filename, QDict *options, Error **errp);

@@ -32,7 +32,7 @@ const char *const PreallocMode_str[PREALLOC_MODE__MAX] = {
     [PREALLOC_MODE_FULL] = "full",
 };
 
-static QemuOptDesc raw_runtime_opts_desc[] = {
+static const QemuOptDesc raw_runtime_opts_desc[] = {
     { .name = "filename", .type = QEMU_OPT_STRING,
       .help = "File name of the image" },
     { .name = "aio", .type = QEMU_OPT_STRING,
@@ -301,7 +301,7 @@ void raw_close(BlockDriverState *bs)
 
 /* ---------- Reopen ---------- */
 
-static QemuOptDesc raw_reopen_opts_desc[] = {
+static const QemuOptDesc raw_reopen_opts_desc[] = {
     { .name = "drop-cache", .type = QEMU_OPT_BOOL },
     { .name = "x-check-cache-dropped", .type = QEMU_OPT_BOOL },
     { .name = NULL }
@@ -979,6 +979,7 @@ int raw_get_info(BlockDriverState *bs, BlockDriverInfo *bdi)
     return 0;
 }
 
+/* Registered at start-up (block_init); read-only after. */
 static BlockDriver bdrv_file = {
     .format_name            = "file",
     .protocol_name          = "file",

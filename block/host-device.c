@@ -117,6 +117,7 @@ static int coroutine_fn hdev_co_truncate(BlockDriverState *bs, int64_t offset,
     return 0;
 }
 
+/* Registered at start-up (block_init); read-only after. */
 static BlockDriver bdrv_host_device = {
     .format_name            = "host_device",
     .protocol_name          = "host_device",

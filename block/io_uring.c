@@ -43,6 +43,7 @@ typedef struct LuringState {
     QEMUBH *submit_bh;
 } LuringState;
 
+/* The ring: main loop thread only (completions arrive through an eventfd). */
 static LuringState s;
 
 static void luring_submit(void)

@@ -1161,6 +1161,7 @@ static const char *const nbd_strong_runtime_opts[] = {
     .bdrv_refresh_filename  = nbd_refresh_filename,         \
     .strong_runtime_opts    = nbd_strong_runtime_opts
 
+/* The three are registered at start-up (block_init); read-only after. */
 static BlockDriver bdrv_nbd = {
     NBD_DRIVER_COMMON,
     .protocol_name = "nbd",

@@ -182,6 +182,7 @@ static int null_reopen_prepare(BlockDriverState *bs, int flags, QDict *opts,
     return 0;
 }
 
+/* Both registered at start-up (block_init); read-only after. */
 static BlockDriver bdrv_null_co = {
     .format_name            = "null-co",
     .protocol_name          = "null-co",

@@ -6,6 +6,7 @@
 #include "qemu/osdep.h"
 #include "qapi/qapi-events-block.h"
 
+/* Set once by the daemon at start-up; events are sent from the main loop. */
 static QAPIEventEmitter *event_emitter;
 static void *event_emitter_opaque;
 

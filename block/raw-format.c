@@ -307,6 +307,7 @@ static void raw_reopen_commit(BlockDriverState *bs)
 
 static const char *const raw_mutable_opts[] = { "offset", "size", NULL };
 
+/* Registered at start-up (block_init); read-only after. */
 static BlockDriver bdrv_raw = {
     .format_name            = "raw",
     .instance_size          = sizeof(BDRVRawState),

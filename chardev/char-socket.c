@@ -29,6 +29,7 @@ struct Chardev {
     QTAILQ_ENTRY(Chardev) next;
 };
 
+/* Every chardev; main loop thread only. */
 static QTAILQ_HEAD(, Chardev) chardevs = QTAILQ_HEAD_INITIALIZER(chardevs);
 
 static void chr_accept(void *opaque);

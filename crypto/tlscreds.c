@@ -24,6 +24,7 @@ typedef struct UserObject {
     QAuthZ *authz;            /* authz-simple, authz-list */
 } UserObject;
 
+/* --object and object-add objects; main loop thread only. */
 static GPtrArray *user_objects;
 
 static UserObject *user_object_find(const char *id)

@@ -23,12 +23,13 @@ typedef struct Monitor {
     QTAILQ_ENTRY(Monitor) next;
 } Monitor;
 
+/* All of these belong to the main loop thread, which runs every command. */
 static QTAILQ_HEAD(, Monitor) monitors = QTAILQ_HEAD_INITIALIZER(monitors);
 /* The monitor whose command runs (qmp_capabilities needs it). */
 static Monitor *cur_mon;
 /* A command is running the event loop: queue input (nesting depth). */
 static int input_suspended;
-
+/* quit was asked for: the daemon's main loop ends. */
 bool qsd_exit_requested;
 
 static const char *const error_class_names[] = {

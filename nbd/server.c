@@ -25,6 +25,7 @@ struct NBDServer {
     char *tlsauthz;              /* authz object id, looked up per client */
 };
 
+/* The server, its clients and exports: main loop thread only. */
 static NBDServer *nbd_server;
 static QTAILQ_HEAD(, NBDClient) clients = QTAILQ_HEAD_INITIALIZER(clients);
 static int nb_clients;

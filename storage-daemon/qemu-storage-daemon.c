@@ -30,6 +30,7 @@ enum {
     OPTION_PIDFILE,
 };
 
+/* Set while parsing the command line, before the main loop starts. */
 static const char *pidfile;
 static int daemon_pipe = -1;
 

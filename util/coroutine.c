@@ -56,6 +56,10 @@ struct Coroutine {
 #endif
 };
 
+/*
+ * Coroutines run in the main loop thread only: the leader (that thread's
+ * own stack), the one running now, the pool and the trampoline state.
+ */
 static Coroutine leader;
 static Coroutine *current;
 static Coroutine *pool;
@@ -272,7 +276,10 @@ bool qemu_coroutine_entered(Coroutine *co)
     return co->caller != NULL;
 }
 
-/* Coroutines woken from coroutine context, entered from a bottom half. */
+/*
+ * Coroutines woken from coroutine context, entered from a bottom half
+ * (main loop thread only).
+ */
 static GQueue wake_queue = G_QUEUE_INIT;
 static QEMUBH *wake_bh;
 

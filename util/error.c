@@ -12,6 +12,7 @@ struct Error {
     int line;
 };
 
+/* Never written: their addresses are sentinels for any thread. */
 Error *error_abort;
 Error *error_fatal;
 

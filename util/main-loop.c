@@ -29,6 +29,10 @@ struct QEMUTimer {
     QTAILQ_ENTRY(QEMUTimer) next;
 };
 
+/*
+ * The main loop's own state: only its thread touches it (worker threads
+ * signal it through eventfds).
+ */
 static int epfd = -1;
 static GHashTable *fd_handlers;     /* fd -> FdHandler */
 static QTAILQ_HEAD(, QEMUBH) bh_list = QTAILQ_HEAD_INITIALIZER(bh_list);

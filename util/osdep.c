@@ -4,6 +4,7 @@
 #include "qemu/osdep.h"
 #include <time.h>
 
+/* Set once from argv[0] at start-up, before any other thread. */
 static char *progname;
 
 void *qemu_try_memalign(size_t alignment, size_t size)

@@ -66,6 +66,7 @@ typedef struct ThreadPool {
     int in_flight;
 } ThreadPool;
 
+/* The one pool: see ThreadPool for which thread may touch which member. */
 static ThreadPool pool = {
     .max_workers = THREAD_POOL_DEFAULT_MAX,
     .efd = -1,
