@@ -616,7 +616,29 @@ static uint64_t pow2floor(uint64_t v)
     return v ? 1ULL << (63 - __builtin_clzll(v)) : 0;
 }
 
-int img_convert(int argc, char **argv)
+/* qemu-img convert's command line, beside what ImgConvertState keeps. */
+typedef struct ConvertOpts {
+    ImgCommonOpts o;
+    const char *out_fmt;
+    const char *cache;
+    const char *src_cache;
+    const char *base;
+    const char *base_fmt;
+    const char *snapshot;
+    GString *options;           /* -o, accumulated */
+    bool skip_create;
+    bool tgt_image_opts;
+    bool explicit_sparse;
+    bool compressed;
+    bool bitmaps;
+    bool skip_broken;
+    bool progress;
+    int64_t rate_limit;
+} ConvertOpts;
+
+/* getopt and QEMU's checks, in QEMU's order; false: exit status 1. */
+static bool convert_parse_options(int argc, char **argv, ConvertOpts *co,
+                                  ImgConvertState *s)
 {
     static const struct option long_options[] = {
         {"help", no_argument, NULL, 'h'},
@@ -630,24 +652,7 @@ int img_convert(int argc, char **argv)
         {"skip-broken-bitmaps", no_argument, NULL, OPTION_SKIP_BROKEN},
         {NULL, 0, NULL, 0}
     };
-    ImgCommonOpts o = { .fmt = NULL };
-    ImgConvertState s = {
-        .min_sparse = 8 * BDRV_SECTOR_SIZE,
-        .buf_size = CONVERT_BUF_SIZE,
-        .wr_in_order = true,
-        .num_co = 8,
-        .progress = { .min_skip = 1.0f },
-    };
-    const char *out_fmt = NULL, *cache = "unsafe", *src_cache = "writeback";
-    const char *out_filename, *base = NULL, *base_fmt = NULL;
-    const char *snapshot = NULL;
-    g_autoptr(GString) options = NULL;
-    bool skip_create = false, tgt_image_opts = false, explicit_sparse = false;
-    bool compressed = false, bitmaps = false, skip_broken = false;
-    bool writethrough = false, progress = false;
-    BlockDriverState *out_bs;
-    int64_t rate_limit = 0;
-    int flags, c, i, ret = -1;
+    int c;
 
     for (;;) {
         c = getopt_long(argc, argv, ":hf:O:B:CcF:o:l:S:pt:T:qnm:WUr:",
@@ -655,227 +660,269 @@ int img_convert(int argc, char **argv)
         if (c == -1) {
             break;
         }
-        if (img_common_option(c, argv, &o)) {
+        if (img_common_option(c, argv, &co->o)) {
             continue;
         }
         switch (c) {
         case 'O':
-            out_fmt = optarg;
+            co->out_fmt = optarg;
             break;
         case 'B':
-            base = optarg;
+            co->base = optarg;
             break;
         case 'C':
-            s.copy_data = true;
+            s->copy_data = true;
             break;
         case 'c':
-            compressed = true;
+            co->compressed = true;
             break;
         case 'F':
-            base_fmt = optarg;
+            co->base_fmt = optarg;
             break;
         case 'o':
-            if (!img_accumulate_options(&options, optarg)) {
-                return 1;
+            if (!img_accumulate_options(&co->options, optarg)) {
+                return false;
             }
             break;
         case 'l':
-            snapshot = optarg;
+            co->snapshot = optarg;
             break;
         case 'S':
-            if (!convert_parse_sparse(optarg, &s.min_sparse)) {
-                return 1;
+            if (!convert_parse_sparse(optarg, &s->min_sparse)) {
+                return false;
             }
-            explicit_sparse = true;
+            co->explicit_sparse = true;
             break;
         case 'p':
-            progress = true;
+            co->progress = true;
             break;
         case 't':
-            cache = optarg;
+            co->cache = optarg;
             break;
         case 'T':
-            src_cache = optarg;
+            co->src_cache = optarg;
             break;
         case 'q':
-            s.quiet = true;
+            s->quiet = true;
             break;
         case 'n':
-            skip_create = true;
+            co->skip_create = true;
             break;
         case 'm':
-            if (!convert_parse_coroutines(optarg, &s.num_co)) {
-                return 1;
+            if (!convert_parse_coroutines(optarg, &s->num_co)) {
+                return false;
             }
             break;
         case 'W':
-            s.wr_in_order = false;
+            s->wr_in_order = false;
             break;
         case 'r':
-            rate_limit = cvtnum_full("rate limit", optarg, 0, INT64_MAX);
-            if (rate_limit < 0) {
-                return 1;
+            co->rate_limit = cvtnum_full("rate limit", optarg, 0, INT64_MAX);
+            if (co->rate_limit < 0) {
+                return false;
             }
             break;
         case OPTION_TARGET_IMAGE_OPTS:
-            tgt_image_opts = true;
+            co->tgt_image_opts = true;
             break;
         case OPTION_SALVAGE:
-            s.salvage = true;
+            s->salvage = true;
             break;
         case OPTION_TARGET_IS_ZERO:
-            s.has_zero_init = true;
+            s->has_zero_init = true;
             break;
         case OPTION_BITMAPS:
-            bitmaps = true;
+            co->bitmaps = true;
             break;
         case OPTION_SKIP_BROKEN:
-            skip_broken = true;
+            co->skip_broken = true;
             break;
         }
     }
 
-    if (!out_fmt && !tgt_image_opts) {
-        out_fmt = "raw";
+    if (!co->out_fmt && !co->tgt_image_opts) {
+        co->out_fmt = "raw";
     }
-    /* QEMU's checks, in QEMU's order. */
-    if (skip_broken && !bitmaps) {
+    if (co->skip_broken && !co->bitmaps) {
         error_report("Use of --skip-broken-bitmaps requires --bitmaps");
-        return 1;
+        return false;
     }
-    if (compressed && s.copy_data) {
+    if (co->compressed && s->copy_data) {
         error_report("Cannot enable copy offloading when -c is used");
-        return 1;
+        return false;
     }
-    if (explicit_sparse && s.copy_data) {
+    if (co->explicit_sparse && s->copy_data) {
         error_report("Cannot enable copy offloading when -S is used");
-        return 1;
+        return false;
     }
-    if (s.copy_data && s.salvage) {
+    if (s->copy_data && s->salvage) {
         error_report("Cannot use copy offloading in salvaging mode");
-        return 1;
+        return false;
     }
-    if (tgt_image_opts && !skip_create) {
+    if (co->tgt_image_opts && !co->skip_create) {
         error_report("--target-image-opts requires use of -n flag");
-        return 1;
+        return false;
     }
-    if (skip_create && options) {
+    if (co->skip_create && co->options) {
         error_report("-o has no effect when skipping image creation");
-        return 1;
+        return false;
     }
-    if (s.has_zero_init && !skip_create) {
+    if (s->has_zero_init && !co->skip_create) {
         error_report("--target-is-zero requires use of -n flag");
-        return 1;
+        return false;
     }
+    return true;
+}
 
-    s.src_num = argc - optind - 1;
-    out_filename = s.src_num >= 1 ? argv[argc - 1] : NULL;
-    if (options && has_help_option(options->str)) {
-        if (!out_fmt) {
-            error_report("Option help requires a format be specified");
-            return 1;
-        }
-        return img_print_create_help(out_filename, out_fmt);
-    }
-    if (s.src_num < 1) {
-        error_report("Must specify image file name");
-        return 1;
-    }
-    if (rate_limit) {
-        /* Our block layer has no throttling to implement it with. */
-        error_report("Rate limiting (-r) is not supported");
-        return 1;
-    }
-
-    if (s.quiet) {
-        progress = false;
-    }
-    s.progress.enabled = progress;
-    img_progress_print(&s.progress, 0, 100);
-
-    if (convert_open_sources(&s, argv + optind, &o, src_cache) < 0) {
-        goto out;
-    }
-    if (snapshot) {
-        if (s.src_num > 1) {
+/* What the sources ask for that no format of ours has; false if any. */
+static bool convert_check_source_features(ImgConvertState *s,
+                                          const ConvertOpts *co)
+{
+    if (co->snapshot) {
+        if (s->src_num > 1) {
             error_report("No support for concatenating multiple snapshot");
-            goto out;
+            return false;
         }
         /* No format of ours has internal snapshots. */
         error_report("Failed to load snapshot: Block format '%s' used by "
                      "device '' does not support temporarily loading "
                      "internal snapshots",
-                     bdrv_get_format_name(blk_bs(s.src[0].blk)));
-        goto out;
+                     bdrv_get_format_name(blk_bs(s->src[0].blk)));
+        return false;
     }
-    if (bitmaps) {
-        if (s.src_num > 1) {
+    if (co->bitmaps) {
+        if (s->src_num > 1) {
             error_report("Copying bitmaps only possible with single source");
         } else {
             error_report("Source lacks bitmap support");
         }
-        goto out;
+        return false;
     }
+    return true;
+}
 
-    if (!skip_create) {
-        if (s.src_num > 1 && base) {
-            error_report("Having a backing file for the target makes no "
-                         "sense when concatenating multiple input images");
-            goto out;
-        }
-        if (convert_create(out_filename, out_fmt,
-                           options ? options->str : NULL, s.total, base,
-                           base_fmt, compressed) < 0) {
-            goto out;
-        }
-    }
+/* Open the (created or, with -n, existing) target and size the copy. */
+static bool convert_open_target(ImgConvertState *s, const ConvertOpts *co,
+                                const char *out_filename)
+{
+    bool writethrough = false;
+    BlockDriverState *out_bs;
+    int flags;
 
-    flags = s.min_sparse ? (BDRV_O_RDWR | BDRV_O_UNMAP) : BDRV_O_RDWR;
-    if (bdrv_parse_cache_mode(cache, &flags, &writethrough) < 0) {
-        error_report("Invalid cache option: %s", cache);
-        goto out;
+    flags = s->min_sparse ? (BDRV_O_RDWR | BDRV_O_UNMAP) : BDRV_O_RDWR;
+    if (bdrv_parse_cache_mode(co->cache, &flags, &writethrough) < 0) {
+        error_report("Invalid cache option: %s", co->cache);
+        return false;
     }
     if (flags & BDRV_O_NOCACHE) {
         /* O_DIRECT may need the file grown to the sector size. */
         flags |= BDRV_O_RESIZE;
     }
-    s.target = img_open(skip_create && tgt_image_opts, out_filename, out_fmt,
-                        flags, writethrough, false);
-    if (!s.target) {
-        goto out;
+    s->target = img_open(co->skip_create && co->tgt_image_opts, out_filename,
+                         co->out_fmt, flags, writethrough, false);
+    if (!s->target) {
+        return false;
     }
-    out_bs = blk_bs(s.target);
-    if (compressed) {
+    out_bs = blk_bs(s->target);
+    if (co->compressed) {
         error_report("Compression not supported for this file format");
-        goto out;
+        return false;
     }
 
-    s.buf_size = MIN(CONVERT_MAX_BUF_SIZE,
-                     MAX(s.buf_size, (int64_t)out_bs->bl.pdiscard_alignment));
+    s->buf_size = MIN(CONVERT_MAX_BUF_SIZE,
+                      MAX(s->buf_size, (int64_t)out_bs->bl.pdiscard_alignment));
     /* Cut zero runs where the target's writes would need no RMW. */
-    s.align = MAX((int64_t)pow2floor(s.min_sparse / BDRV_SECTOR_SIZE),
-                  DIV_ROUND_UP((int64_t)out_bs->bl.request_alignment,
-                               BDRV_SECTOR_SIZE)) * BDRV_SECTOR_SIZE;
-    if (!s.align) {
-        s.align = BDRV_SECTOR_SIZE;
+    s->align = MAX((int64_t)pow2floor(s->min_sparse / BDRV_SECTOR_SIZE),
+                   DIV_ROUND_UP((int64_t)out_bs->bl.request_alignment,
+                                BDRV_SECTOR_SIZE)) * BDRV_SECTOR_SIZE;
+    if (!s->align) {
+        s->align = BDRV_SECTOR_SIZE;
     }
 
-    if (skip_create) {
-        int64_t out_len = blk_getlength(s.target);
+    if (co->skip_create) {
+        int64_t out_len = blk_getlength(s->target);
 
         if (out_len < 0) {
             error_report("unable to get output image length: %s",
                          strerror(-out_len));
-            goto out;
+            return false;
         }
-        if (ROUND_UP(out_len, BDRV_SECTOR_SIZE) < s.total) {
+        if (ROUND_UP(out_len, BDRV_SECTOR_SIZE) < s->total) {
             error_report("output file is smaller than input file");
-            goto out;
+            return false;
         }
-    } else if (s.min_sparse && !s.has_zero_init) {
-        s.has_zero_init = convert_new_target_is_zero(out_bs);
+    } else if (s->min_sparse && !s->has_zero_init) {
+        s->has_zero_init = convert_new_target_is_zero(out_bs);
+    }
+    return true;
+}
+
+int img_convert(int argc, char **argv)
+{
+    ConvertOpts co = {
+        .o = { .fmt = NULL },
+        .cache = "unsafe",
+        .src_cache = "writeback",
+    };
+    ImgConvertState s = {
+        .min_sparse = 8 * BDRV_SECTOR_SIZE,
+        .buf_size = CONVERT_BUF_SIZE,
+        .wr_in_order = true,
+        .num_co = 8,
+        .progress = { .min_skip = 1.0f },
+    };
+    const char *out_filename;
+    int i, ret = -1;
+
+    if (!convert_parse_options(argc, argv, &co, &s)) {
+        ret = 1;
+        goto out_opts;
+    }
+    s.src_num = argc - optind - 1;
+    out_filename = s.src_num >= 1 ? argv[argc - 1] : NULL;
+    if (co.options && has_help_option(co.options->str)) {
+        if (!co.out_fmt) {
+            error_report("Option help requires a format be specified");
+            ret = 1;
+        } else {
+            ret = img_print_create_help(out_filename, co.out_fmt);
+        }
+        goto out_opts;
+    }
+    if (s.src_num < 1) {
+        error_report("Must specify image file name");
+        ret = 1;
+        goto out_opts;
+    }
+    if (co.rate_limit) {
+        /* Our block layer has no throttling to implement it with. */
+        error_report("Rate limiting (-r) is not supported");
+        ret = 1;
+        goto out_opts;
     }
 
+    s.progress.enabled = co.progress && !s.quiet;
+    img_progress_print(&s.progress, 0, 100);
+
+    if (convert_open_sources(&s, argv + optind, &co.o, co.src_cache) < 0 ||
+        !convert_check_source_features(&s, &co)) {
+        goto out;
+    }
+    if (!co.skip_create) {
+        if (s.src_num > 1 && co.base) {
+            error_report("Having a backing file for the target makes no "
+                         "sense when concatenating multiple input images");
+            goto out;
+        }
+        if (convert_create(out_filename, co.out_fmt,
+                           co.options ? co.options->str : NULL, s.total,
+                           co.base, co.base_fmt, co.compressed) < 0) {
+            goto out;
+        }
+    }
+    if (!convert_open_target(&s, &co, out_filename)) {
+        goto out;
+    }
     ret = convert_do_copy(&s) < 0 ? -1 : 0;
 
 out:
@@ -892,5 +939,10 @@ out:
         }
     }
     g_free(s.src);
-    return ret < 0 ? 1 : 0;
+    ret = ret < 0 ? 1 : 0;
+out_opts:
+    if (co.options) {
+        g_string_free(co.options, true);
+    }
+    return ret;
 }
