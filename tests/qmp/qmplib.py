@@ -1,7 +1,11 @@
-"""Start qemu-storage-daemon binaries and talk QMP to them (stdlib only)."""
+"""The Python suites' harness (stdlib only): start a daemon or server,
+wait for its socket, stop it and clean up; talk QMP and NBD to it.
+Used by tests/qmp, tests/nbd-events, tests/stress, tests/vm and
+tests/netns (which import it from here)."""
 import json
 import os
 import re
+import signal
 import socket
 import struct
 import subprocess
@@ -15,6 +19,47 @@ QEMU = os.environ.get('QEMU_QSD', '/usr/bin/qemu-storage-daemon')
 
 class Skip(Exception):
     pass
+
+
+def connect_unix(path, proc=None, timeout=10):
+    """A stream socket connected to @path, retried while the server
+    starts.  OSError once @proc (the server, if given) has exited or
+    @timeout seconds have passed."""
+    deadline = time.time() + timeout
+    while True:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(path)
+            return sock
+        except OSError:
+            sock.close()
+            if (proc and proc.poll() is not None) or time.time() > deadline:
+                raise
+        time.sleep(0.02)
+
+
+def wait_for_path(path, proc=None, what='server', timeout=10):
+    """Wait until @path exists (a socket @proc creates)."""
+    deadline = time.time() + timeout
+    while not os.path.exists(path):
+        if proc and proc.poll() is not None:
+            raise RuntimeError('%s exited with %d' % (what, proc.returncode))
+        if time.time() > deadline:
+            raise RuntimeError('%s did not create %s' % (what, path))
+        time.sleep(0.02)
+
+
+def stop_process(proc, sig=signal.SIGTERM, timeout=10):
+    """Send @sig to @proc if it runs, then SIGKILL if it has not exited
+    after @timeout seconds; its exit status."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    return proc.returncode
 
 
 class Daemon:
@@ -43,16 +88,11 @@ class Daemon:
         self.c = self.conns[0]
 
     def connect(self, path, negotiate=True):
-        deadline = time.time() + 10
-        while True:
-            try:
-                conn = Conn(path)
-                break
-            except OSError:
-                if self.proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError('daemon did not start: %r' %
-                                       self.proc.stderr.read())
-                time.sleep(0.02)
+        try:
+            conn = Conn(connect_unix(path, self.proc))
+        except OSError:
+            raise RuntimeError('daemon did not start: %r' %
+                               self.proc.stderr.read())
         # A loaded machine may take long to start a daemon.
         conn.greeting = conn.recv(60)
         if negotiate:
@@ -70,13 +110,7 @@ class Daemon:
     def stop(self):
         for c in self.conns:
             c.close()
-        if self.proc.poll() is None:
-            self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc)
         self.proc.stdout.close()
         self.proc.stderr.close()
         subprocess.call(['rm', '-rf', self.dir])
@@ -90,9 +124,14 @@ class Daemon:
 
 
 class Conn:
-    def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(path)
+    """A QMP connection over @sock (connected) or to the path @sock."""
+
+    def __init__(self, sock):
+        if isinstance(sock, str):
+            path = sock
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.connect(path)
+        self.sock = sock
         self.buf = b''
         self.events = []
 
