@@ -681,7 +681,18 @@ enum {
     OPTION_IMAGE_OPTS = 257,
 };
 
-int main(int argc, char **argv)
+/* qemu-io's command line (image_opts and cmdline are file globals). */
+typedef struct QemuIOOpts {
+    int flags;                  /* BDRV_O_* */
+    bool readonly;
+    bool writethrough;
+    bool force_share;
+    const char *format;
+} QemuIOOpts;
+
+/* getopt; exits on a bad option, after --help and --version. */
+static void parse_options(int argc, char **argv, const char *prog,
+                          QemuIOOpts *io)
 {
     static const struct option lopt[] = {
         { "help", no_argument, NULL, 'h' },
@@ -703,40 +714,29 @@ int main(int argc, char **argv)
         { "force-share", no_argument, NULL, 'U' },
         { NULL, 0, NULL, 0 }
     };
-    int flags = BDRV_O_UNMAP;
-    bool readonly = false, writethrough = true, force_share = false;
-    const char *format = NULL;
-    QDict *opts = NULL;
-    const char *prog;
-    int c, ret;
-
-    signal(SIGPIPE, SIG_IGN);
-    error_set_progname(argv[0]);
-    prog = error_get_progname();
-    qemu_init_main_loop();
-    bdrv_init();
+    int c;
 
     while ((c = getopt_long(argc, argv, "hVc:d:f:rsnCmki:t:T:U", lopt,
                             NULL)) != -1) {
         switch (c) {
         case 's':
-            flags |= BDRV_O_SNAPSHOT;
+            io->flags |= BDRV_O_SNAPSHOT;
             break;
         case 'n':
-            flags |= BDRV_O_NOCACHE;
-            writethrough = false;
+            io->flags |= BDRV_O_NOCACHE;
+            io->writethrough = false;
             break;
         case 'C':
-            flags |= BDRV_O_COPY_ON_READ;
+            io->flags |= BDRV_O_COPY_ON_READ;
             break;
         case 'd':
-            if (parse_discard_flags(optarg, &flags) < 0) {
+            if (parse_discard_flags(optarg, &io->flags) < 0) {
                 error_report("Invalid discard option: %s", optarg);
                 exit(1);
             }
             break;
         case 'f':
-            format = optarg;
+            io->format = optarg;
             break;
         case 'c':
             if (!cmdline) {
@@ -745,22 +745,23 @@ int main(int argc, char **argv)
             g_ptr_array_add(cmdline, optarg);
             break;
         case 'r':
-            readonly = true;
+            io->readonly = true;
             break;
         case 'm':
             qemuio_misalign = true;
             break;
         case 'k':
-            flags |= BDRV_O_NATIVE_AIO;
+            io->flags |= BDRV_O_NATIVE_AIO;
             break;
         case 'i':
-            if (bdrv_parse_aio(optarg, &flags) < 0) {
+            if (bdrv_parse_aio(optarg, &io->flags) < 0) {
                 error_report("Invalid aio option: %s", optarg);
                 exit(1);
             }
             break;
         case 't':
-            if (bdrv_parse_cache_mode(optarg, &flags, &writethrough) < 0) {
+            if (bdrv_parse_cache_mode(optarg, &io->flags,
+                                      &io->writethrough) < 0) {
                 error_report("Invalid cache option: %s", optarg);
                 exit(1);
             }
@@ -778,7 +779,7 @@ int main(int argc, char **argv)
             usage(prog);
             exit(0);
         case 'U':
-            force_share = true;
+            io->force_share = true;
             break;
         case OPTION_OBJECT:
             process_object(optarg);
@@ -791,12 +792,49 @@ int main(int argc, char **argv)
             exit(1);
         }
     }
+}
 
+/* The image named on the command line, if any; exits if it fails. */
+static void open_image_arg(const char *arg, const QemuIOOpts *io)
+{
+    QDict *opts = NULL;
+
+    if (image_opts) {
+        Error *local_err = NULL;
+
+        opts = keyval_parse_flat(arg, NULL, &local_err);
+        if (!opts) {
+            error_report_err(local_err);
+            exit(1);
+        }
+        arg = NULL;
+    } else if (io->format) {
+        opts = qdict_new();
+        qdict_put_str(opts, "driver", io->format);
+    }
+    if (openfile(arg, io->flags, io->writethrough, io->force_share, opts)) {
+        exit(1);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    QemuIOOpts io = { .flags = BDRV_O_UNMAP, .writethrough = true };
+    const char *prog;
+    int ret;
+
+    signal(SIGPIPE, SIG_IGN);
+    error_set_progname(argv[0]);
+    prog = error_get_progname();
+    qemu_init_main_loop();
+    bdrv_init();
+
+    parse_options(argc, argv, prog, &io);
     if (argc - optind > 1) {
         usage(prog);
         exit(1);
     }
-    if (format && image_opts) {
+    if (io.format && image_opts) {
         error_report("--image-opts and -f are mutually exclusive");
         exit(1);
     }
@@ -809,32 +847,11 @@ int main(int argc, char **argv)
     qemuio_add_command(&sleep_cmd);
     qemuio_add_command(&sigraise_cmd);
 
-    if (!readonly) {
-        flags |= BDRV_O_RDWR;
+    if (!io.readonly) {
+        io.flags |= BDRV_O_RDWR;
     }
-
     if (argc - optind == 1) {
-        if (image_opts) {
-            Error *local_err = NULL;
-
-            opts = keyval_parse_flat(argv[optind], NULL, &local_err);
-            if (!opts) {
-                error_report_err(local_err);
-                exit(1);
-            }
-            if (openfile(NULL, flags, writethrough, force_share, opts)) {
-                exit(1);
-            }
-        } else {
-            if (format) {
-                opts = qdict_new();
-                qdict_put_str(opts, "driver", format);
-            }
-            if (openfile(argv[optind], flags, writethrough, force_share,
-                         opts)) {
-                exit(1);
-            }
-        }
+        open_image_arg(argv[optind], &io);
     }
 
     ret = command_loop();
