@@ -221,6 +221,7 @@ static const char *const evil_strong_runtime_opts[] = {
     "mode", "probability", "seed", NULL
 };
 
+/* Registered at start-up (block_init); read-only after. */
 static BlockDriver bdrv_evil = {
     .format_name            = "evil",
     .instance_size          = sizeof(BDRVEvilState),

@@ -1,7 +1,7 @@
 """The Python suites' harness (stdlib only): start a daemon or server,
 wait for its socket, stop it and clean up; talk QMP and NBD to it.
-Used by tests/qmp, tests/nbd-events, tests/stress, tests/vm and
-tests/netns (which import it from here)."""
+Used by tests/qmp, tests/nbd-events, tests/stress, tests/crash,
+tests/faults, tests/vm and tests/netns (which import it from here)."""
 import json
 import os
 import re
