@@ -10,6 +10,7 @@ import shutil
 import signal
 import tempfile
 import time
+import qmplib
 from qmplib import Daemon, Nbd, OURS, Skip
 
 MiB = 1 << 20
@@ -311,16 +312,7 @@ QEMU_NBD = '/usr/bin/qemu-nbd'
 def wait_socket(path, proc):
     """Until @proc listens on unix socket @path (the file appears at
     bind(), a moment before listen())."""
-    import socket
-    deadline = time.time() + 10
-    while True:
-        assert time.time() < deadline and proc.poll() is None
-        try:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sk:
-                sk.connect(path)
-            return
-        except OSError:
-            time.sleep(0.02)
+    qmplib.connect_unix(path, proc).close()
 
 
 def serve_qemu_nbd(work):
