@@ -51,11 +51,6 @@ Chardev *qemu_chr_find(const char *id)
     return !strcmp(id, "fuzz") ? &fuzz_chr : NULL;
 }
 
-const char *qemu_chr_get_id(Chardev *chr)
-{
-    return "fuzz";
-}
-
 bool qemu_chr_set_handlers(Chardev *chr, ChrReadHandler *read,
                            ChrEventHandler *event, void *opaque)
 {
@@ -74,11 +69,6 @@ void qemu_chr_write(Chardev *chr, const char *buf, size_t len)
     if (verbose) {
         fwrite(buf, 1, len, stderr);
     }
-}
-
-size_t qemu_chr_pending_output(Chardev *chr)
-{
-    return 0;
 }
 
 void qemu_chr_cleanup_all(void)
