@@ -10,6 +10,7 @@
 #include "qemu/cutils.h"
 #include "qapi/qapi-events-block.h"
 
+/* Every job, oldest first; main loop thread only. */
 static QLIST_HEAD(, Job) jobs = QLIST_HEAD_INITIALIZER(jobs);
 
 static const char *const job_status_names[JOB_STATUS__MAX] = {
@@ -327,11 +328,6 @@ void job_progress_set_remaining(Job *job, uint64_t remaining)
     job->progress_total = job->progress_current + remaining;
 }
 
-void job_progress_increase_remaining(Job *job, uint64_t delta)
-{
-    job->progress_total += delta;
-}
-
 /* ---------- The end of a job ---------- */
 
 static void job_do_dismiss(Job *job)
@@ -554,15 +550,6 @@ void job_dismiss(Job **jobptr, Error **errp)
     }
     job_do_dismiss(*jobptr);
     *jobptr = NULL;
-}
-
-void job_wait_concluded(Job *job)
-{
-    job_ref(job);
-    AIO_WAIT_WHILE(job->status != JOB_STATUS_CONCLUDED &&
-                   job->status != JOB_STATUS_NULL &&
-                   job->status != JOB_STATUS_PENDING);
-    job_unref(job);
 }
 
 void job_cancel_sync_all(void)

@@ -64,11 +64,6 @@ void bdrv_release_dirty_bitmap(BdrvDirtyBitmap *bitmap)
     g_free(bitmap);
 }
 
-uint32_t bdrv_dirty_bitmap_granularity(const BdrvDirtyBitmap *bitmap)
-{
-    return bitmap->granularity;
-}
-
 int64_t bdrv_get_dirty_count(const BdrvDirtyBitmap *bitmap)
 {
     return bitmap->count << bitmap->shift;

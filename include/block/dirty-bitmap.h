@@ -23,7 +23,6 @@ BdrvDirtyBitmap *bdrv_create_dirty_bitmap(BlockDriverState *bs,
 BdrvDirtyBitmap *bdrv_dirty_bitmap_new(int64_t length, uint32_t granularity);
 void bdrv_release_dirty_bitmap(BdrvDirtyBitmap *bitmap);
 
-uint32_t bdrv_dirty_bitmap_granularity(const BdrvDirtyBitmap *bitmap);
 /* Dirty bytes (whole granules, the last one clipped to the length). */
 int64_t bdrv_get_dirty_count(const BdrvDirtyBitmap *bitmap);
 bool bdrv_dirty_bitmap_get(const BdrvDirtyBitmap *bitmap, int64_t offset);

@@ -163,8 +163,6 @@ void job_resume(Job *job);
 void job_cancel(Job *job, bool force);
 /* Cancel every job and wait until all are gone (shutdown). */
 void job_cancel_sync_all(void);
-/* Wait until @job has concluded (or is gone); it may be dismissed. */
-void job_wait_concluded(Job *job);
 
 bool job_is_cancelled(Job *job);        /* forced, or failed soft */
 bool job_cancel_requested(Job *job);
@@ -181,6 +179,5 @@ void job_enter(Job *job);
 
 void job_progress_update(Job *job, uint64_t done);
 void job_progress_set_remaining(Job *job, uint64_t remaining);
-void job_progress_increase_remaining(Job *job, uint64_t delta);
 
 #endif
