@@ -256,8 +256,8 @@ void qmp_x_blockdev_change(QDict *args, QObject **ret, Error **errp)
     bdrv_add_child(parent_bs, new_bs, sync, errp);
 }
 
-/* Ours: scrub the replicas of a node, through its driver (quorum). */
-void qmp_x_quorum_scrub(QDict *args, QObject **ret, Error **errp)
+/* Ours (x-quorum-scrub): scrub the replicas of a node, through its driver. */
+void qmp_x_scrub_replicas(QDict *args, QObject **ret, Error **errp)
 {
     const char *name = qdict_get_str(args, "node-name");
     BlockDriverState *bs = bdrv_lookup_bs(name, name, errp);
@@ -270,8 +270,8 @@ void qmp_x_quorum_scrub(QDict *args, QObject **ret, Error **errp)
     }
 }
 
-/* Ours: resync a child through its parent's driver (quorum). */
-void qmp_x_quorum_resync(QDict *args, QObject **ret, Error **errp)
+/* Ours (x-quorum-resync): resync a child, through its parent's driver. */
+void qmp_x_resync_child(QDict *args, QObject **ret, Error **errp)
 {
     const char *name = qdict_get_str(args, "node-name");
     BlockDriverState *bs = bdrv_lookup_bs(name, name, errp);

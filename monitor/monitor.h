@@ -39,8 +39,8 @@ void qmp_blockdev_del(QDict *args, QObject **ret, Error **errp);
 void qmp_blockdev_reopen(QDict *args, QObject **ret, Error **errp);
 void qmp_query_named_block_nodes(QDict *args, QObject **ret, Error **errp);
 void qmp_x_blockdev_change(QDict *args, QObject **ret, Error **errp);
-void qmp_x_quorum_resync(QDict *args, QObject **ret, Error **errp);
-void qmp_x_quorum_scrub(QDict *args, QObject **ret, Error **errp);
+void qmp_x_resync_child(QDict *args, QObject **ret, Error **errp);
+void qmp_x_scrub_replicas(QDict *args, QObject **ret, Error **errp);
 /* x-query-quorum: the driver's bdrv_get_specific_stats(). */
 void qmp_x_query_driver_stats(QDict *args, QObject **ret, Error **errp);
 /* --blockdev: @str is JSON ('{'...) or dotted keys. */
