@@ -79,6 +79,10 @@ static int coroutine_fn quorum_resync_step(QuorumResyncJob *r, int64_t offset,
         qemu_iovec_init_buf(&qiov, r->buf, bytes);
         ret = bdrv_co_preadv(r->common.root, offset, bytes, &qiov, 0);
         if (ret < 0) {
+            /* A vote that writes kept spoiling: not a missing majority. */
+            if (watch.overlapped) {
+                ret = -EAGAIN;
+            }
             goto out;
         }
     }
@@ -134,16 +138,22 @@ static int coroutine_fn quorum_resync_run(Job *job, Error **errp)
         bool is_read;
 
         job_progress_set_remaining(job, bdrv_get_dirty_count(dirty));
-        if (job_is_cancelled(job) || !bdrv_get_dirty_count(dirty)) {
+        if (job_is_cancelled(job)) {
+            break;
+        }
+        if (!bdrv_get_dirty_count(dirty)) {
+            ret = 0;    /* all copied, whatever the last step answered */
             break;
         }
         if (!bdrv_dirty_bitmap_next_dirty_area(dirty, offset,
                                                QUORUM_RESYNC_CHUNK,
                                                &start, &count)) {
-            if (r->unreadable) {
+            if (r->unreadable &&
+                bdrv_get_dirty_count(dirty) <= r->unreadable) {
                 break;          /* what is left has no source */
             }
             /* Round again for what writes made us skip; do not spin. */
+            r->unreadable = 0;  /* counted again in the next round */
             offset = 0;
             job_sleep_ns(job, progress ? 0 : 10 * 1000 * 1000);
             progress = false;
@@ -168,9 +178,6 @@ static int coroutine_fn quorum_resync_run(Job *job, Error **errp)
             r->unreadable += count;
             ret = 0;
             offset = start + count;
-            if (offset >= len) {
-                break;          /* one round; the rest is done */
-            }
             continue;
         }
         if (ret < 0) {
@@ -194,6 +201,9 @@ static int coroutine_fn quorum_resync_run(Job *job, Error **errp)
         }
         delay = block_job_ratelimit_delay(&r->common, copied);
         job_sleep_ns(job, delay);
+    }
+    if (ret == -EAGAIN) {
+        ret = 0;        /* a step to come again: not an error of the job */
     }
     if (ret >= 0 && r->unreadable && !job_is_cancelled(job)) {
         error_setg(errp, "Resync of child '%s' left %" PRId64 " bytes from "
