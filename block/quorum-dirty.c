@@ -46,6 +46,7 @@ struct QuorumDirtyLog {
     int64_t stride;             /* file bytes per slot bitmap */
     QuorumDirtySlot slots[QUORUM_DIRTY_MAX_SLOTS];
     int ndetached;
+    int64_t attached_dirty;     /* dirty bytes of attached slots */
     int64_t scrub_pos;          /* where an interrupted scrub resumes */
     uint64_t gen_set;           /* bumped by every change */
     uint64_t gen_done;          /* changes up to here are in the file */
@@ -200,7 +201,7 @@ static int qdl_load(QuorumDirtyLog *log, Error **errp)
         sl->in_use = true;
         /* Until a child takes the slot again, it is missing writes. */
         sl->detached = true;
-        log->ndetached++;
+        log->ndetached++;       /* its marks count once it is attached */
         sl->bitmap = bdrv_dirty_bitmap_new(log->length, log->granularity);
         ret = qdl_pread_all(log->fd, words, log->nwords * 8,
                             qdl_bitmap_offset(log, k));
@@ -279,6 +280,20 @@ const char *quorum_dirty_log_path(const QuorumDirtyLog *log)
     return log->path;
 }
 
+/* Keep ndetached and attached_dirty in step with a slot's state. */
+static void qdl_set_detached(QuorumDirtyLog *log, QuorumDirtySlot *sl,
+                             bool detached)
+{
+    int64_t marks = sl->bitmap ? bdrv_get_dirty_count(sl->bitmap) : 0;
+
+    if (sl->detached == detached) {
+        return;
+    }
+    sl->detached = detached;
+    log->ndetached += detached ? 1 : -1;
+    log->attached_dirty += detached ? -marks : marks;
+}
+
 static QuorumDirtySlot *qdl_find(QuorumDirtyLog *log, const char *name)
 {
     for (int k = 0; k < QUORUM_DIRTY_MAX_SLOTS; k++) {
@@ -332,9 +347,8 @@ BdrvDirtyBitmap *quorum_dirty_log_attach(QuorumDirtyLog *log,
         sl->lo = 0;
         sl->hi = log->nwords;
         log->gen_set++;
-    } else if (sl->detached) {
-        sl->detached = false;
-        log->ndetached--;
+    } else {
+        qdl_set_detached(log, sl, false);
     }
     ret = qdl_write_header(log);
     if (ret < 0) {
@@ -356,10 +370,7 @@ void quorum_dirty_log_detach(QuorumDirtyLog *log, const char *name)
         quorum_dirty_log_drop(log, name);
         return;
     }
-    if (!sl->detached) {
-        sl->detached = true;
-        log->ndetached++;
-    }
+    qdl_set_detached(log, sl, true);
     /* A failure leaves the slot attached in the file: it is then stale. */
     qdl_write_header(log);
 }
@@ -371,9 +382,8 @@ void quorum_dirty_log_drop(QuorumDirtyLog *log, const char *name)
     if (!sl) {
         return;
     }
-    if (sl->detached) {
-        log->ndetached--;
-    }
+    qdl_set_detached(log, sl, true);     /* its marks no longer count */
+    log->ndetached--;
     bdrv_release_dirty_bitmap(sl->bitmap);
     memset(sl, 0, sizeof(*sl));
     qdl_write_header(log);
@@ -412,6 +422,9 @@ static void qdl_update(QuorumDirtyLog *log, QuorumDirtySlot *sl,
         bdrv_reset_dirty_bitmap(sl->bitmap, offset, bytes);
     }
     if (bdrv_get_dirty_count(sl->bitmap) != before) {
+        if (!sl->detached) {
+            log->attached_dirty += bdrv_get_dirty_count(sl->bitmap) - before;
+        }
         qdl_changed(log, sl, offset, bytes);
     }
 }
@@ -426,6 +439,11 @@ void quorum_dirty_log_clear(QuorumDirtyLog *log, BdrvDirtyBitmap *bitmap,
                             int64_t offset, int64_t bytes)
 {
     qdl_update(log, qdl_slot_of(log, bitmap), offset, bytes, false);
+}
+
+bool quorum_dirty_log_attached_clean(const QuorumDirtyLog *log)
+{
+    return !log->attached_dirty;
 }
 
 bool quorum_dirty_log_has_detached(const QuorumDirtyLog *log)

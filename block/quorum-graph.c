@@ -54,9 +54,14 @@ void quorum_stats_record(BDRVQuorumState *s, BdrvChild *child,
 bool quorum_child_is_dirty(BDRVQuorumState *s, BdrvChild *child,
                            int64_t offset, int64_t bytes)
 {
-    QuorumChildStats *st = quorum_child_stats(s, child);
+    QuorumChildStats *st;
     int64_t start, count;
 
+    /* The common case, without a hash lookup per child and request. */
+    if (!s->dirty_log || quorum_dirty_log_attached_clean(s->dirty_log)) {
+        return false;
+    }
+    st = quorum_child_stats(s, child);
     return st->dirty && bdrv_get_dirty_count(st->dirty) > 0 &&
            bdrv_dirty_bitmap_next_dirty_area(st->dirty, offset, bytes,
                                              &start, &count) &&

@@ -950,9 +950,13 @@ static int coroutine_fn quorum_mark_missed(QuorumAIOCB *acb, int ret,
 
     if (ret == 0) {
         for (int i = 0; i < acb->num_children; i++) {
-            QuorumChildStats *st = quorum_child_stats(s, s->children[i]);
+            QuorumChildStats *st;
 
-            if (acb->qcrs[i].ret < 0 && st->dirty) {
+            if (acb->qcrs[i].ret >= 0) {
+                continue;       /* no lookup for children that took it */
+            }
+            st = quorum_child_stats(s, s->children[i]);
+            if (st->dirty) {
                 quorum_dirty_log_mark(s->dirty_log, st->dirty, acb->offset,
                                       acb->bytes);
                 marked = true;

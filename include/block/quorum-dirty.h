@@ -58,6 +58,8 @@ void quorum_dirty_log_clear(QuorumDirtyLog *log, BdrvDirtyBitmap *bitmap,
 /* A write to the quorum: every detached slot missed it. */
 void quorum_dirty_log_mark_detached(QuorumDirtyLog *log, int64_t offset,
                                     int64_t bytes);
+/* No attached child has a dirty byte (the read path's fast check). */
+bool quorum_dirty_log_attached_clean(const QuorumDirtyLog *log);
 /* Whether some detached slot exists (the write path's fast check). */
 bool quorum_dirty_log_has_detached(const QuorumDirtyLog *log);
 

@@ -114,6 +114,16 @@ static void test_detached_slots_record_writes(void)
     log = quorum_dirty_log_new(path, LEN, GRAN, &created, &error_abort);
     c2 = quorum_dirty_log_attach(log, "children.2", &known, &error_abort);
     g_assert_false(quorum_dirty_log_has_detached(log));
+    /* The read path's fast check counts the marks of attached slots. */
+    g_assert_true(quorum_dirty_log_attached_clean(log));
+    quorum_dirty_log_mark(log, c2, 0, 1);
+    g_assert_false(quorum_dirty_log_attached_clean(log));
+    quorum_dirty_log_detach(log, "children.2");
+    g_assert_true(quorum_dirty_log_attached_clean(log));
+    c2 = quorum_dirty_log_attach(log, "children.2", &known, &error_abort);
+    g_assert_false(quorum_dirty_log_attached_clean(log));
+    quorum_dirty_log_clear(log, c2, 0, GRAN);
+    g_assert_true(quorum_dirty_log_attached_clean(log));
     quorum_dirty_log_detach(log, "children.2");
     g_assert_true(quorum_dirty_log_has_detached(log));
     quorum_dirty_log_mark_detached(log, 7 * GRAN, 1);
@@ -128,8 +138,10 @@ static void test_detached_slots_record_writes(void)
     g_assert_true(known);
     g_assert_false(quorum_dirty_log_has_detached(log));
     g_assert_cmpint(bdrv_get_dirty_count(c2), ==, 2 * GRAN);
+    g_assert_false(quorum_dirty_log_attached_clean(log));
     /* Dropped: a new child of that name starts from nothing. */
     quorum_dirty_log_drop(log, "children.2");
+    g_assert_true(quorum_dirty_log_attached_clean(log));
     c2 = quorum_dirty_log_attach(log, "children.2", &known, &error_abort);
     g_assert_false(known);
     g_assert_cmpint(bdrv_get_dirty_count(c2), ==, 0);
