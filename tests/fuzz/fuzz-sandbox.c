@@ -53,33 +53,24 @@ static mode_t open_mode(int flags, va_list ap)
     return (flags & (O_CREAT | O_TMPFILE)) ? va_arg(ap, int) : 0;
 }
 
-int __wrap_open(const char *path, int flags, ...)
-{
-    va_list ap;
-    mode_t mode;
-
-    if (refuse()) {
-        return -1;
-    }
-    va_start(ap, flags);
-    mode = open_mode(flags, ap);
-    va_end(ap);
-    return __real_open(path, flags, mode);
+/* open() and open64(): the mode only exists when the flags create. */
+#define SANDBOX_OPEN(name)                                      \
+int __wrap_##name(const char *path, int flags, ...)             \
+{                                                               \
+    va_list ap;                                                 \
+    mode_t mode;                                                \
+                                                                \
+    if (refuse()) {                                             \
+        return -1;                                              \
+    }                                                           \
+    va_start(ap, flags);                                        \
+    mode = open_mode(flags, ap);                                \
+    va_end(ap);                                                 \
+    return __real_##name(path, flags, mode);                    \
 }
 
-int __wrap_open64(const char *path, int flags, ...)
-{
-    va_list ap;
-    mode_t mode;
-
-    if (refuse()) {
-        return -1;
-    }
-    va_start(ap, flags);
-    mode = open_mode(flags, ap);
-    va_end(ap);
-    return __real_open64(path, flags, mode);
-}
+SANDBOX_OPEN(open)
+SANDBOX_OPEN(open64)
 
 FILE *__wrap_fopen(const char *path, const char *mode)
 {

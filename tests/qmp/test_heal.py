@@ -1,8 +1,9 @@
 """Reads that heal without voting (ours): fifo rewrites the children that
 failed before the one that answered, round-robin spreads reads and falls
 back on errors.  Faults come from blkdebug; data from real files."""
+import json
 import os
-from qmplib import Daemon, Nbd, OURS
+from qmplib import compare, Daemon, Nbd, OURS, QEMU
 
 KiB = 1 << 10
 MiB = 1 << 20
@@ -126,12 +127,33 @@ def test_round_robin_spreads_reads_and_falls_back():
         assert c[1]['repaired-bytes'] == 3 * 4096, c
 
 
-def test_round_robin_bad_value_message_is_qemus():
-    with Daemon(OURS, prepare=prepare) as d:
-        r = d.c.cmd('blockdev-add', {
+def test_read_pattern_bad_value_message_is_qemus():
+    """A read-pattern neither knows: the same answer as Debian's daemon."""
+    cmds = []
+    for pattern in ('random', 'Fifo', ''):
+        cmds.append(json.dumps({'execute': 'blockdev-add', 'arguments': {
             'driver': 'quorum', 'node-name': 'q', 'vote-threshold': 1,
-            'read-pattern': 'random', 'children': [child(d, 0)]})
-        assert 'error' in r, r
+            'read-pattern': pattern,
+            'children': [{'driver': 'null-co', 'size': 1048576}]}}))
+    compare('{"execute": "qmp_capabilities"}\n' + '\n'.join(cmds) + '\n',
+            negotiate=False)
+
+
+def test_round_robin_is_ours():
+    """QEMU 7.2 refuses read-pattern=round-robin (the schema's enum); ours
+    takes it."""
+    with Daemon(OURS, prepare=prepare) as d:
+        ok(d.c.cmd('blockdev-add', {
+            'driver': 'quorum', 'node-name': 'q', 'vote-threshold': 1,
+            'read-pattern': 'round-robin', 'children': [child(d, 0)]}))
+    if os.path.exists(QEMU):
+        with Daemon(QEMU) as d:
+            r = d.c.cmd('blockdev-add', {
+                'driver': 'quorum', 'node-name': 'q', 'vote-threshold': 1,
+                'read-pattern': 'round-robin',
+                'children': [{'driver': 'null-co'}]})
+            assert r['error']['desc'] == ("Parameter 'read-pattern' does "
+                                          "not accept value 'round-robin'"), r
 
 
 def vote_setup(d, granularity, rewrite=False):
