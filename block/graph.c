@@ -43,15 +43,18 @@ void bdrv_parents_reconnected(BlockDriverState *bs)
     }
 }
 
+/*
+ * What the parents take and share passes through, as QEMU's raw and
+ * blkdebug: an unused node takes nothing from its child either, so a
+ * job that does not share CONSISTENT_READ (a mirror's target) may hold
+ * the child.
+ */
 void bdrv_default_perms(BlockDriverState *bs, BdrvChild *c, unsigned role,
                         uint64_t perm, uint64_t shared,
                         uint64_t *nperm, uint64_t *nshared)
 {
     *nperm = perm & DEFAULT_PERM_PASSTHROUGH;
     *nshared = (shared & DEFAULT_PERM_PASSTHROUGH) | DEFAULT_PERM_UNCHANGED;
-    if (!bdrv_is_read_only(bs)) {
-        *nperm |= BLK_PERM_CONSISTENT_READ;
-    }
 }
 
 /* QEMU's names of the BLK_PERM_* bits, by bit number. */
