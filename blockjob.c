@@ -76,19 +76,28 @@ static const JobListener block_job_listener = {
     .finished = block_job_on_finished,
 };
 
+/*
+ * QEMU's jobs take their permissions through BlockBackends of their own:
+ * a conflict names them as such, using the node as 'root'.
+ */
+static char *child_job_get_parent_desc(BdrvChild *c)
+{
+    return g_strdup("an unnamed block device");
+}
+
 static const BdrvChildClass child_job = {
     .parent_is_bds = false,
+    .get_parent_desc = child_job_get_parent_desc,
     .stay_at_node = true,
 };
 
-BdrvChild *block_job_add_bdrv(BlockJob *job, const char *name,
-                              BlockDriverState *bs, uint64_t perm,
-                              uint64_t shared, Error **errp)
+BdrvChild *block_job_add_bdrv(BlockJob *job, BlockDriverState *bs,
+                              uint64_t perm, uint64_t shared, Error **errp)
 {
     BdrvChild *c;
 
     bdrv_ref(bs);
-    c = bdrv_root_attach_child(bs, name, &child_job, BDRV_CHILD_DATA, perm,
+    c = bdrv_root_attach_child(bs, "root", &child_job, BDRV_CHILD_DATA, perm,
                                shared, job, errp);
     if (c) {
         job->nodes = g_slist_prepend(job->nodes, c);
@@ -96,7 +105,7 @@ BdrvChild *block_job_add_bdrv(BlockJob *job, const char *name,
     return c;
 }
 
-void block_job_remove_bdrv(BlockJob *job, BdrvChild *c)
+static void block_job_remove_bdrv(BlockJob *job, BdrvChild *c)
 {
     if (c && g_slist_find(job->nodes, c)) {
         job->nodes = g_slist_remove(job->nodes, c);
@@ -107,13 +116,16 @@ void block_job_remove_bdrv(BlockJob *job, BdrvChild *c)
     }
 }
 
+void block_job_remove_all_bdrv(BlockJob *job)
+{
+    while (job->nodes) {
+        block_job_remove_bdrv(job, job->nodes->data);
+    }
+}
+
 void block_job_free(Job *job)
 {
-    BlockJob *bjob = to_block_job(job);
-
-    while (bjob->nodes) {
-        block_job_remove_bdrv(bjob, bjob->nodes->data);
-    }
+    block_job_remove_all_bdrv(to_block_job(job));
 }
 
 void *block_job_create(const char *job_id, const JobDriver *driver,
@@ -135,8 +147,7 @@ void *block_job_create(const char *job_id, const JobDriver *driver,
         return NULL;
     }
     bjob->speed = speed;
-    bjob->root = block_job_add_bdrv(bjob, "main node", bs, perm, shared,
-                                    errp);
+    bjob->root = block_job_add_bdrv(bjob, bs, perm, shared, errp);
     if (!bjob->root) {
         job_early_fail(&bjob->job);
         return NULL;

@@ -106,25 +106,15 @@ static bool bdrv_a_allow_b(BdrvChild *a, BdrvChild *b, Error **errp)
 
 /*
  * Two parents of one node that exclude each other, as QEMU checks them:
- * every ordered pair, newest parent first.
- *
- * Not yet for a job's edges (stay_at_node): QEMU's mirror lets go of its
- * target before the target takes the replaced node's place; ours still
- * holds it then, so checking its edge would fail every mirror with
- * replaces= under a quorum.
+ * every ordered pair, newest parent first.  Nodes, exports, backends and
+ * jobs alike.
  */
 static bool bdrv_parent_perms_conflict(BlockDriverState *bs, Error **errp)
 {
     BdrvChild *a, *b;
 
     QLIST_FOREACH(a, &bs->parents, next_parent) {
-        if (a->klass->stay_at_node) {
-            continue;
-        }
         QLIST_FOREACH(b, &bs->parents, next_parent) {
-            if (b->klass->stay_at_node) {
-                continue;
-            }
             if (a != b && !bdrv_a_allow_b(a, b, errp)) {
                 return true;
             }

@@ -310,6 +310,12 @@ static int mirror_prepare(Job *job)
     MirrorBlockJob *s = to_mirror(job);
     Error *err = NULL;
 
+    /*
+     * Nothing writes the target any more.  Let go of what the job took
+     * on it first, as QEMU does: the parents that move over (a quorum,
+     * which does not share WRITE) would conflict with it.
+     */
+    bdrv_child_set_perm(s->target, 0, BLK_PERM_ALL, NULL);
     if (!s->should_complete || job_cancel_requested(job)) {
         return 0;
     }
@@ -331,6 +337,9 @@ static void mirror_clean(Job *job)
         s->quiesced = false;
         bdrv_quiesce_end(s->common.root->bs);
     }
+    /* As QEMU: a job that has ended holds no node, dismissed or not. */
+    s->target = NULL;
+    block_job_remove_all_bdrv(&s->common);
 }
 
 static void mirror_free(Job *job)
@@ -362,20 +371,17 @@ bool mirror_start(const char *job_id, BlockDriverState *bs,
     MirrorBlockJob *s;
 
     /*
-     * The job reads the source and lets everybody else use it; it owns
-     * the target: nobody else may write it while it is being filled.
+     * The job reads the source and lets everybody else use it.  It owns
+     * the target, as QEMU's: while it is being filled nobody else may
+     * write it, nor read it as if it were consistent.
      */
     s = block_job_create(job_id, &mirror_job_driver, bs,
-                         BLK_PERM_CONSISTENT_READ,
-                         BLK_PERM_CONSISTENT_READ | BLK_PERM_WRITE |
-                         BLK_PERM_WRITE_UNCHANGED | BLK_PERM_RESIZE,
+                         BLK_PERM_CONSISTENT_READ, BLK_PERM_ALL,
                          speed, flags, errp);
     if (!s) {
         return false;
     }
-    s->target = block_job_add_bdrv(&s->common, "target", target,
-                                   BLK_PERM_WRITE | BLK_PERM_RESIZE,
-                                   BLK_PERM_CONSISTENT_READ |
+    s->target = block_job_add_bdrv(&s->common, target, BLK_PERM_WRITE,
                                    BLK_PERM_WRITE_UNCHANGED, errp);
     if (!s->target) {
         goto fail;

@@ -54,12 +54,15 @@ typedef struct BlockJob {
 void *block_job_create(const char *job_id, const JobDriver *driver,
                        BlockDriverState *bs, uint64_t perm, uint64_t shared,
                        int64_t speed, int flags, Error **errp);
-/* Hold another node (a target); the edge goes with the job. */
-BdrvChild *block_job_add_bdrv(BlockJob *job, const char *name,
-                              BlockDriverState *bs, uint64_t perm,
-                              uint64_t shared, Error **errp);
-/* Drop one edge early (a target that replaced its node). */
-void block_job_remove_bdrv(BlockJob *job, BdrvChild *c);
+/*
+ * Hold another node (a target) with @perm, sharing @shared; the edge
+ * goes with the job.  Other parents of the node that exclude it, or
+ * that it excludes, make this fail.
+ */
+BdrvChild *block_job_add_bdrv(BlockJob *job, BlockDriverState *bs,
+                              uint64_t perm, uint64_t shared, Error **errp);
+/* Drop every edge (a job that has finished its work on the graph). */
+void block_job_remove_all_bdrv(BlockJob *job);
 /* JobDriver.free of every block job driver (frees the edges). */
 void block_job_free(Job *job);
 

@@ -178,3 +178,106 @@ def test_quorum_child_repaired_by_mirror_replaces():
         ex('blockdev-del', **{'node-name': 'c1'}),
         ex('blockdev-del', **{'node-name': 'tgt'}),
     ])
+
+
+def nbd_start(d):
+    return ex('nbd-server-start',
+              addr={'type': 'unix', 'data': {'path': d + '/nbd.sock'}})
+
+
+def export(node, eid, writable=True):
+    return ex('block-export-add', type='nbd', id=eid,
+              **{'node-name': node, 'writable': writable})
+
+
+def test_mirror_target_conflicts_with_other_parents():
+    # A mirror's target edge takes WRITE and shares neither WRITE nor
+    # CONSISTENT_READ, as QEMU's.  Every other parent of the target that
+    # takes or unshares one of those refuses the mirror, or is refused
+    # while it runs: writable and read-only exports, a node above the
+    # target once exported, a quorum that does not share WRITE on its
+    # children (even unused), blkdebug's unshare-child-perms.  Once the
+    # job has ended it holds nothing, dismissed or not: another mirror
+    # starts, an export comes up.
+    def steps(d):
+        return [nbd_start(d),
+                ex('blockdev-add', **raw(d, 0, 'src')),
+                ex('blockdev-add', **raw(d, 1, 'tgt')),
+                ex('blockdev-add', **raw(d, 2, 'src2')),
+                ex('blockdev-add', driver='raw', file='tgt',
+                   **{'node-name': 'r'}),
+                ex('blockdev-add', driver='quorum', **{'node-name': 'q'},
+                   **{'vote-threshold': 1},
+                   children=[raw(d, 3, 'c0'), raw(d, 4, 'c1')]),
+                ex('blockdev-add', driver='blkdebug', image=raw(d, 5, 'd'),
+                   **{'node-name': 'dbg', 'unshare-child-perms': ['write']}),
+                export('tgt', 'e-w'),
+                mirror(device='src', target='tgt'),
+                ex('block-export-del', id='e-w'),
+                export('tgt', 'e-ro', False),
+                mirror(device='src', target='tgt'),
+                ex('block-export-del', id='e-ro'),
+                mirror(device='src', target='c0'),
+                mirror(device='src', target='d'),
+                mirror(device='src', target='tgt',
+                       **{'auto-dismiss': False}), 0.3,
+                export('tgt', 'e-w'),
+                export('tgt', 'e-ro', False),
+                export('r', 'e-r'),
+                export('r', 'e-r-ro', False),
+                ex('query-block-jobs'),
+                ex('block-job-cancel', device='j1'), 0.3,
+                mirror(device='src2', target='tgt', **{'job-id': 'j2'}), 0.3,
+                ex('block-job-cancel', device='j2', force=True), 0.3,
+                ex('job-dismiss', id='j1'),
+                export('tgt', 'e-w'),
+                ex('query-block-exports')]
+    compare_steps(steps, sizes=(MiB,) * 6)
+
+
+def test_quorum_child_repaired_under_an_exported_quorum():
+    # iotest 041's repair while a client uses the quorum: the mirror's
+    # target edge lets go of the target before it takes c1's place under
+    # q, whose edge does not share WRITE.  Until job-finalize the job
+    # holds the target (not even a read-only export); once concluded,
+    # dismissed or not, the target is q's child: a read-only export
+    # beside q's, no writable one until q lets go of it.  Writes through
+    # q's export reach the target, not the replaced file.
+    def corrupt(d):
+        with open(os.path.join(d, 'img1.raw'), 'r+b') as f:
+            f.write(b'\xff' * 4096)
+        return 'corrupted c1'
+
+    def write_and_check(d):
+        n = qmplib.Nbd(d + '/nbd.sock', 'q')
+        try:
+            n.write(0, b'\x5a' * 65536)
+            n.flush()
+            back = n.read(0, 65536) == b'\x5a' * 65536
+        finally:
+            n.close()
+        files = []
+        for i in (1, 3):
+            with open(os.path.join(d, 'img%d.raw' % i), 'rb') as f:
+                files.append(f.read(65536))
+        return 'read back: %s, img3 written: %s, img1 untouched: %s' % (
+            back, files[1] == b'\x5a' * 65536,
+            files[0] == b'\xff' * 4096 + bytes(65536 - 4096))
+
+    compare_steps(lambda d: [nbd_start(d)] + quorum_and_target(d) + [
+        export('q', 'eq'), corrupt,
+        mirror(replaces='c1', **{'auto-finalize': False,
+                                 'auto-dismiss': False}), 0.3,
+        export('tgt', 'et'),
+        ex('job-complete', id='j1'), 0.3,
+        export('tgt', 'et', False),
+        ex('job-finalize', id='j1'), 0.3,
+        export('tgt', 'et', False),
+        ex('block-export-del', id='et'), 0.2,
+        export('tgt', 'et-w'),
+        ex('job-dismiss', id='j1'),
+        write_and_check,
+        ex('query-block-exports'),
+        ex('x-blockdev-change', parent='q', child='children.1'),
+        export('tgt', 'et-w'),
+    ])
