@@ -100,6 +100,13 @@ static void blockdev_mirror_common(const char *job_id, BlockDriverState *bs,
                    "a power of 2");
         return;
     }
+    /*
+     * As QEMU, before the remaining checks: a second mirror into one
+     * target gets this, not the permission conflict.
+     */
+    if (block_job_node_busy(target, errp)) {
+        return;
+    }
     /* No backing files here: top is full. */
     if (sync == MIRROR_SYNC_MODE_TOP) {
         sync = MIRROR_SYNC_MODE_FULL;

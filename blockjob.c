@@ -105,6 +105,23 @@ BdrvChild *block_job_add_bdrv(BlockJob *job, BlockDriverState *bs,
     return c;
 }
 
+bool block_job_node_busy(BlockDriverState *bs, Error **errp)
+{
+    BdrvChild *c;
+
+    QLIST_FOREACH(c, &bs->parents, next_parent) {
+        if (c->klass == &child_job) {
+            BlockJob *job = c->opaque;
+
+            error_setg(errp, "Node '%s' is busy: block device is in use by "
+                       "block job: %s", bdrv_get_device_or_node_name(bs),
+                       JobType_str(job->job.driver->job_type));
+            return true;
+        }
+    }
+    return false;
+}
+
 static void block_job_remove_bdrv(BlockJob *job, BdrvChild *c)
 {
     if (c && g_slist_find(job->nodes, c)) {

@@ -61,6 +61,11 @@ void *block_job_create(const char *job_id, const JobDriver *driver,
  */
 BdrvChild *block_job_add_bdrv(BlockJob *job, BlockDriverState *bs,
                               uint64_t perm, uint64_t shared, Error **errp);
+/*
+ * Does a job hold @bs?  Then it is busy for another job, with QEMU's
+ * message (its op blockers).
+ */
+bool block_job_node_busy(BlockDriverState *bs, Error **errp);
 /* Drop every edge (a job that has finished its work on the graph). */
 void block_job_remove_all_bdrv(BlockJob *job);
 /* JobDriver.free of every block job driver (frees the edges). */

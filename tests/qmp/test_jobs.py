@@ -196,9 +196,10 @@ def test_mirror_target_conflicts_with_other_parents():
     # takes or unshares one of those refuses the mirror, or is refused
     # while it runs: writable and read-only exports, a node above the
     # target once exported, a quorum that does not share WRITE on its
-    # children (even unused), blkdebug's unshare-child-perms.  Once the
-    # job has ended it holds nothing, dismissed or not: another mirror
-    # starts, an export comes up.
+    # children (even unused), blkdebug's unshare-child-perms.  A second
+    # mirror into the target is busy.  Once the job has ended it holds
+    # nothing, dismissed or not: another mirror starts, an export comes
+    # up.
     def steps(d):
         return [nbd_start(d),
                 ex('blockdev-add', **raw(d, 0, 'src')),
@@ -225,6 +226,10 @@ def test_mirror_target_conflicts_with_other_parents():
                 export('tgt', 'e-ro', False),
                 export('r', 'e-r'),
                 export('r', 'e-r-ro', False),
+                mirror(device='src2', target='tgt', granularity=1536),
+                mirror(device='src2', target='tgt', **{'job-id': 'j2'}),
+                mirror(device='src2', target='tgt', replaces='nope',
+                       **{'job-id': 'j2'}),
                 ex('query-block-jobs'),
                 ex('block-job-cancel', device='j1'), 0.3,
                 mirror(device='src2', target='tgt', **{'job-id': 'j2'}), 0.3,
