@@ -1,146 +1,18 @@
 /*
- * The request path (block/io.c) over an in-memory driver with a request
- * alignment: padding, read-modify-write serialisation, end-of-node
- * zero fill, max_transfer splitting, write-zeroes fallback, FUA
- * emulation and write watches.
+ * The request path (block/io.c) over the in-memory driver test-mem
+ * (mem-driver.h) with a request alignment: padding, read-modify-write
+ * serialisation, end-of-node zero fill, max_transfer splitting,
+ * write-zeroes fallback, FUA emulation and write watches.
  */
 #include "qemu/osdep.h"
 #include "block/block_int.h"
 #include "sysemu/block-backend.h"
+#include "mem-driver.h"
 
+/* test-mem's default size */
 #define MEM_SIZE (64 * 1024)
-
-typedef struct MemState {
-    uint8_t *data;
-    uint32_t align;
-    int64_t max_transfer;
-    int reads, writes, flushes;
-    int64_t largest;            /* largest request seen */
-    bool slow;                  /* yield once inside every request */
-    bool odd;                   /* length not a multiple of 512 */
-} MemState;
-
-static MemState *last_mem;
-
-static const QemuOptDesc mem_opts_desc[] = {
-    { .name = "align", .type = QEMU_OPT_SIZE },
-    { .name = "max-transfer", .type = QEMU_OPT_SIZE },
-    { .name = "slow", .type = QEMU_OPT_BOOL },
-    { .name = "odd", .type = QEMU_OPT_BOOL },
-    { .name = NULL }
-};
-static const QemuOptsList mem_opts = { .name = "mem", .desc = mem_opts_desc };
-
-static int mem_open(BlockDriverState *bs, QDict *options, int flags,
-                    Error **errp)
-{
-    MemState *s = bs->opaque;
-    g_autoptr(QemuOpts) opts = qemu_opts_create(&mem_opts);
-
-    if (!qemu_opts_absorb_qdict(opts, options, errp)) {
-        return -EINVAL;
-    }
-    s->data = g_malloc0(MEM_SIZE);
-    s->align = qemu_opt_get_size(opts, "align", 1);
-    s->max_transfer = qemu_opt_get_size(opts, "max-transfer", 0);
-    s->slow = qemu_opt_get_bool(opts, "slow", false);
-    s->odd = qemu_opt_get_bool(opts, "odd", false);
-    last_mem = s;
-    return 0;
-}
-
-static void mem_close(BlockDriverState *bs)
-{
-    MemState *s = bs->opaque;
-
-    g_free(s->data);
-}
-
-static void mem_refresh_limits(BlockDriverState *bs, Error **errp)
-{
-    MemState *s = bs->opaque;
-
-    bs->bl.request_alignment = s->align;
-    bs->bl.max_transfer = s->max_transfer;
-}
-
-static int64_t mem_getlength(BlockDriverState *bs)
-{
-    MemState *s = bs->opaque;
-
-    return s->odd ? MEM_SIZE - 1000 : MEM_SIZE;
-}
-
-static void mem_wake(void *opaque)
-{
-    aio_co_wake(opaque);
-}
-
-static int coroutine_fn mem_check(MemState *s, int64_t offset, int64_t bytes)
-{
-    g_assert_cmpint(offset % s->align, ==, 0);
-    g_assert_cmpint(bytes % s->align, ==, 0);
-    if (s->max_transfer) {
-        g_assert_cmpint(bytes, <=, s->max_transfer);
-    }
-    g_assert_cmpint(offset + bytes, <=, MEM_SIZE);
-    s->largest = MAX(s->largest, bytes);
-    if (s->slow) {
-        /* Let other requests run in the middle of this one. */
-        aio_bh_schedule_oneshot(mem_wake, qemu_coroutine_self());
-        qemu_coroutine_yield();
-    }
-    return 0;
-}
-
-static int coroutine_fn mem_preadv(BlockDriverState *bs, int64_t offset,
-                                   int64_t bytes, QEMUIOVector *qiov,
-                                   BdrvRequestFlags flags)
-{
-    MemState *s = bs->opaque;
-
-    s->reads++;
-    mem_check(s, offset, bytes);
-    qemu_iovec_from_buf(qiov, 0, s->data + offset, bytes);
-    return 0;
-}
-
-static int coroutine_fn mem_pwritev(BlockDriverState *bs, int64_t offset,
-                                    int64_t bytes, QEMUIOVector *qiov,
-                                    BdrvRequestFlags flags)
-{
-    MemState *s = bs->opaque;
-    uint8_t *tmp = g_malloc(bytes);
-
-    s->writes++;
-    /* Copy out first: a slow request must write what it was given. */
-    qemu_iovec_to_buf(qiov, 0, tmp, bytes);
-    mem_check(s, offset, bytes);
-    memcpy(s->data + offset, tmp, bytes);
-    g_free(tmp);
-    return 0;
-}
-
-static int coroutine_fn mem_flush(BlockDriverState *bs)
-{
-    MemState *s = bs->opaque;
-
-    s->flushes++;
-    return 0;
-}
-
-static BlockDriver bdrv_test_mem = {
-    .format_name            = "test-mem",
-    .protocol_name          = "test-mem",
-    .instance_size          = sizeof(MemState),
-    .bdrv_open              = mem_open,
-    .bdrv_close             = mem_close,
-    .bdrv_refresh_limits    = mem_refresh_limits,
-    .bdrv_getlength         = mem_getlength,
-    .bdrv_co_preadv         = mem_preadv,
-    .bdrv_co_pwritev        = mem_pwritev,
-    .bdrv_co_flush_to_disk  = mem_flush,
-};
+/* MEM_SIZE - 1000: a length that is not whole sectors */
+#define ODD_LENGTH "length=64536"
 
 static BlockBackend *open_mem(const char *opts)
 {
@@ -159,16 +31,17 @@ static BlockBackend *open_mem(const char *opts)
 static void test_unaligned_rmw(void)
 {
     BlockBackend *blk = open_mem("driver=test-mem,align=4096");
+    BDRVTestMemState *m = test_mem_state(blk_bs(blk));
     uint8_t buf[5000], out[5000];
 
-    memset(last_mem->data, 0x11, MEM_SIZE);
+    memset(m->data, 0x11, MEM_SIZE);
     memset(buf, 0x22, sizeof(buf));
     g_assert_cmpint(blk_pwrite(blk, 1000, sizeof(buf), buf, 0), ==, 0);
     /* Untouched bytes around the write keep their value. */
-    g_assert_cmpint(last_mem->data[999], ==, 0x11);
-    g_assert_cmpint(last_mem->data[1000], ==, 0x22);
-    g_assert_cmpint(last_mem->data[5999], ==, 0x22);
-    g_assert_cmpint(last_mem->data[6000], ==, 0x11);
+    g_assert_cmpint(m->data[999], ==, 0x11);
+    g_assert_cmpint(m->data[1000], ==, 0x22);
+    g_assert_cmpint(m->data[5999], ==, 0x22);
+    g_assert_cmpint(m->data[6000], ==, 0x11);
     g_assert_cmpint(blk_pread(blk, 1000, sizeof(out), out, 0), ==, 0);
     g_assert_cmpmem(out, sizeof(out), buf, sizeof(buf));
     blk_unref(blk);
@@ -192,14 +65,15 @@ static void writer_cb(void *opaque, int ret)
 /* Overlapping unaligned writes in flight at once must not lose data. */
 static void test_rmw_serialised(void)
 {
-    BlockBackend *blk = open_mem("driver=test-mem,align=4096,slow=on");
+    BlockBackend *blk = open_mem("driver=test-mem,align=4096,async=on");
+    BDRVTestMemState *m = test_mem_state(blk_bs(blk));
     enum { N = 8 };
     Writer w[N];
     QEMUIOVector qiov[N];
     uint8_t bufs[N][100];
     int done = 0;
 
-    memset(last_mem->data, 0, MEM_SIZE);
+    memset(m->data, 0, MEM_SIZE);
     for (int i = 0; i < N; i++) {
         /* All within the same 4 KiB block, disjoint bytes. */
         w[i] = (Writer) { .blk = blk, .offset = 10 + i * 200,
@@ -217,7 +91,7 @@ static void test_rmw_serialised(void)
     }
     for (int i = 0; i < N; i++) {
         for (int j = 0; j < 100; j++) {
-            g_assert_cmpint(last_mem->data[w[i].offset + j], ==, w[i].pattern);
+            g_assert_cmpint(m->data[w[i].offset + j], ==, w[i].pattern);
         }
     }
     blk_unref(blk);
@@ -225,16 +99,18 @@ static void test_rmw_serialised(void)
 
 static void test_eof_and_splitting(void)
 {
-    BlockBackend *blk = open_mem("driver=test-mem,align=512,max-transfer=8192,odd=on");
+    BlockBackend *blk = open_mem("driver=test-mem,align=512,max-transfer=8192,"
+                                 ODD_LENGTH);
+    BDRVTestMemState *m = test_mem_state(blk_bs(blk));
     int64_t len = blk_getlength(blk);
     g_autofree uint8_t *buf = g_malloc(32768);
 
     /* Length is rounded up to whole sectors, as QEMU. */
     g_assert_cmpint(len, ==, QEMU_ALIGN_UP(MEM_SIZE - 1000, 512));
-    memset(last_mem->data, 0x33, MEM_SIZE);
-    last_mem->largest = 0;
+    memset(m->data, 0x33, MEM_SIZE);
+    m->largest = 0;
     g_assert_cmpint(blk_pread(blk, 0, 32768, buf, 0), ==, 0);
-    g_assert_cmpint(last_mem->largest, <=, 8192);
+    g_assert_cmpint(m->largest, <=, 8192);
     g_assert_cmpint(buf[32767], ==, 0x33);
     /* Beyond the device: refused by the backend. */
     g_assert_cmpint(blk_pread(blk, len - 512, 1024, buf, 0), ==, -EIO);
@@ -245,32 +121,35 @@ static void test_eof_and_splitting(void)
 static void test_zeroes_and_fua(void)
 {
     BlockBackend *blk = open_mem("driver=test-mem,align=512");
+    BDRVTestMemState *m = test_mem_state(blk_bs(blk));
     uint8_t buf[512];
 
-    memset(last_mem->data, 0x55, MEM_SIZE);
+    memset(m->data, 0x55, MEM_SIZE);
     /* No native write-zeroes: emulated with zero buffers. */
     g_assert_cmpint(blk_pwrite_zeroes(blk, 512, 1024, 0), ==, 0);
-    g_assert_cmpint(last_mem->data[511], ==, 0x55);
-    g_assert_cmpint(last_mem->data[512], ==, 0);
-    g_assert_cmpint(last_mem->data[1535], ==, 0);
-    g_assert_cmpint(last_mem->data[1536], ==, 0x55);
+    g_assert_cmpint(m->zero_writes, ==, 0);
+    g_assert_cmpint(m->writes, ==, 1);
+    g_assert_cmpint(m->data[511], ==, 0x55);
+    g_assert_cmpint(m->data[512], ==, 0);
+    g_assert_cmpint(m->data[1535], ==, 0);
+    g_assert_cmpint(m->data[1536], ==, 0x55);
     /* ... unless the caller forbids the fallback. */
     g_assert_cmpint(blk_pwrite_zeroes(blk, 0, 512, BDRV_REQ_NO_FALLBACK),
                     ==, -ENOTSUP);
     /* Writethrough: every write is followed by a flush. */
-    last_mem->flushes = 0;
+    m->flushes = 0;
     blk_set_enable_write_cache(blk, false);
     memset(buf, 1, sizeof(buf));
     g_assert_cmpint(blk_pwrite(blk, 0, sizeof(buf), buf, 0), ==, 0);
-    g_assert_cmpint(last_mem->flushes, ==, 1);
+    g_assert_cmpint(m->flushes, ==, 1);
     /*
      * As QEMU, the write generation moves after the FUA flush, so the
      * next flush still goes down; one more with nothing written does not.
      */
     g_assert_cmpint(blk_flush(blk), ==, 0);
-    g_assert_cmpint(last_mem->flushes, ==, 2);
+    g_assert_cmpint(m->flushes, ==, 2);
     g_assert_cmpint(blk_flush(blk), ==, 0);
-    g_assert_cmpint(last_mem->flushes, ==, 2);
+    g_assert_cmpint(m->flushes, ==, 2);
     /* Compressed writes are not supported by any driver. */
     g_assert_cmpint(blk_pwrite(blk, 0, sizeof(buf), buf,
                                BDRV_REQ_WRITE_COMPRESSED), ==, -ENOTSUP);
@@ -281,8 +160,8 @@ static void test_zeroes_and_fua(void)
 static void test_write_needs_whole_blocks(void)
 {
     Error *err = NULL;
-    QDict *d = keyval_parse_flat("driver=test-mem,align=4096,odd=on", NULL,
-                                 &err);
+    QDict *d = keyval_parse_flat("driver=test-mem,align=4096," ODD_LENGTH,
+                                 NULL, &err);
     BlockBackend *blk = blk_new_open(NULL, NULL, d, BDRV_O_RDWR, &err);
 
     g_assert_null(blk);
@@ -291,7 +170,8 @@ static void test_write_needs_whole_blocks(void)
                     "size is not a multiple of request alignment");
     error_free(err);
     err = NULL;
-    d = keyval_parse_flat("driver=test-mem,align=4096,odd=on", NULL, &err);
+    d = keyval_parse_flat("driver=test-mem,align=4096," ODD_LENGTH, NULL,
+                          &err);
     blk = blk_new_open(NULL, NULL, d, 0, &err);
     g_assert_nonnull(blk);
     blk_unref(blk);
@@ -321,7 +201,8 @@ static void wait_write(Writer *w)
  */
 static void test_write_watch(void)
 {
-    BlockBackend *blk = open_mem("driver=test-mem,slow=on");
+    BlockBackend *blk = open_mem("driver=test-mem,async=on");
+    BDRVTestMemState *m = test_mem_state(blk_bs(blk));
     BlockDriverState *bs = blk_bs(blk);
     BdrvWriteWatch w1, w2;
     Writer wr;
@@ -331,17 +212,17 @@ static void test_write_watch(void)
     /* Nothing written: the fence goes up and holds a new write off. */
     bdrv_write_watch_begin(bs, &w1, 0, 4096);
     g_assert_true(bdrv_write_watch_fence(bs, &w1));
-    last_mem->writes = 0;
+    m->writes = 0;
     start_write(&wr, &qiov, buf, blk, 1024, 0x61);
     for (int i = 0; i < 10; i++) {
         main_loop_wait(false);
     }
-    g_assert_cmpint(last_mem->writes, ==, 0);
+    g_assert_cmpint(m->writes, ==, 0);
     g_assert_false(wr.done);
     bdrv_write_watch_end(bs, &w1);
     wait_write(&wr);
-    g_assert_cmpint(last_mem->writes, ==, 1);
-    g_assert_cmpint(last_mem->data[1024], ==, 0x61);
+    g_assert_cmpint(m->writes, ==, 1);
+    g_assert_cmpint(m->data[1024], ==, 0x61);
 
     /* A write that ran and finished while the watch was up. */
     bdrv_write_watch_begin(bs, &w1, 0, 4096);
@@ -441,7 +322,7 @@ static void test_write_needs_permission(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    bdrv_register(&bdrv_test_mem);
+    test_mem_register();
     bdrv_init();
     g_test_add_func("/block-io/unaligned-rmw", test_unaligned_rmw);
     g_test_add_func("/block-io/rmw-serialised", test_rmw_serialised);

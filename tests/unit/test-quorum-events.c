@@ -1,158 +1,19 @@
 /*
  * The events quorum emits, exactly (members, their order, event order),
- * per scenario.  Children are "qtest-mem" nodes: an in-memory protocol
- * driver defined here whose data the test corrupts directly and which
- * fails reads, writes, flushes or block-status queries on demand.
+ * per scenario.  Children are "test-mem" nodes (mem-driver.h): in
+ * memory, their data corrupted directly by the test, failing reads,
+ * writes, flushes or block-status queries on demand.
  */
 #include "qemu/osdep.h"
 #include "block/block_int.h"
 #include "block/quorum-vote.h"
 #include "sysemu/block-backend.h"
 #include "qapi/qapi-events-block.h"
+#include "mem-driver.h"
 
-/* ---------- The in-memory child driver ---------- */
-
-typedef struct MemState {
-    uint8_t *data;
-    int64_t size;
-    int read_err, write_err, flush_err, status_err;   /* -errno or 0 */
-    bool async;         /* complete from the event loop, not inline */
-} MemState;
-
-static void mem_wake(void *opaque)
+static BDRVTestMemState *mem(const char *node_name)
 {
-    aio_co_wake(opaque);
-}
-
-/* Async children make quorum's fan-out really wait for completions. */
-static void coroutine_fn mem_maybe_yield(MemState *s)
-{
-    if (s->async) {
-        aio_bh_schedule_oneshot(mem_wake, qemu_coroutine_self());
-        qemu_coroutine_yield();
-    }
-}
-
-static const QemuOptDesc mem_opt_desc[] = {
-    { .name = "size", .type = QEMU_OPT_SIZE },
-    { .name = NULL }
-};
-
-static const QemuOptsList mem_opts = { .name = "qtest-mem",
-                                       .desc = mem_opt_desc };
-
-static int mem_open(BlockDriverState *bs, QDict *options, int flags,
-                    Error **errp)
-{
-    MemState *s = bs->opaque;
-    g_autoptr(QemuOpts) opts = qemu_opts_create(&mem_opts);
-
-    if (!qemu_opts_absorb_qdict(opts, options, errp)) {
-        return -EINVAL;
-    }
-    s->size = qemu_opt_get_size(opts, "size", 64 * KiB);
-    s->data = g_malloc0(s->size);
-    bs->supported_zero_flags = BDRV_REQ_MAY_UNMAP;
-    return 0;
-}
-
-static void mem_close(BlockDriverState *bs)
-{
-    MemState *s = bs->opaque;
-
-    g_free(s->data);
-}
-
-static int64_t mem_getlength(BlockDriverState *bs)
-{
-    MemState *s = bs->opaque;
-
-    return s->size;
-}
-
-static int coroutine_fn mem_preadv(BlockDriverState *bs, int64_t offset,
-                                   int64_t bytes, QEMUIOVector *qiov,
-                                   BdrvRequestFlags flags)
-{
-    MemState *s = bs->opaque;
-
-    mem_maybe_yield(s);
-    if (s->read_err) {
-        return s->read_err;
-    }
-    qemu_iovec_from_buf(qiov, 0, s->data + offset, bytes);
-    return 0;
-}
-
-static int coroutine_fn mem_pwritev(BlockDriverState *bs, int64_t offset,
-                                    int64_t bytes, QEMUIOVector *qiov,
-                                    BdrvRequestFlags flags)
-{
-    MemState *s = bs->opaque;
-
-    mem_maybe_yield(s);
-    if (s->write_err) {
-        return s->write_err;
-    }
-    qemu_iovec_to_buf(qiov, 0, s->data + offset, bytes);
-    return 0;
-}
-
-static int coroutine_fn mem_pwrite_zeroes(BlockDriverState *bs,
-                                          int64_t offset, int64_t bytes,
-                                          BdrvRequestFlags flags)
-{
-    MemState *s = bs->opaque;
-
-    if (s->write_err) {
-        return s->write_err;
-    }
-    memset(s->data + offset, 0, bytes);
-    return 0;
-}
-
-static int coroutine_fn mem_flush(BlockDriverState *bs)
-{
-    MemState *s = bs->opaque;
-
-    return s->flush_err;
-}
-
-static int coroutine_fn mem_block_status(BlockDriverState *bs, bool want_zero,
-                                         int64_t offset, int64_t bytes,
-                                         int64_t *pnum, int64_t *map,
-                                         BlockDriverState **file)
-{
-    MemState *s = bs->opaque;
-
-    if (s->status_err) {
-        return s->status_err;
-    }
-    *pnum = bytes;
-    return buffer_is_zero(s->data + offset, bytes) ? BDRV_BLOCK_ZERO :
-           BDRV_BLOCK_DATA;
-}
-
-static BlockDriver bdrv_mem = {
-    .format_name            = "qtest-mem",
-    .protocol_name          = "qtest-mem",
-    .instance_size          = sizeof(MemState),
-    .bdrv_open              = mem_open,
-    .bdrv_close             = mem_close,
-    .bdrv_getlength         = mem_getlength,
-    .bdrv_co_preadv         = mem_preadv,
-    .bdrv_co_pwritev        = mem_pwritev,
-    .bdrv_co_pwrite_zeroes  = mem_pwrite_zeroes,
-    .bdrv_co_flush          = mem_flush,
-    .bdrv_co_block_status   = mem_block_status,
-};
-
-static MemState *mem(const char *node_name)
-{
-    BlockDriverState *bs = bdrv_find_node(node_name);
-
-    g_assert(bs && bs->drv == &bdrv_mem);
-    return bs->opaque;
+    return test_mem_find(node_name);
 }
 
 /* ---------- Recording events ---------- */
@@ -175,7 +36,9 @@ static void assert_events(const char *expected)
 
 /*
  * A quorum "q" over children c0..c{n-1} of 64 KiB, extra options
- * appended; write cache on so that writes do not flush.
+ * appended; write cache on so that writes do not flush.  Children
+ * zero natively and see every flush, written to or not, so a flush
+ * error shows whenever quorum flushes.
  */
 static BlockBackend *open_quorum(int n, const char *extra)
 {
@@ -185,8 +48,11 @@ static BlockBackend *open_quorum(int n, const char *extra)
     Error *err = NULL;
 
     for (int i = 0; i < n; i++) {
-        g_string_append_printf(str, ",children.%d.driver=qtest-mem"
-                               ",children.%d.node-name=c%d", i, i, i);
+        g_string_append_printf(str, ",children.%d.driver=test-mem"
+                               ",children.%d.node-name=c%d"
+                               ",children.%d.write-zeroes=on"
+                               ",children.%d.flush-always=on",
+                               i, i, i, i, i);
     }
     g_string_append_printf(str, ",%s", extra);
     opts = keyval_parse_flat(str->str, NULL, &error_abort);
@@ -661,7 +527,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     bdrv_init();
-    bdrv_register(&bdrv_mem);
+    test_mem_register();
     events = g_string_new("");
     qapi_event_set_emitter(record_event, NULL);
 
