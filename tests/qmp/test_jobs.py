@@ -88,6 +88,13 @@ def mirror(**kw):
     return ex('blockdev-mirror', **args)
 
 
+def corrupt_c1(d):
+    """A step: c1's file (img1.raw) disagrees with the others."""
+    with open(os.path.join(d, 'img1.raw'), 'r+b') as f:
+        f.write(b'\xff' * 4096)
+    return 'corrupted c1'
+
+
 def test_mirror_argument_errors():
     def steps(d):
         s = quorum_and_target(d)
@@ -158,18 +165,13 @@ def test_mirror_manual_finalize_dismiss_and_speed():
 def test_quorum_child_repaired_by_mirror_replaces():
     # iotest 041's TestRepairQuorum: a broken child is replaced by a new
     # node mirrored from the quorum; the quorum then reads the new node.
-    def corrupt(d):
-        with open(os.path.join(d, 'img1.raw'), 'r+b') as f:
-            f.write(b'\xff' * 4096)
-        return 'corrupted c1'
-
     def check(d):
         # After the switch img3 (the target) holds what the quorum had.
         with open(os.path.join(d, 'img3.raw'), 'rb') as f:
             return 'img3 zero: %s' % (f.read() == bytes(MiB))
 
     compare_steps(lambda d: quorum_and_target(d) + [
-        corrupt,
+        corrupt_c1,
         mirror(replaces='q0'), mirror(replaces='c1', speed=-1),
         mirror(replaces='c1'), 0.3,
         ex('job-complete', id='j1'), 0.3, check,
@@ -248,11 +250,6 @@ def test_quorum_child_repaired_under_an_exported_quorum():
     # dismissed or not, the target is q's child: a read-only export
     # beside q's, no writable one until q lets go of it.  Writes through
     # q's export reach the target, not the replaced file.
-    def corrupt(d):
-        with open(os.path.join(d, 'img1.raw'), 'r+b') as f:
-            f.write(b'\xff' * 4096)
-        return 'corrupted c1'
-
     def write_and_check(d):
         n = qmplib.Nbd(d + '/nbd.sock', 'q')
         try:
@@ -270,7 +267,7 @@ def test_quorum_child_repaired_under_an_exported_quorum():
             files[0] == b'\xff' * 4096 + bytes(65536 - 4096))
 
     compare_steps(lambda d: [nbd_start(d)] + quorum_and_target(d) + [
-        export('q', 'eq'), corrupt,
+        export('q', 'eq'), corrupt_c1,
         mirror(replaces='c1', **{'auto-finalize': False,
                                  'auto-dismiss': False}), 0.3,
         export('tgt', 'et'),
