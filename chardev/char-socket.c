@@ -26,8 +26,26 @@ struct Chardev {
     ChrReadHandler *read;
     ChrEventHandler *event;
     void *opaque;
+    QEMUTimer *accept_timer;    /* armed while accepting is backed off */
     QTAILQ_ENTRY(Chardev) next;
 };
+
+/* How long accepting pauses when the process is out of descriptors. */
+#define ACCEPT_BACKOFF_NS (100 * 1000000LL)
+
+/*
+ * A descriptor kept in reserve for the monitors: when NBD clients have
+ * used up every other one, an administrator can still connect and act
+ * (stop the export, raise a limit).  Main loop thread only.
+ */
+static int chr_spare_fd = -1;
+
+static void chr_spare_refill(void)
+{
+    if (chr_spare_fd < 0) {
+        chr_spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+}
 
 /* Every chardev; main loop thread only. */
 static QTAILQ_HEAD(, Chardev) chardevs = QTAILQ_HEAD_INITIALIZER(chardevs);
@@ -55,6 +73,7 @@ static void chr_disconnect(Chardev *chr)
     aio_set_fd_handler(chr->fd, NULL, NULL, NULL);
     close(chr->fd);
     chr->fd = -1;
+    chr_spare_refill();
     g_string_truncate(chr->out, 0);
     chr->out_pos = 0;
     if (chr->event) {
@@ -134,8 +153,15 @@ static void chr_update_handlers(Chardev *chr)
                            pending ? chr_write_ready : NULL, chr);
         aio_set_fd_handler(chr->listen_fd, NULL, NULL, NULL);
     } else {
-        aio_set_fd_handler(chr->listen_fd, chr_accept, NULL, chr);
+        aio_set_fd_handler(chr->listen_fd,
+                           timer_pending(chr->accept_timer) ? NULL : chr_accept,
+                           NULL, chr);
     }
+}
+
+static void chr_accept_resume(void *opaque)
+{
+    chr_update_handlers(opaque);
 }
 
 static void chr_accept(void *opaque)
@@ -143,7 +169,19 @@ static void chr_accept(void *opaque)
     Chardev *chr = opaque;
     int fd = socket_accept(chr->listen_fd);
 
+    if (fd < 0 && (errno == EMFILE || errno == ENFILE) && chr_spare_fd >= 0) {
+        close(chr_spare_fd);
+        chr_spare_fd = -1;
+        fd = socket_accept(chr->listen_fd);
+    }
     if (fd < 0) {
+        /* The client stays queued; polling again at once would spin. */
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+            errno == ENOMEM) {
+            timer_mod_ns(chr->accept_timer,
+                         get_clock_ns() + ACCEPT_BACKOFF_NS);
+            chr_update_handlers(chr);
+        }
         return;
     }
     chr->fd = fd;
@@ -253,7 +291,9 @@ Chardev *qemu_chr_new_from_opts(QDict *opts, Error **errp)
     chr->listen_fd = fd;
     chr->fd = -1;
     chr->out = g_string_new(NULL);
+    chr->accept_timer = timer_new_ns(chr_accept_resume, chr);
     QTAILQ_INSERT_TAIL(&chardevs, chr, next);
+    chr_spare_refill();
 
     if (wait) {
         /* server=on,wait=on: block until the first client arrives. */
@@ -282,9 +322,14 @@ void qemu_chr_cleanup_all(void)
             unlink(chr->path);
         }
         QTAILQ_REMOVE(&chardevs, chr, next);
+        timer_free(chr->accept_timer);
         g_string_free(chr->out, true);
         g_free(chr->id);
         g_free(chr->path);
         g_free(chr);
+    }
+    if (chr_spare_fd >= 0) {
+        close(chr_spare_fd);
+        chr_spare_fd = -1;
     }
 }

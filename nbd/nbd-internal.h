@@ -19,8 +19,19 @@
 #define NBD_MAX_OPT_PAYLOAD     (1024 * 1024)
 /* A client must finish the handshake within this time. */
 #define NBD_HANDSHAKE_TIMEOUT_NS (10 * 1000000000LL)
+/* How long accepting pauses when the process is out of descriptors. */
+#define NBD_ACCEPT_BACKOFF_NS   (100 * 1000000LL)
 /* Request buffers up to this size are kept for reuse. */
 #define NBD_POOL_BUF_MAX        (2 * 1024 * 1024)
+/*
+ * Payload bytes of READ and WRITE requests one client may have in the
+ * server (buffered, being served or waiting to be sent).  Past it the
+ * server reads no more requests from that client, which the protocol
+ * allows; a client that never reads its replies then holds this much,
+ * not NBD_MAX_REQUESTS * NBD_MAX_BUFFER_SIZE.  One request is always
+ * admitted, so a single maximum-sized request still goes through.
+ */
+#define NBD_MAX_INFLIGHT_BYTES  (64 * 1024 * 1024)
 /* Most extents in one base:allocation reply (1 MiB of descriptors). */
 #define NBD_MAX_BLOCK_STATUS_EXTENTS (1024 * 1024 / 8)
 /* Context id we hand out for base:allocation. */
@@ -51,6 +62,7 @@ typedef struct NBDRequest {
     const char *errmsg;      /* static text for that refusal */
     void *buf;               /* pooled payload / result buffer */
     size_t buf_size;
+    uint32_t charged;        /* bytes counted in client->inflight_bytes */
     struct NBDRequest *next_free;
 } NBDRequest;
 
@@ -76,6 +88,7 @@ struct NBDClient {
     Coroutine *drain_co;     /* main co waiting for requests to finish */
     CoMutex send_lock;       /* one reply on the wire at a time */
     unsigned nb_requests;
+    uint64_t inflight_bytes; /* payload bytes charged by requests */
     NBDRequest *free_reqs;
     unsigned nb_free_reqs;
     QEMUTimer *handshake_timer;

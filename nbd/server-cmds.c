@@ -27,12 +27,16 @@ static NBDRequest *nbd_request_get(NBDClient *client)
     req->client = client;
     req->error = 0;
     req->errmsg = NULL;
+    req->charged = 0;
     return req;
 }
 
 static void nbd_request_put(NBDRequest *req)
 {
     NBDClient *client = req->client;
+
+    client->inflight_bytes -= req->charged;
+    req->charged = 0;
 
     /* Keep small buffers for the next request; big ones go. */
     if (req->buf_size > NBD_POOL_BUF_MAX ||
@@ -321,6 +325,10 @@ static void coroutine_fn nbd_co_request(void *opaque)
     QEMUIOVector qiov;
     int ret = 0;
 
+    if (client->dead && req->type != NBD_CMD_WRITE &&
+        req->type != NBD_CMD_WRITE_ZEROES && req->type != NBD_CMD_TRIM) {
+        goto out;   /* nobody to answer; writes still land, as sent */
+    }
     if (req->error) {
         nbd_co_send_generic(req, req->error, req->errmsg);
         goto out;
@@ -437,6 +445,21 @@ static int coroutine_fn nbd_co_receive_request(NBDClient *client,
 
     if (req->type == NBD_CMD_DISC) {
         return 1;
+    }
+    if ((req->type == NBD_CMD_READ || req->type == NBD_CMD_WRITE) &&
+        req->len <= NBD_MAX_BUFFER_SIZE) {
+        /* Before a WRITE's payload: a client over budget waits unread. */
+        while (client->inflight_bytes &&
+               client->inflight_bytes + req->len > NBD_MAX_INFLIGHT_BYTES &&
+               !client->dead) {
+            client->slot_co = qemu_coroutine_self();
+            qemu_coroutine_yield();
+        }
+        if (client->dead) {
+            return -EPIPE;
+        }
+        req->charged = req->len;
+        client->inflight_bytes += req->len;
     }
     if (req->type == NBD_CMD_WRITE) {
         /* The payload follows whatever we think of the request. */

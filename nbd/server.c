@@ -19,6 +19,7 @@
 struct NBDServer {
     int listen_fd;           /* -1 for the private server of add_client_fd */
     bool accepting;          /* listen_fd registered with the loop */
+    QEMUTimer *accept_timer; /* armed while accepting is backed off */
     int max_connections;     /* 0: unlimited */
     char *unix_path;         /* unlinked on stop */
     QCryptoTLSCreds *tlscreds;   /* NULL: plaintext; else TLS required */
@@ -325,11 +326,17 @@ static void nbd_server_update_accept(void)
     if (!s || s->listen_fd < 0) {
         return;
     }
-    want = s->max_connections <= 0 || nb_clients < s->max_connections;
+    want = (s->max_connections <= 0 || nb_clients < s->max_connections) &&
+           !timer_pending(s->accept_timer);
     if (want != s->accepting) {
         aio_set_fd_handler(s->listen_fd, want ? nbd_accept : NULL, NULL, s);
         s->accepting = want;
     }
+}
+
+static void nbd_accept_resume(void *opaque)
+{
+    nbd_server_update_accept();
 }
 
 static void nbd_accept(void *opaque)
@@ -339,7 +346,19 @@ static void nbd_accept(void *opaque)
 
     fd = socket_accept(s->listen_fd);
     if (fd < 0) {
-        return;     /* EAGAIN, or the client gave up already */
+        /*
+         * Out of descriptors or memory: the connection stays queued and
+         * the listening socket readable, so polling it again at once
+         * would spin.  Look again later; clients that leave meanwhile
+         * free what the next accept needs.
+         */
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+            errno == ENOMEM) {
+            timer_mod_ns(s->accept_timer,
+                         get_clock_ns() + NBD_ACCEPT_BACKOFF_NS);
+            nbd_server_update_accept();
+        }
+        return;     /* else EAGAIN, or the client gave up already */
     }
     /* Replies are written whole; do not let Nagle delay them. */
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -382,6 +401,7 @@ NBDServer *nbd_server_start_fd(int listen_fd, int max_connections,
     s = g_new0(NBDServer, 1);
     s->listen_fd = listen_fd;
     s->max_connections = max_connections;
+    s->accept_timer = timer_new_ns(nbd_accept_resume, NULL);
     if (tls_creds) {
         s->tlscreds = qcrypto_tls_creds_lookup(
             tls_creds, QCRYPTO_TLS_CREDS_ENDPOINT_SERVER, &error_abort);
@@ -479,6 +499,7 @@ void nbd_server_stop(Error **errp)
     QTAILQ_FOREACH_SAFE(client, &clients, next, next_client) {
         nbd_client_close(client);
     }
+    timer_free(s->accept_timer);
     g_free(s->unix_path);
     qcrypto_tls_creds_unref(s->tlscreds);
     g_free(s->tlsauthz);
