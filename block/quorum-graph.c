@@ -15,6 +15,7 @@
 #define QUORUM_OPT_DIRTY_GRANULARITY "dirty-granularity"
 #define QUORUM_OPT_DIRTY_FILE     "dirty-bitmap-file"
 #define QUORUM_OPT_EARLY          "x-complete-at-threshold"
+#define QUORUM_OPT_SELF_HEAL      "x-self-heal"
 #define QUORUM_OPT_VOTE_GRANULARITY "vote-granularity"
 #define QUORUM_DEFAULT_DIRTY_GRANULARITY (64 * KiB)
 
@@ -125,6 +126,7 @@ QDict *quorum_get_specific_stats(BlockDriverState *bs)
         }
         qdict_put_int(c, "resynced-bytes", st->resynced_bytes);
         qdict_put_int(c, "lagged-writes", st->lagged_writes);
+        qdict_put_int(c, "healed-errors", st->healed_errors);
         json_array_append_new(children, c);
     }
     qdict_put_obj(out, "children", children);
@@ -418,6 +420,8 @@ static const QemuOptDesc quorum_runtime_opt_desc[] = {
       .help = "File keeping the per-child dirty bitmaps across restarts" },
     { .name = QUORUM_OPT_EARLY, .type = QEMU_OPT_BOOL,
       .help = "Complete requests once vote-threshold children have" },
+    { .name = QUORUM_OPT_SELF_HEAL, .type = QEMU_OPT_BOOL,
+      .help = "Retry failed child requests and resync dirty children" },
     { .name = QUORUM_OPT_VOTE_GRANULARITY, .type = QEMU_OPT_SIZE,
       .help = "Vote on each block of this many bytes by itself" },
     { .name = NULL }
@@ -540,6 +544,7 @@ int quorum_open(BlockDriverState *bs, QDict *options, int flags,
 
     s->complete_at_threshold = qemu_opt_get_bool(opts, QUORUM_OPT_EARLY,
                                                  false);
+    s->self_heal = qemu_opt_get_bool(opts, QUORUM_OPT_SELF_HEAL, false);
     s->vote_granularity = qemu_opt_get_size(opts, QUORUM_OPT_VOTE_GRANULARITY,
                                             0);
     if (s->vote_granularity &&
@@ -622,6 +627,7 @@ const char *const quorum_strong_runtime_opts[] = {
     QUORUM_OPT_DIRTY_GRANULARITY,
     QUORUM_OPT_DIRTY_FILE,
     QUORUM_OPT_EARLY,
+    QUORUM_OPT_SELF_HEAL,
     QUORUM_OPT_VOTE_GRANULARITY,
     NULL
 };

@@ -37,6 +37,7 @@ typedef struct BDRVQuorumState {
     uint32_t dirty_granularity;
     QuorumDirtyLog *dirty_log;  /* per-child dirty bitmaps, maybe a file */
     bool complete_at_threshold; /* x-complete-at-threshold */
+    bool self_heal;             /* x-self-heal */
     int64_t vote_granularity;   /* 0: one vote per request, as QEMU */
 } BDRVQuorumState;
 
@@ -83,6 +84,7 @@ typedef struct QuorumChildStats {
     int nr_lags;
     int64_t lag_bytes;
     uint64_t lagged_writes;     /* acknowledged before it had them */
+    uint64_t healed_errors;     /* x-self-heal: failed, then went through */
 } QuorumChildStats;
 
 /* The child's state, created on first use. */

@@ -52,6 +52,7 @@ struct QuorumAIOCB {
     BdrvWriteWatch *watch;      /* reads: writes that overlapped them */
     bool may_retry;             /* a vote lost to a write may be re-read */
     bool retry;                 /* ... and it was */
+    bool reread;                /* x-self-heal read it again already */
     int vote_ret;
     /*
      * x-complete-at-threshold: the request may end before every child
@@ -101,6 +102,23 @@ static void quorum_report_bad_child(QuorumAIOCB *acb, int i, int ret)
     quorum_report_bad(acb->bs, s->children[i], acb->is_read ?
                       QUORUM_OP_TYPE_READ : QUORUM_OP_TYPE_WRITE,
                       acb->offset, acb->bytes, ret);
+}
+
+/*
+ * x-self-heal: a read without a majority is read once more, from every
+ * child, before it fails.  An error and a bit flipped on the way in the
+ * same request are mostly chance, and a second look usually finds two
+ * children that agree.  QEMU fails at once; so does the default.
+ */
+static bool quorum_heal_reread(QuorumAIOCB *acb)
+{
+    BDRVQuorumState *s = acb->bs->opaque;
+
+    if (!s->self_heal || !acb->is_read || acb->reread) {
+        return false;
+    }
+    acb->reread = acb->retry = true;
+    return true;
 }
 
 /* A bounce area: a spare that fits, else a new one. */
@@ -154,7 +172,7 @@ static void quorum_aio_init(QuorumAIOCB *acb, BlockDriverState *bs,
     acb->count = acb->success_count = acb->rewrite_count = 0;
     acb->vote_ret = 0;
     acb->watch = NULL;
-    acb->may_retry = acb->retry = false;
+    acb->may_retry = acb->retry = acb->reread = false;
     acb->early = s->complete_at_threshold;
     acb->returned = false;
     acb->waiting = false;
@@ -284,6 +302,10 @@ static bool quorum_has_too_much_io_failed(QuorumAIOCB *acb)
     if (acb->success_count >= s->threshold) {
         return false;
     }
+    if (quorum_heal_reread(acb)) {
+        acb->vote_ret = -EAGAIN;
+        return true;
+    }
     if (acb->num_children > QUORUM_INLINE_CHILDREN) {
         rets = g_new(int, acb->num_children);
     }
@@ -342,6 +364,11 @@ static void coroutine_fn quorum_read_entry(void *opaque)
     }
     req->ret = bdrv_co_preadv(s->children[i], acb->offset, acb->bytes,
                               quorum_child_qiov(acb, i), 0);
+    if (req->ret < 0 && s->self_heal) {
+        req->ret = bdrv_co_preadv(s->children[i], acb->offset, acb->bytes,
+                                  quorum_child_qiov(acb, i), 0);
+        quorum_child_stats(s, s->children[i])->healed_errors += !req->ret;
+    }
     req->done = true;
     if (req->ret == 0) {
         acb->success_count++;
@@ -494,7 +521,8 @@ static int coroutine_fn quorum_vote_blocks(QuorumAIOCB *acb)
         }
         if (ret < 0) {
             /* As the whole-request vote: maybe a write spoiled it. */
-            if (acb->watch->overlapped && acb->may_retry) {
+            if ((acb->watch->overlapped && acb->may_retry) ||
+                quorum_heal_reread(acb)) {
                 acb->retry = true;
                 return -EAGAIN;
             }
@@ -582,7 +610,8 @@ static int coroutine_fn quorum_vote_versions(QuorumAIOCB *acb)
          * new, and one torn while it was copied): no evidence that a
          * replica is bad.  Read again rather than fail; QEMU fails here.
          */
-        if (acb->watch->overlapped && acb->may_retry) {
+        if ((acb->watch->overlapped && acb->may_retry) ||
+            quorum_heal_reread(acb)) {
             acb->retry = true;
             ret = -EAGAIN;
             goto out;
@@ -917,12 +946,19 @@ static void coroutine_fn quorum_write_entry(void *opaque)
     if (s->complete_at_threshold) {
         quorum_overtake_lags(s, child, acb->offset, acb->bytes);
     }
-    if (acb->flags & BDRV_REQ_ZERO_WRITE) {
-        req->ret = bdrv_co_pwrite_zeroes(child, acb->offset, acb->bytes,
-                                         acb->flags);
-    } else {
-        req->ret = bdrv_co_pwritev(child, acb->offset, acb->bytes,
-                                   acb->qiov, acb->flags);
+    /* x-self-heal: one retry, rather than a dirty range and a resync. */
+    for (int attempt = 0; attempt <= s->self_heal; attempt++) {
+        if (acb->flags & BDRV_REQ_ZERO_WRITE) {
+            req->ret = bdrv_co_pwrite_zeroes(child, acb->offset, acb->bytes,
+                                             acb->flags);
+        } else {
+            req->ret = bdrv_co_pwritev(child, acb->offset, acb->bytes,
+                                       acb->qiov, acb->flags);
+        }
+        if (req->ret == 0) {
+            quorum_child_stats(s, child)->healed_errors += attempt;
+            break;
+        }
     }
     req->done = true;
     if (req->ret == 0) {
@@ -960,6 +996,10 @@ static int coroutine_fn quorum_mark_missed(QuorumAIOCB *acb, int ret,
                 quorum_dirty_log_mark(s->dirty_log, st->dirty, acb->offset,
                                       acb->bytes);
                 marked = true;
+                if (s->self_heal) {
+                    /* Runs after the mark is durable: from a BH. */
+                    quorum_resync_start_auto(acb->bs, s->children[i]);
+                }
             }
         }
     }

@@ -737,3 +737,57 @@ def test_complete_at_threshold_overtaken_write_stays_dirty():
         resync(d)
         assert same_files_in(sq.work)
         assert dirty(d) == [0, 0, 0]
+
+
+def flaky_child(i, event, times):
+    """Child @i on blkdebug failing the first @times @event requests."""
+    c = child(i)
+    c['file'] = {'driver': 'blkdebug', 'image': c['file'],
+                 'inject-error': [{'event': event, 'errno': 5, 'once': True}
+                                  for _ in range(times)]}
+    return c
+
+
+def quorum_events(d):
+    d.c.cmd('query-version')        # events come before the answer
+    ev = [e for e in d.c.events if e['event'].startswith('QUORUM')]
+    d.c.events = []
+    return ev
+
+
+def test_self_heal_retries_and_resyncs():
+    """x-self-heal: an error the retry gets past raises no event and
+    counts in healed-errors; a write that fails twice leaves the child
+    dirty, and a resync starts by itself and cleans it."""
+    with start() as d:
+        q = {'driver': 'quorum', 'node-name': 'q', 'vote-threshold': 2,
+             'x-self-heal': True,
+             'children': [flaky_child(0, 'read_aio', 1),
+                          flaky_child(1, 'write_aio', 1),
+                          flaky_child(2, 'write_aio', 2)]}
+        ok(d.c.cmd('blockdev-add', subst(d, q)))
+        n = export(d)
+        d.c.events = []
+        # Child 1's retry takes the write; child 2 fails it twice.
+        n.write(64 * KiB, b'\x5a' * 4096)
+        ev = quorum_events(d)
+        assert [(e['event'], e['data']['node-name'] if 'node-name' in
+                 e['data'] else None) for e in ev] == \
+            [('QUORUM_REPORT_BAD', stats(d)['children'][2]['node-name'])], ev
+        c = stats(d)['children']
+        assert [x['healed-errors'] for x in c[1:]] == [1, 0], c
+        assert [x['write-errors'] for x in c] == [0, 0, 1], c
+        # The resync the write started copies the range into child 2.
+        # Its read through the quorum meets child 0's error: retried, no
+        # event.
+        deadline = time.time() + 10
+        while dirty(d) != [0, 0, 0] and time.time() < deadline:
+            time.sleep(0.05)
+        assert dirty(d) == [0, 0, 0], stats(d)
+        c = stats(d)['children']
+        assert c[2]['resynced-bytes'] == GRAN, c
+        assert c[0]['healed-errors'] == 1 and c[0]['read-errors'] == 0, c
+        assert quorum_events(d) == []
+        n.flush()
+        assert same_files(d)
+        assert n.read(64 * KiB, 4096) == b'\x5a' * 4096
