@@ -4,6 +4,9 @@
 #             rewrite-corrupted on, every replica checked after each
 #             acknowledged round (STRESS_SECONDS, default 600: at least
 #             ten minutes)
+#   load      tests/load: 16 fio clients against a quorum with a
+#             replica failing 1 % of requests and one flipping bits
+#             (LOAD_SECONDS, default 600; make check runs 30)
 #   resync    the resync crash loop (tests/qmp/test_resync.py): the
 #             daemon is SIGKILLed at random moments while a writer runs
 #             and an NBD replica comes and goes (RESYNC_CRASH_CYCLES,
@@ -51,6 +54,11 @@ echo "===== stress (${STRESS_SECONDS:-600} s) ====="
 "$srcdir/tests/stress/run" --build-dir "$build" \
     --duration "${STRESS_SECONDS:-600}" 2>&1 | tee "$tmp/stress.log"
 add stress "$tmp/stress.log" "${PIPESTATUS[0]}"
+
+echo "===== load (${LOAD_SECONDS:-600} s) ====="
+"$srcdir/tests/load/run" --build-dir "$build" \
+    --duration "${LOAD_SECONDS:-600}" 2>&1 | tee "$tmp/load.log"
+add load "$tmp/load.log" "${PIPESTATUS[0]}"
 
 echo "===== resync crash loop (${RESYNC_CRASH_CYCLES:-25} cycles) ====="
 RESYNC_CRASH_CYCLES=${RESYNC_CRASH_CYCLES:-25} \

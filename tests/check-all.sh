@@ -8,7 +8,7 @@
 #   unit      meson test -C DIR --print-errorlogs
 #   iotests   tests/qemu-iotests/check --build-dir DIR
 #   diff      tests/diff/run --build-dir DIR      (skipped with --no-diff)
-#   qmp, nbd, nbd-server, nbd-events, fuzz, tls, stress, faults, crash,
+#   qmp, nbd, nbd-server, nbd-events, fuzz, tls, stress, load, faults, crash,
 #   netns, vm
 #             tests/SUITE/run --build-dir DIR, when present
 #
@@ -146,7 +146,7 @@ fi
 
 # ------------------------------------------------------- protocol suites
 # Each tests/SUITE/run takes --build-dir and ends with a summary line.
-for suite in qmp nbd nbd-server nbd-events fuzz tls stress faults crash netns vm; do
+for suite in qmp nbd nbd-server nbd-events fuzz tls stress load faults crash netns vm; do
     runner="$srcdir/tests/$suite/run"
     [ -x "$runner" ] || continue
     banner "$suite tests (tests/$suite/run --build-dir $build)"
