@@ -8,6 +8,7 @@
 #define BLOCK_FILE_POSIX_INT_H
 
 #include "block/block_int.h"
+#include "qemu/queue.h"
 
 /* The largest logical block size alignment probing considers. */
 #define MAX_BLOCKSIZE        4096
@@ -37,12 +38,21 @@ typedef struct BDRVRawState {
     bool is_blk;                /* block device (else character device) */
     bool inline_rw;             /* tmpfs: small reads and writes in the loop */
     bool try_nowait;            /* small reads try RWF_NOWAIT in the loop */
+    /*
+     * Buffered writes to a regular file: one batch at a time in the
+     * pool, the rest queued behind it (loop thread only).
+     */
+    bool batch_writes;
+    bool write_batch_busy;
+    QTAILQ_HEAD(, RawQueuedWrite) write_queue;
 
     /* Between reopen prepare and commit/abort. */
     int reopen_fd;              /* new descriptor, or -1 to keep fd */
     int reopen_open_flags;
     int reopen_old_fl;          /* F_GETFL of fd before a fcntl switch */
 } BDRVRawState;
+
+typedef struct RawQueuedWrite RawQueuedWrite;
 
 /* One blocking operation for the worker pool; lives on the caller's stack. */
 typedef struct RawPosixAIOData {
