@@ -105,9 +105,9 @@ static int socket_get_fd(const char *str, Error **errp)
     return fd;
 }
 
-/* Bind and listen on one address; @path names a unix socket in errors. */
-static int listen_sa(const struct sockaddr *sa, socklen_t len, int num,
-                     const char *path, Error **errp)
+/* A socket bound to @sa, not listening yet; @path names a unix socket. */
+static int bind_sa(const struct sockaddr *sa, socklen_t len, const char *path,
+                   Error **errp)
 {
     int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
@@ -124,6 +124,61 @@ static int listen_sa(const struct sockaddr *sa, socklen_t len, int num,
         } else {
             error_setg_errno(errp, errno, "Failed to bind socket");
         }
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int listen_sa(const struct sockaddr *sa, socklen_t len, int num,
+                     Error **errp)
+{
+    int fd = bind_sa(sa, len, NULL, errp);
+
+    if (fd >= 0 && listen(fd, num) < 0) {
+        error_setg_errno(errp, errno, "Failed to listen on socket");
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/*
+ * A unix socket file is owner-only (0600) whatever the umask: whoever
+ * may connect to the monitor or an export owns the daemon's data.  The
+ * mode changes between bind() and listen(), so nobody can connect while
+ * it is wider (connect() is refused until listen()).  No umask() dance:
+ * it is process-wide and would narrow files that other threads create
+ * meanwhile.  AT_SYMLINK_NOFOLLOW: a symlink put in its place by someone
+ * who can write the directory is not followed.
+ */
+static int unix_listen(const SocketAddress *addr, int num, Error **errp)
+{
+    struct sockaddr_un un;
+    socklen_t len;
+    int fd;
+
+    if (!unix_sockaddr(addr, &un, &len, errp)) {
+        return -1;
+    }
+    if (addr->abstract) {
+        /* No file: the abstract namespace has no permissions. */
+        return listen_sa((struct sockaddr *)&un, len, num, errp);
+    }
+    /* A stale socket file from an earlier run would make bind fail. */
+    if (unlink(addr->path) < 0 && errno != ENOENT) {
+        error_setg_errno(errp, errno, "Failed to unlink socket %s",
+                         addr->path);
+        return -1;
+    }
+    fd = bind_sa((struct sockaddr *)&un, len, addr->path, errp);
+    if (fd < 0) {
+        return -1;
+    }
+    if (fchmodat(AT_FDCWD, addr->path, S_IRUSR | S_IWUSR,
+                 AT_SYMLINK_NOFOLLOW) < 0) {
+        error_setg_errno(errp, errno, "Failed to set the mode of socket %s",
+                         addr->path);
         goto fail;
     }
     if (listen(fd, num) < 0) {
@@ -133,24 +188,8 @@ static int listen_sa(const struct sockaddr *sa, socklen_t len, int num,
     return fd;
 fail:
     close(fd);
+    unlink(addr->path);
     return -1;
-}
-
-static int unix_listen(const SocketAddress *addr, int num, Error **errp)
-{
-    struct sockaddr_un un;
-    socklen_t len;
-
-    if (!unix_sockaddr(addr, &un, &len, errp)) {
-        return -1;
-    }
-    /* A stale socket file from an earlier run would make bind fail. */
-    if (!addr->abstract && unlink(addr->path) < 0 && errno != ENOENT) {
-        error_setg_errno(errp, errno, "Failed to unlink socket %s",
-                         addr->path);
-        return -1;
-    }
-    return listen_sa((struct sockaddr *)&un, len, num, addr->path, errp);
 }
 
 static int inet_listen(const SocketAddress *addr, int num, Error **errp)
@@ -198,7 +237,7 @@ static int vsock_listen(const SocketAddress *addr, int num, Error **errp)
     struct sockaddr_vm vm;
 
     vsock_sockaddr(addr, &vm);
-    return listen_sa((struct sockaddr *)&vm, sizeof(vm), num, NULL, errp);
+    return listen_sa((struct sockaddr *)&vm, sizeof(vm), num, errp);
 }
 
 int socket_listen(const SocketAddress *addr, int num, Error **errp)
