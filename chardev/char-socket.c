@@ -272,7 +272,12 @@ Chardev *qemu_chr_new_from_opts(QDict *opts, Error **errp)
     if (path) {
         addr->type = SOCKET_ADDRESS_TYPE_UNIX;
         addr->path = g_strdup(path);
-    } else if (port) {
+    } else if (host) {
+        /* A port without a host is no inet address in QEMU either. */
+        if (!port) {
+            error_setg(errp, "chardev: socket: no port given");
+            return NULL;
+        }
         addr->type = SOCKET_ADDRESS_TYPE_INET;
         addr->host = g_strdup(host);
         addr->port = g_strdup(port);

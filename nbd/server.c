@@ -417,8 +417,6 @@ NBDServer *nbd_server_start(const SocketAddress *addr, int max_connections,
                             const char *tls_creds, const char *tls_authz,
                             Error **errp)
 {
-    g_autofree char *default_port = NULL;
-    SocketAddress inet;
     NBDServer *s;
     int fd;
 
@@ -438,13 +436,6 @@ NBDServer *nbd_server_start(const SocketAddress *addr, int max_connections,
         (!addr->path || !*addr->path)) {
         error_setg(errp, QERR_MISSING_PARAMETER, "path");
         return NULL;
-    }
-    if (addr->type == SOCKET_ADDRESS_TYPE_INET &&
-        (!addr->port || !*addr->port)) {
-        default_port = g_strdup_printf("%d", NBD_DEFAULT_PORT);
-        inet = *addr;
-        inet.port = default_port;
-        addr = &inet;
     }
     fd = socket_listen(addr, SOMAXCONN, errp);
     if (fd < 0) {

@@ -200,13 +200,21 @@ static int inet_listen(const SocketAddress *addr, int num, Error **errp)
         .ai_flags = AI_PASSIVE,
     };
     const char *host = addr->host && *addr->host ? addr->host : NULL;
+    const char *port = addr->port && *addr->port ? addr->port : NULL;
     struct addrinfo *res = NULL, *ai;
     int fd = -1, rc, saved_errno = 0, one = 1;
 
-    rc = getaddrinfo(host, addr->port, &hints, &res);
+    /*
+     * An empty host is loopback, where QEMU listens on every address:
+     * reaching an export or a monitor from the network must be asked
+     * for (docs/reliability.md).  One socket, so one address: IPv4's,
+     * which "localhost" resolves to everywhere.  Neither host nor port
+     * stays QEMU's resolution error.
+     */
+    rc = getaddrinfo(host || !port ? host : "127.0.0.1", port, &hints, &res);
     if (rc != 0) {
         error_setg(errp, "address resolution failed for %s:%s: %s",
-                   host ? host : "", addr->port, gai_strerror(rc));
+                   host ? host : "", port ? port : "", gai_strerror(rc));
         return -1;
     }
     for (ai = res; ai; ai = ai->ai_next) {

@@ -19,6 +19,16 @@ CASES = [
      '--monitor', 'zz'],
     ['--chardev', 'socket,id=m,path=@DIR@/x.sock,server=on,wait=off',
      '--monitor', 'chardev=m,mode=readline'],
+    # An inet monitor: a host needs a port; host= and port= resolve
+    # nothing.  (host= with a port listens: QEMU everywhere, we on
+    # loopback, test_security.py.)
+    ['--chardev', 'socket,id=m,host=localhost,server=on,wait=off',
+     '--monitor', 'm'],
+    ['--chardev', 'socket,id=m,host=,server=on,wait=off', '--monitor', 'm'],
+    ['--chardev', 'socket,id=m,host=,port=,server=on,wait=off',
+     '--monitor', 'm'],
+    ['--chardev', 'socket,id=m,host=,port=nope,server=on,wait=off',
+     '--monitor', 'm'],
     ['--object', 'foo,id=x'],
     ['--object', 'tls-creds-x509,id=t,dir=@DIR@'],
     # --object: the daemon's set of types (iothread too), help, the

@@ -134,6 +134,13 @@ def test_nbd_server_start_errors():
             'host': 'nonexistent.invalid', 'port': '10999'}}}),
         ('nbd-server-start', {'addr': {'type': 'inet', 'data': {
             'host': '127.0.0.1', 'port': 'nope'}}}),
+        # No host and no port: QEMU's resolution error, no default port.
+        ('nbd-server-start', {'addr': {'type': 'inet', 'data': {
+            'host': '', 'port': ''}}}),
+        ('nbd-server-start', {'addr': {'type': 'inet', 'data': {
+            'host': '', 'port': 'nope'}}}),
+        ('nbd-server-start', {'addr': {'type': 'inet',
+                                       'data': {'port': '10999'}}}),
         ('nbd-server-start', {'addr': {'type': 'inet', 'data': {
             'host': '127.0.0.1', 'port': '0'}}, 'max-connections': 2}),
         ('nbd-server-start', {'addr': unix('/tmp/x.sock')}),
@@ -171,6 +178,9 @@ CLI_CASES = [
     ['--nbd-server', 'addr.type=unix,addr.path=@DIR@/a.sock,x=1'],
     ['--nbd-server', 'foo'],
     ['--nbd-server', 'addr.type=inet,addr.host=127.0.0.1'],
+    ['--nbd-server', 'addr.type=inet,addr.port=10999'],
+    ['--nbd-server', 'addr.type=inet,addr.host=,addr.port='],
+    ['--nbd-server', 'addr.type=inet,addr.host=,addr.port=nope'],
     ['--nbd-server', 'addr.type=unix,addr.path=@DIR@/a.sock,max-connections=x'],
     ['--nbd-server', 'addr.type=unix,addr.path=@DIR@/a.sock,max-connections=-1'],
     ['--nbd-server', 'addr.type=unix,addr.path=/nonexistent/a'],

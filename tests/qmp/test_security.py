@@ -1,9 +1,12 @@
 """Security defaults (docs/reliability.md, "The monitor is an
 administrator's interface"): unix sockets are owner-only whatever the
-umask."""
+umask, and an inet listener without a host listens on loopback only."""
 import contextlib
+import errno
 import os
+import socket
 import stat
+import subprocess
 from qmplib import OURS, Daemon
 
 
@@ -50,3 +53,102 @@ def test_unix_sockets_owner_only():
         os.chmod(q, 0o660)
         assert d.c.cmd('nbd-server-add', {'device': 'n'}) == {'return': {}}
         assert sock_mode(q) == 0o660
+
+
+def _hex_addr(h):
+    """An address of /proc/net/tcp{,6}: 32-bit words in host order."""
+    raw = bytes.fromhex(h)
+    words = b''.join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+    return socket.inet_ntop(socket.AF_INET if len(raw) == 4
+                            else socket.AF_INET6, words)
+
+
+def tcp_listeners(pid):
+    """[(address, port)] of the TCP sockets @pid listens on."""
+    inodes = set()
+    for fd in os.listdir('/proc/%d/fd' % pid):
+        try:
+            link = os.readlink('/proc/%d/fd/%s' % (pid, fd))
+        except OSError:
+            continue
+        if link.startswith('socket:['):
+            inodes.add(link[8:-1])
+    out = []
+    for table in ('/proc/net/tcp', '/proc/net/tcp6'):
+        with open(table) as f:
+            next(f)
+            for line in f:
+                col = line.split()
+                if col[3] == '0A' and col[9] in inodes:     # TCP_LISTEN
+                    addr, port = col[1].split(':')
+                    out.append((_hex_addr(addr), int(port, 16)))
+    return out
+
+
+def other_addresses():
+    """This machine's addresses outside loopback (link-local left out:
+    they need a scope)."""
+    try:
+        out = subprocess.run(['ip', '-o', 'addr', 'show'],
+                             capture_output=True, text=True).stdout
+    except OSError:
+        return []
+    addrs = []
+    for line in out.splitlines():
+        col = line.split()
+        if col[1] != 'lo' and col[2] in ('inet', 'inet6') and \
+                not col[3].startswith('fe80:'):
+            addrs.append(col[3].split('/')[0])
+    return addrs
+
+
+def refused(addr, port):
+    family = socket.AF_INET6 if ':' in addr else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.settimeout(5)
+        return s.connect_ex((addr, port)) == errno.ECONNREFUSED
+
+
+def greets(port, magic):
+    with socket.create_connection(('127.0.0.1', port), 5) as s:
+        return s.recv(len(magic)) == magic
+
+
+def check_loopback_only(pid, magic):
+    """The one listener is 127.0.0.1's, greets there and nowhere else."""
+    tcp = tcp_listeners(pid)
+    assert len(tcp) == 1 and tcp[0][0] == '127.0.0.1', tcp
+    port = tcp[0][1]
+    assert greets(port, magic)
+    for addr in other_addresses():
+        assert refused(addr, port), 'reached on %s:%d' % (addr, port)
+    return port
+
+
+def test_inet_empty_host_is_loopback():
+    """QEMU listens on every address for host=''; we on loopback: the
+    monitor chardev, --nbd-server and nbd-server-start."""
+    d = Daemon(OURS, ['--chardev', 'socket,id=t,host=,port=0,server=on,'
+                                   'wait=off', '--monitor', 't'])
+    with d:
+        check_loopback_only(d.proc.pid, b'{"QMP"')
+    d = Daemon(OURS, ['--nbd-server',
+                      'addr.type=inet,addr.host=,addr.port=0'])
+    with d:
+        check_loopback_only(d.proc.pid, b'NBDMAGIC')
+        assert d.c.cmd('nbd-server-stop') == {'return': {}}
+        assert tcp_listeners(d.proc.pid) == []
+        r = d.c.cmd('nbd-server-start', {'addr': {
+            'type': 'inet', 'data': {'host': '', 'port': '0'}}})
+        assert r == {'return': {}}, r
+        check_loopback_only(d.proc.pid, b'NBDMAGIC')
+        # Every address is there for whoever asks for it.
+        assert d.c.cmd('nbd-server-stop') == {'return': {}}
+        r = d.c.cmd('nbd-server-start', {'addr': {
+            'type': 'inet', 'data': {'host': '0.0.0.0', 'port': '0'}}})
+        assert r == {'return': {}}, r
+        tcp = tcp_listeners(d.proc.pid)
+        assert [a for a, _ in tcp] == ['0.0.0.0'], tcp
+        for addr in other_addresses():
+            if ':' not in addr:
+                assert not refused(addr, tcp[0][1]), addr
