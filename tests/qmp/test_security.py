@@ -1,13 +1,19 @@
 """Security defaults (docs/reliability.md, "The monitor is an
 administrator's interface"): unix sockets are owner-only whatever the
-umask, and an inet listener without a host listens on loopback only."""
+umask, an inet listener without a host listens on loopback only, and the
+daemon serves a quorum as an unprivileged user."""
 import contextlib
 import errno
 import os
+import shutil
 import socket
 import stat
 import subprocess
-from qmplib import OURS, Daemon
+import tempfile
+from qmplib import (OURS, Conn, Daemon, Skip, connect_unix, stop_process,
+                    wait_for_path)
+
+QEMU_IO = '/usr/bin/qemu-io'
 
 
 @contextlib.contextmanager
@@ -152,3 +158,78 @@ def test_inet_empty_host_is_loopback():
         for addr in other_addresses():
             if ':' not in addr:
                 assert not refused(addr, tcp[0][1]), addr
+
+
+def proc_status(pid):
+    with open('/proc/%d/status' % pid) as f:
+        return dict(l.rstrip('\n').split(':\t', 1) for l in f if ':\t' in l)
+
+
+def test_unprivileged_quorum_over_nbd():
+    """The daemon as nobody:nogroup serves a three-way quorum over NBD;
+    Debian's qemu-io, as nobody too, writes and reads through it, also
+    with one replica corrupted."""
+    if os.geteuid() != 0:
+        raise Skip('needs root to switch to nobody')
+    if not shutil.which('setpriv') or not os.path.exists(QEMU_IO):
+        raise Skip('needs setpriv and %s' % QEMU_IO)
+    tmp = tempfile.mkdtemp(prefix='qsd-nobody-')
+    nobody = ['setpriv', '--reuid=nobody', '--regid=nogroup',
+              '--clear-groups']
+    proc = None
+    try:
+        os.chmod(tmp, 0o755)
+        uid = int(subprocess.check_output(['id', '-u', 'nobody']))
+        os.chown(tmp, uid, -1)
+        opts = 'driver=quorum,node-name=vol,vote-threshold=2'
+        for i in range(3):
+            img = os.path.join(tmp, 'r%d.raw' % i)
+            subprocess.check_call(nobody + ['truncate', '-s', '1M', img])
+            opts += (',children.%d.driver=raw,children.%d.file.driver=file,'
+                     'children.%d.file.filename=%s' % (i, i, i, img))
+        mon, nbd = os.path.join(tmp, 'm.sock'), os.path.join(tmp, 'n.sock')
+        proc = subprocess.Popen(nobody + [
+            OURS, '--chardev', 'socket,id=m,path=%s,server=on,wait=off' % mon,
+            '--monitor', 'chardev=m', '--blockdev', opts,
+            '--nbd-server', 'addr.type=unix,addr.path=%s' % nbd,
+            '--export', 'type=nbd,id=e,node-name=vol,name=disk,writable=on'],
+            stdin=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        c = Conn(connect_unix(mon, proc))
+        c.recv(60)
+        assert c.cmd('qmp_capabilities') == {'return': {}}
+        wait_for_path(nbd, proc)
+        st = proc_status(proc.pid)
+        assert st['Uid'].split()[0] == str(uid), st['Uid']
+        assert int(st['CapEff'], 16) == 0, st['CapEff']
+        assert st['VmLck'].split()[0] == '0', st['VmLck']
+        for path in (mon, nbd):
+            assert os.stat(path).st_uid == uid and sock_mode(path) == 0o600
+
+        url = 'nbd+unix:///disk?socket=' + nbd
+
+        def qemu_io(*cmds):
+            argv = nobody + [QEMU_IO, '-f', 'raw']
+            for cmd in cmds:
+                argv += ['-c', cmd]
+            p = subprocess.run(argv + [url], capture_output=True, text=True,
+                               timeout=60)
+            assert p.returncode == 0 and 'error' not in p.stdout + p.stderr \
+                and 'failed' not in p.stdout + p.stderr, (p.stdout, p.stderr)
+            return p.stdout
+
+        qemu_io('write -P 0xa5 0 64k', 'flush')
+        for i in range(3):
+            with open(os.path.join(tmp, 'r%d.raw' % i), 'rb') as f:
+                assert f.read(65536) == b'\xa5' * 65536, 'replica %d' % i
+        with open(os.path.join(tmp, 'r1.raw'), 'r+b') as f:
+            f.write(b'\x00' * 4096)
+        qemu_io('read -P 0xa5 0 64k')
+        assert c.cmd('query-named-block-nodes')['return']
+        c.close()
+        assert stop_process(proc) == 0, proc.stderr.read()
+    finally:
+        if proc and proc.poll() is None:
+            stop_process(proc)
+        if proc:
+            proc.stderr.close()
+        shutil.rmtree(tmp, ignore_errors=True)
