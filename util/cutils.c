@@ -164,7 +164,13 @@ static int do_strtosz(const char *nptr, const char **end,
             endptr = nptr;
             retval = -EINVAL;
             goto out;
-        } else {
+        } else if (fraction < 1.0) {
+            /*
+             * Not a fraction that strtod() rounds up to 1.0
+             * (".99999999999999999999"): converting 2^64 is undefined
+             * (clang gives 2^63).  QEMU 7.2, built by GCC for x86-64,
+             * gets 0 there: valf stays 0 as in QEMU.
+             */
             valf = (uint64_t)(fraction * 0x1p64);
         }
     }
