@@ -491,6 +491,7 @@ int quorum_open(BlockDriverState *bs, QDict *options, int flags,
 {
     BDRVQuorumState *s = bs->opaque;
     g_autoptr(QemuOpts) opts = qemu_opts_create(&quorum_runtime_opts);
+    uint64_t dirty_granularity;
     int n, ret;
 
     /* Checks in QEMU's order, so the first message is the same. */
@@ -555,16 +556,17 @@ int quorum_open(BlockDriverState *bs, QDict *options, int flags,
                    "0 or a power of 2 between 512 and 1G");
         return -EINVAL;
     }
-    s->dirty_granularity = qemu_opt_get_size(opts,
-                                             QUORUM_OPT_DIRTY_GRANULARITY,
-                                             QUORUM_DEFAULT_DIRTY_GRANULARITY);
-    if (s->dirty_granularity < 512 || s->dirty_granularity > 1 * GiB ||
-        (s->dirty_granularity & (s->dirty_granularity - 1))) {
+    /* Checked as read: the u32 field would make 4G + 512 pass as 512. */
+    dirty_granularity = qemu_opt_get_size(opts, QUORUM_OPT_DIRTY_GRANULARITY,
+                                          QUORUM_DEFAULT_DIRTY_GRANULARITY);
+    if (dirty_granularity < 512 || dirty_granularity > 1 * GiB ||
+        (dirty_granularity & (dirty_granularity - 1))) {
         error_setg(errp, QERR_INVALID_PARAMETER_VALUE,
                    QUORUM_OPT_DIRTY_GRANULARITY,
                    "a power of 2 between 512 and 1G");
         return -EINVAL;
     }
+    s->dirty_granularity = dirty_granularity;
 
     s->children = g_new0(BdrvChild *, n);
     for (int i = 0; i < n; i++) {

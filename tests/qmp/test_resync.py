@@ -233,10 +233,13 @@ def test_dirty_bitmap_file_mismatch_refused():
         assert r['error']['desc'] == (
             "dirty-bitmap-file '%s/q.dirty' was written for 1048576 bytes "
             "at granularity 65536, not 1048576 bytes at 4096" % d.dir), r
-        q['dirty-granularity'] = 1000
-        r = d.c.cmd('blockdev-add', q)
-        assert r['error']['desc'] == ("Parameter 'dirty-granularity' expects "
-                                      "a power of 2 between 512 and 1G"), r
+        # 4 GiB + 512 once passed as 512, cut to the u32 it is kept in.
+        for g in (1000, (1 << 32) + 512):
+            q['dirty-granularity'] = g
+            r = d.c.cmd('blockdev-add', q)
+            assert r['error']['desc'] == (
+                "Parameter 'dirty-granularity' expects a power of 2 "
+                "between 512 and 1G"), r
 
 
 def test_added_child_sync_modes():
