@@ -172,6 +172,10 @@ static int qdl_load(QuorumDirtyLog *log, Error **errp)
     memcpy(&nslots, h + 24, 4);
     memcpy(&log->scrub_pos, h + 32, 8);
     log->scrub_pos = GUINT64_FROM_LE(log->scrub_pos);
+    /* Only a hint: one outside the node (a damaged file) starts over. */
+    if (log->scrub_pos < 0 || log->scrub_pos > log->length) {
+        log->scrub_pos = 0;
+    }
     if (memcmp(h, QDL_MAGIC, 8) || GUINT32_FROM_LE(version) != QDL_VERSION ||
         GUINT32_FROM_LE(nslots) != QUORUM_DIRTY_MAX_SLOTS) {
         error_setg(errp, "'%s' is not a quorum dirty-bitmap-file", log->path);

@@ -281,3 +281,26 @@ def test_scrub_of_children_that_never_yield():
             assert d.alive()
     finally:
         shutil.rmtree(path)
+
+
+def test_scrub_position_from_a_damaged_file():
+    """The position a scrub resumes at comes from the dirty-bitmap-file:
+    one outside the node (negative, past the end) starts over at 0."""
+    def run(path):
+        with start(path, dirty_file=True) as d:
+            pass
+        for pos in (-(1 << 63), -4096, SIZE + 4096, (1 << 63) - 1):
+            with open(os.path.join(path, 'q.dirty'), 'r+b') as f:
+                f.seek(32)
+                f.write(pos.to_bytes(8, 'little', signed=True))
+            with start(path, dirty_file=True) as d:
+                st = d.c.cmd('x-query-quorum', {'node-name': 'q'})['return']
+                assert st['scrub-position'] == 0, (pos, st)
+                ok(d.c.cmd('x-quorum-scrub', {'job-id': 's', 'node-name': 'q',
+                                              'resume': True}))
+                j = d.c.cmd('query-jobs')['return'][0]
+                assert j['total-progress'] == SIZE, (pos, j)
+                ev = wait_job(d, 's')
+                done = [e for e in ev if e['event'] == 'BLOCK_JOB_COMPLETED']
+                assert done and 'error' not in done[0]['data'], (pos, ev)
+    with_images(run)
