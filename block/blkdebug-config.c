@@ -377,9 +377,14 @@ static bool add_rule(BlkdebugRules *r, BlkdebugAction action, QemuOpts *opts,
         /* Numbers wrap like QEMU's: sector=-1 means "any". */
         int64_t sector = (int64_t)qemu_opt_get_number(opts, "sector",
                                                       (uint64_t)-1);
+        /*
+         * The request returns -errno, and INT_MIN has no negation (QEMU
+         * negates it anyway: "Unknown error -2147483648"): EIO, the
+         * default, instead.
+         */
+        int error = (int)qemu_opt_get_number(opts, "errno", EIO);
 
-        rule->options.inject.error = (int)qemu_opt_get_number(opts, "errno",
-                                                              EIO);
+        rule->options.inject.error = error == INT_MIN ? EIO : error;
         rule->options.inject.once = qemu_opt_get_bool(opts, "once", false);
         rule->options.inject.immediately =
             qemu_opt_get_bool(opts, "immediately", false);
