@@ -238,6 +238,49 @@ def past_eof():
         assert c.reply_error(512) == 0
 
 
+def length_fields_at_their_maximum():
+    """Every length inside an option at 2^32 - 1 (or 2^16 - 1), and
+    ranges whose end wraps past 2^64: refused, nothing read beyond the
+    payload, the connection usable afterwards."""
+    M32 = 0xffffffff
+    c = RawClient(S)
+    c.greeting()
+    c.structured()
+    c.option(OPT_GO, struct.pack(">I", M32) + b"disk\0\0")
+    assert c.reply()[1] == REP_ERR_INVALID
+    c.option(OPT_INFO, struct.pack(">I", 4) + b"disk" +
+             struct.pack(">HH", 0xffff, 0))
+    assert c.reply()[1] == REP_ERR_INVALID
+    for opt in (OPT_LIST_META, OPT_SET_META):
+        c.option(opt, struct.pack(">I", M32) + b"disk")
+        assert c.reply()[1] == REP_ERR_INVALID
+        c.option(opt, struct.pack(">I", 4) + b"disk" +
+                 struct.pack(">II", M32, 15) + b"base:allocation")
+        assert c.reply()[1] == REP_ERR_INVALID
+        c.option(opt, struct.pack(">I", 4) + b"disk" +
+                 struct.pack(">II", 1, M32) + b"base:allocation")
+        assert c.reply()[1] == REP_ERR_INVALID
+    assert c.set_meta("disk", ["base:allocation"])[-1][0] == REP_ACK
+    assert c.go("disk")[-1][0] == REP_ACK
+    end = 0xffffffffffffff00
+    for cmd, err in ((CMD_READ, EINVAL), (CMD_WRITE_ZEROES, ENOSPC),
+                     (CMD_TRIM, EINVAL), (CMD_BLOCK_STATUS, EINVAL),
+                     (CMD_CACHE, EINVAL)):
+        c.request(cmd, end, 0x200)
+        assert c.reply_error() == err, cmd
+        c.request(cmd, 4096, 0xffffffff)
+        assert c.reply_error() in (err, EOVERFLOW), cmd
+    c.request(CMD_WRITE, end, 4, data=b"abcd")
+    assert c.reply_error() == ENOSPC
+    c.request(CMD_READ, 0, 4, handle=5)
+    assert c.chunks()[0][3][8:] == b"\xab" * 4
+    # EXPORT_NAME longer than any name: the server hangs up at once.
+    c2 = RawClient(S)
+    c2.greeting()
+    c2.send(struct.pack(">QII", IHAVEOPT, OPT_EXPORT_NAME, M32))
+    assert c2.closed_by_server()
+
+
 def oversized_requests():
     big = 32 * 1024 * 1024 + 1
     c = RawClient(S, timeout=30).connect("disk", structured=True)
@@ -370,6 +413,8 @@ for name, fn in [
     ("unsupported flags -> EINVAL", bad_flags_einval),
     ("past EOF -> EINVAL / ENOSPC", past_eof),
     ("requests > 32 MiB -> EOVERFLOW", oversized_requests),
+    ("length fields at 2^32 - 1, ranges wrapping 2^64",
+     length_fields_at_their_maximum),
     ("read-only export -> EPERM", read_only_eperm),
     ("BLOCK_STATUS without meta context -> EINVAL", block_status_without_meta),
     ("truncated packets", truncated_packets),
