@@ -395,7 +395,8 @@ static int dict_is_list(const QDict *d, Error **errp)
     if (is_list == -1) {
         is_list = 0;
     }
-    if (len != max + 1) {
+    /* Not max + 1: an index of INT64_MAX would overflow. */
+    if (len - 1 != max) {
         error_setg(errp, "List indices are not contiguous, "
                    "saw %zd elements but %zd largest index", len, max);
         return -1;
