@@ -80,12 +80,34 @@ static bool unix_sockaddr(const SocketAddress *addr, struct sockaddr_un *un,
     return true;
 }
 
-static void vsock_sockaddr(const SocketAddress *addr, struct sockaddr_vm *vm)
+/* A vsock cid or port as QEMU takes it: decimal, 32 bits, no '-'. */
+static bool vsock_parse_u32(const char *str, unsigned int *val)
+{
+    uint64_t v;
+
+    if (strchr(str, '-') || qemu_strtou64(str, NULL, 10, &v) < 0 ||
+        v > UINT32_MAX) {
+        return false;
+    }
+    *val = v;
+    return true;
+}
+
+/* Checked, not strtoul(): port 4294967297 would be port 1. */
+static bool vsock_sockaddr(const SocketAddress *addr, struct sockaddr_vm *vm,
+                           Error **errp)
 {
     memset(vm, 0, sizeof(*vm));
     vm->svm_family = AF_VSOCK;
-    vm->svm_cid = strtoul(addr->host, NULL, 10);
-    vm->svm_port = strtoul(addr->port, NULL, 10);
+    if (!vsock_parse_u32(addr->host, &vm->svm_cid)) {
+        error_setg(errp, "Failed to parse cid '%s'", addr->host);
+        return false;
+    }
+    if (!vsock_parse_u32(addr->port, &vm->svm_port)) {
+        error_setg(errp, "Failed to parse port '%s'", addr->port);
+        return false;
+    }
+    return true;
 }
 
 /* An fd address as QEMU reads it without a monitor: a number. */
@@ -244,7 +266,9 @@ static int vsock_listen(const SocketAddress *addr, int num, Error **errp)
 {
     struct sockaddr_vm vm;
 
-    vsock_sockaddr(addr, &vm);
+    if (!vsock_sockaddr(addr, &vm, errp)) {
+        return -1;
+    }
     return listen_sa((struct sockaddr *)&vm, sizeof(vm), num, errp);
 }
 
@@ -347,7 +371,9 @@ int socket_connect(const SocketAddress *addr, struct sockaddr_storage *peer,
     case SOCKET_ADDRESS_TYPE_INET:
         return inet_connect(addr, peer, peer_len, errp);
     case SOCKET_ADDRESS_TYPE_VSOCK:
-        vsock_sockaddr(addr, &u.vm);
+        if (!vsock_sockaddr(addr, &u.vm, errp)) {
+            return -1;
+        }
         fd = connect_sa((struct sockaddr *)&u.vm, sizeof(u.vm), peer,
                         peer_len);
         if (fd < 0) {

@@ -181,6 +181,12 @@ CLI_CASES = [
     ['--nbd-server', 'addr.type=inet,addr.port=10999'],
     ['--nbd-server', 'addr.type=inet,addr.host=,addr.port='],
     ['--nbd-server', 'addr.type=inet,addr.host=,addr.port=nope'],
+    # vsock numbers: 32 bits, decimal, checked before the bind.
+    ['--nbd-server', 'addr.type=vsock,addr.cid=abc,addr.port=1'],
+    ['--nbd-server', 'addr.type=vsock,addr.cid=4294967297,addr.port=1'],
+    ['--nbd-server', 'addr.type=vsock,addr.cid=1,addr.port=4294967297'],
+    ['--nbd-server', 'addr.type=vsock,addr.cid=-0,addr.port=1'],
+    ['--nbd-server', 'addr.type=vsock,addr.cid=1,addr.port=0x10'],
     ['--nbd-server', 'addr.type=unix,addr.path=@DIR@/a.sock,max-connections=x'],
     ['--nbd-server', 'addr.type=unix,addr.path=@DIR@/a.sock,max-connections=-1'],
     ['--nbd-server', 'addr.type=unix,addr.path=/nonexistent/a'],
