@@ -214,6 +214,28 @@ fail:
     return -1;
 }
 
+/*
+ * getaddrinfo(), but a numeric port above 65535 is refused as a bad
+ * service: glibc keeps its low 16 bits, so that 65537 would be port 1
+ * (QEMU listens and connects there).
+ */
+static int inet_getaddrinfo(const char *host, const char *port,
+                            const struct addrinfo *hints,
+                            struct addrinfo **res)
+{
+    char *end;
+    unsigned long v;
+
+    if (port && *port) {
+        errno = 0;
+        v = strtoul(port, &end, 10);
+        if (!*end && (errno == ERANGE || v > 65535)) {
+            return EAI_SERVICE;
+        }
+    }
+    return getaddrinfo(host, port, hints, res);
+}
+
 static int inet_listen(const SocketAddress *addr, int num, Error **errp)
 {
     struct addrinfo hints = {
@@ -233,7 +255,8 @@ static int inet_listen(const SocketAddress *addr, int num, Error **errp)
      * which "localhost" resolves to everywhere.  Neither host nor port
      * stays QEMU's resolution error.
      */
-    rc = getaddrinfo(host || !port ? host : "127.0.0.1", port, &hints, &res);
+    rc = inet_getaddrinfo(host || !port ? host : "127.0.0.1", port, &hints,
+                          &res);
     if (rc != 0) {
         error_setg(errp, "address resolution failed for %s:%s: %s",
                    host ? host : "", port ? port : "", gai_strerror(rc));
@@ -324,7 +347,7 @@ static int inet_connect(const SocketAddress *addr,
                               .ai_flags = AI_ADDRCONFIG };
     struct addrinfo *res = NULL;
     int fd = -ECONNREFUSED;
-    int rc = getaddrinfo(addr->host, addr->port, &hints, &res);
+    int rc = inet_getaddrinfo(addr->host, addr->port, &hints, &res);
 
     if (rc) {
         error_setg(errp, "address resolution failed for %s:%s: %s",

@@ -160,6 +160,29 @@ def test_inet_empty_host_is_loopback():
                 assert not refused(addr, tcp[0][1]), addr
 
 
+def test_inet_port_above_65535_refused():
+    """glibc keeps a numeric port's low 16 bits, and QEMU listens on port
+    1 for port=65537; we refuse it, as getaddrinfo() refuses a bad
+    service, in the listeners and the nbd client."""
+    def refused(argv, msg):
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL,
+                           capture_output=True, text=True, timeout=20)
+        assert p.returncode == 1 and p.stderr.endswith(
+            ': %s: Servname not supported for ai_socktype\n' % msg), \
+            (argv, p.returncode, p.stderr)
+
+    refused([OURS, '--nbd-server', 'addr.type=inet,addr.host=127.0.0.1,'
+             'addr.port=65537'],
+            'address resolution failed for 127.0.0.1:65537')
+    refused([OURS, '--chardev', 'socket,id=m,host=,port=4294967297,'
+             'server=on,wait=off', '--monitor', 'm'],
+            'address resolution failed for :4294967297')
+    refused([os.path.join(os.path.dirname(OURS), 'qemu-io'), '--image-opts',
+             '-c', 'quit', 'driver=nbd,server.type=inet,server.host='
+             '127.0.0.1,server.port=65546'],
+            "can't open: address resolution failed for 127.0.0.1:65546")
+
+
 def proc_status(pid):
     with open('/proc/%d/status' % pid) as f:
         return dict(l.rstrip('\n').split(':\t', 1) for l in f if ':\t' in l)
