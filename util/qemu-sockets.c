@@ -187,6 +187,15 @@ static int unix_listen(const SocketAddress *addr, int num, Error **errp)
         /* No file: the abstract namespace has no permissions. */
         return listen_sa((struct sockaddr *)&un, len, num, errp);
     }
+    /*
+     * An empty path would bind an abstract name of NULs that anybody
+     * may connect to.  QEMU invents /tmp/qemu-socket-XXXXXX; we have no
+     * query-chardev to tell where, so refuse (docs/reliability.md).
+     */
+    if (!*addr->path) {
+        error_setg(errp, QERR_MISSING_PARAMETER, "path");
+        return -1;
+    }
     /* A stale socket file from an earlier run would make bind fail. */
     if (unlink(addr->path) < 0 && errno != ENOENT) {
         error_setg_errno(errp, errno, "Failed to unlink socket %s",

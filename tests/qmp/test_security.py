@@ -61,6 +61,17 @@ def test_unix_sockets_owner_only():
         assert sock_mode(q) == 0o660
 
 
+def test_empty_unix_path_refused():
+    """path= once bound an abstract name of NULs, open to anybody; QEMU
+    invents /tmp/qemu-socket-XXXXXX instead, we refuse."""
+    p = subprocess.run([OURS, '--chardev', 'socket,id=m,path=,server=on,'
+                        'wait=off', '--monitor', 'm'],
+                       stdin=subprocess.DEVNULL, capture_output=True,
+                       text=True, timeout=20)
+    assert p.returncode == 1 and p.stderr.endswith(
+        ": Parameter 'path' is missing\n"), (p.returncode, p.stderr)
+
+
 def _hex_addr(h):
     """An address of /proc/net/tcp{,6}: 32-bit words in host order."""
     raw = bytes.fromhex(h)
