@@ -55,6 +55,8 @@ typedef struct ThreadPool {
     pthread_cond_t exit_cond;       /* cleanup waits for workers to leave */
     gint sleepers;                  /* written under sleep_lock, atomic */
     gint spinners;                  /* atomic, at most one */
+    gint spin_skips;                /* atomic: chances to let pass */
+    gint spin_misses;               /* atomic: spins in a row that found none */
     gint workers;                   /* written under sleep_lock, atomic */
     gint stopping;                  /* atomic boolean */
 
@@ -213,18 +215,34 @@ static void thread_pool_complete_one(ThreadPoolElement *req)
     }
 }
 
+/* After this many misses in a row, spinning waits 2^N chances. */
+#define THREAD_POOL_SPIN_MAX_BACKOFF 8
+
 /*
  * Spin for new work if no one else does; true if some showed up.  Only
  * after short requests: when a request takes longer than the spin, the
  * next one is not worth burning a CPU for that the others could use.
+ * And only while spinning pays: a loop thread that submits as soon as
+ * a request completes (qemu-img bench at queue depth 1) comes back
+ * within the spin, but one that first waits for a network round trip
+ * (an NBD client at queue depth 1) does not, and each miss takes a CPU
+ * from that client.  So after a miss the next 1, 2, 4 ... 256 chances
+ * are let pass; a hit starts over.
  */
 static bool thread_pool_spin(int64_t last_ns)
 {
     int64_t deadline;
     bool found = false;
+    int misses;
 
-    if (last_ns > THREAD_POOL_SPIN_NS ||
-        !g_atomic_int_compare_and_exchange(&pool.spinners, 0, 1)) {
+    if (last_ns > THREAD_POOL_SPIN_NS) {
+        return false;
+    }
+    if (g_atomic_int_get(&pool.spin_skips) > 0) {
+        g_atomic_int_add(&pool.spin_skips, -1);
+        return false;
+    }
+    if (!g_atomic_int_compare_and_exchange(&pool.spinners, 0, 1)) {
         return false;
     }
     deadline = monotonic_ns() + THREAD_POOL_SPIN_NS;
@@ -237,6 +255,10 @@ static bool thread_pool_spin(int64_t last_ns)
             cpu_relax();
         }
     } while (!found && monotonic_ns() < deadline);
+    misses = found ? 0 : MIN(g_atomic_int_get(&pool.spin_misses) + 1,
+                             THREAD_POOL_SPIN_MAX_BACKOFF);
+    g_atomic_int_set(&pool.spin_misses, misses);
+    g_atomic_int_set(&pool.spin_skips, misses ? 1 << (misses - 1) : 0);
     g_atomic_int_add(&pool.spinners, -1);
     return found;
 }
@@ -347,6 +369,8 @@ static void thread_pool_init(void)
     pool.taken = NULL;
     pool.sleepers = 0;
     pool.spinners = 0;
+    pool.spin_skips = 0;
+    pool.spin_misses = 0;
     pool.workers = 0;
     g_atomic_int_set(&pool.stopping, false);
     pool.done = NULL;
