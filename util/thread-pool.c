@@ -49,11 +49,13 @@ typedef struct ThreadPool {
 
     pthread_mutex_t take_lock;      /* workers only */
     ThreadPoolElement *taken;       /* FIFO drained from incoming */
+    int nr_taken;                   /* its length, under take_lock */
 
     pthread_mutex_t sleep_lock;
     pthread_cond_t sleep_cond;      /* sleeping workers */
     pthread_cond_t exit_cond;       /* cleanup waits for workers to leave */
     gint sleepers;                  /* written under sleep_lock, atomic */
+    int waking;                     /* signalled, not yet awake; sleep_lock */
     gint spinners;                  /* atomic, at most one */
     gint spin_skips;                /* atomic: chances to let pass */
     gint spin_misses;               /* atomic: spins in a row that found none */
@@ -150,24 +152,42 @@ static void thread_pool_spawn(void)
     }
 }
 
-/* There is work nobody may be looking at: get another worker on it. */
-static void thread_pool_kick(void)
+/*
+ * @pending requests wait that nobody may be looking at: get workers on
+ * them, all at once.  Waking one that wakes the next would start the
+ * third of three requests (a quorum's three child writes) two wake-up
+ * latencies late.  Workers already signalled count against @pending.
+ */
+static void thread_pool_kick(int pending)
 {
+    bool spawn = false;
+
     if (g_atomic_int_get(&pool.spinners) > 0) {
+        pending--;              /* the spinner takes one */
+    }
+    if (pending <= 0) {
         return;
     }
-    if (g_atomic_int_get(&pool.sleepers) > 0) {
-        pthread_mutex_lock(&pool.sleep_lock);
+    pthread_mutex_lock(&pool.sleep_lock);
+    pending -= pool.waking;
+    while (pending > 0 && pool.waking < pool.sleepers) {
         pthread_cond_signal(&pool.sleep_cond);
-        pthread_mutex_unlock(&pool.sleep_lock);
-    } else if (g_atomic_int_get(&pool.workers) <
-               g_atomic_int_get(&pool.max_workers)) {
+        pool.waking++;
+        pending--;
+    }
+    spawn = pending > 0 && g_atomic_int_get(&pool.workers) <
+                           g_atomic_int_get(&pool.max_workers);
+    pthread_mutex_unlock(&pool.sleep_lock);
+    if (spawn) {
         thread_pool_spawn();
     }
 }
 
-/* Pop the oldest request; *more tells whether others are waiting. */
-static ThreadPoolElement *thread_pool_take(bool *more)
+/*
+ * Pop the oldest request; *more is how many others wait (at least 1 if
+ * some were pushed since).
+ */
+static ThreadPoolElement *thread_pool_take(int *more)
 {
     ThreadPoolElement *req;
 
@@ -181,14 +201,17 @@ static ThreadPoolElement *thread_pool_take(bool *more)
             list->next = fifo;
             fifo = list;
             list = next;
+            pool.nr_taken++;
         }
         g_atomic_pointer_set(&pool.taken, fifo);
     }
     req = pool.taken;
     if (req) {
         g_atomic_pointer_set(&pool.taken, req->next);
+        pool.nr_taken--;
     }
-    *more = pool.taken || g_atomic_pointer_get(&pool.incoming);
+    *more = pool.nr_taken +
+            (g_atomic_pointer_get(&pool.incoming) != NULL);
     pthread_mutex_unlock(&pool.take_lock);
     return req;
 }
@@ -269,12 +292,12 @@ static void *thread_pool_worker(void *opaque)
 
     for (;;) {
         ThreadPoolElement *req;
-        bool more;
+        int more;
 
         req = thread_pool_take(&more);
         if (req) {
             if (more) {
-                thread_pool_kick();
+                thread_pool_kick(more);
             }
             int64_t start = monotonic_ns();
 
@@ -306,6 +329,9 @@ static void *thread_pool_worker(void *opaque)
             ts.tv_nsec = deadline % 1000000000LL;
             rc = pthread_cond_timedwait(&pool.sleep_cond, &pool.sleep_lock,
                                         &ts);
+            if (pool.waking > 0) {
+                pool.waking--;
+            }
             if (rc == ETIMEDOUT && !thread_pool_has_work()) {
                 g_atomic_int_add(&pool.sleepers, -1);
                 pthread_mutex_unlock(&pool.sleep_lock);
@@ -410,7 +436,7 @@ void thread_pool_submit_aio(ThreadPoolFunc *func, void *arg,
      * sees this one too and passes the word on.
      */
     if (!old || g_atomic_int_get(&pool.workers) == 0) {
-        thread_pool_kick();
+        thread_pool_kick(1);
     }
 }
 
