@@ -5,10 +5,10 @@
  * The loop thread never blocks on a lock here.  It pushes requests onto
  * a lock-free stack; workers move that stack (reversed, so FIFO) into a
  * list under a mutex only they take.  A worker that finds more work
- * waiting wakes a sleeping colleague or starts a new one, so a burst of
- * submissions costs the loop thread at most one wakeup.  One worker at
- * a time may spin briefly for new work before it sleeps: queue depth 1
- * then needs no futex round trip at all.
+ * waiting wakes that many sleeping colleagues (or starts a new one), so
+ * a burst of submissions costs the loop thread at most one wakeup.  One
+ * worker at a time may spin briefly for new work before it sleeps,
+ * while that pays: queue depth 1 then needs no futex round trip.
  *
  * Finished requests go onto a second lock-free stack; the worker that
  * makes it non-empty kicks the eventfd.  The free list of request
