@@ -30,9 +30,6 @@ struct Chardev {
     QTAILQ_ENTRY(Chardev) next;
 };
 
-/* How long accepting pauses when the process is out of descriptors. */
-#define ACCEPT_BACKOFF_NS (100 * 1000000LL)
-
 /*
  * A descriptor kept in reserve for the monitors: when NBD clients have
  * used up every other one, an administrator can still connect and act
@@ -175,11 +172,9 @@ static void chr_accept(void *opaque)
         fd = socket_accept(chr->listen_fd);
     }
     if (fd < 0) {
-        /* The client stays queued; polling again at once would spin. */
-        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-            errno == ENOMEM) {
+        if (socket_accept_exhausted(errno)) {
             timer_mod_ns(chr->accept_timer,
-                         get_clock_ns() + ACCEPT_BACKOFF_NS);
+                         get_clock_ns() + SOCKET_ACCEPT_BACKOFF_NS);
             chr_update_handlers(chr);
         }
         return;

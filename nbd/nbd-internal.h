@@ -19,8 +19,6 @@
 #define NBD_MAX_OPT_PAYLOAD     (1024 * 1024)
 /* A client must finish the handshake within this time. */
 #define NBD_HANDSHAKE_TIMEOUT_NS (10 * 1000000000LL)
-/* How long accepting pauses when the process is out of descriptors. */
-#define NBD_ACCEPT_BACKOFF_NS   (100 * 1000000LL)
 /* Request buffers up to this size are kept for reuse. */
 #define NBD_POOL_BUF_MAX        (2 * 1024 * 1024)
 /*

@@ -346,16 +346,9 @@ static void nbd_accept(void *opaque)
 
     fd = socket_accept(s->listen_fd);
     if (fd < 0) {
-        /*
-         * Out of descriptors or memory: the connection stays queued and
-         * the listening socket readable, so polling it again at once
-         * would spin.  Look again later; clients that leave meanwhile
-         * free what the next accept needs.
-         */
-        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-            errno == ENOMEM) {
+        if (socket_accept_exhausted(errno)) {
             timer_mod_ns(s->accept_timer,
-                         get_clock_ns() + NBD_ACCEPT_BACKOFF_NS);
+                         get_clock_ns() + SOCKET_ACCEPT_BACKOFF_NS);
             nbd_server_update_accept();
         }
         return;     /* else EAGAIN, or the client gave up already */

@@ -429,3 +429,8 @@ int socket_accept(int listen_fd)
 {
     return accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 }
+
+bool socket_accept_exhausted(int err)
+{
+    return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM;
+}

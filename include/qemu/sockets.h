@@ -58,4 +58,14 @@ int socket_connect(const SocketAddress *addr, struct sockaddr_storage *peer,
 /* Accept a client: non-blocking and close-on-exec; -1 with errno set. */
 int socket_accept(int listen_fd);
 
+/*
+ * socket_accept() failed with @err for want of descriptors or memory:
+ * the client stays queued and the listening socket readable, so polling
+ * it again at once would spin.  Callers stop polling it for
+ * SOCKET_ACCEPT_BACKOFF_NS; clients that leave meanwhile free what the
+ * next accept needs.
+ */
+bool socket_accept_exhausted(int err);
+#define SOCKET_ACCEPT_BACKOFF_NS (100 * 1000000LL)
+
 #endif /* QEMU_SOCKETS_H */
