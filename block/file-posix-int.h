@@ -19,6 +19,12 @@ typedef enum {
     RAW_AIO_IO_URING,
 } RawAioMode;
 
+typedef struct RawQueuedWrite RawQueuedWrite;
+
+/* A batch of writes stops at this many, or at this many bytes. */
+#define RAW_WRITE_BATCH_MAX       32
+#define RAW_WRITE_BATCH_MAX_BYTES (1 * MiB)
+
 typedef struct BDRVRawState {
     int fd;
     int open_flags;             /* O_* flags of fd */
@@ -40,19 +46,19 @@ typedef struct BDRVRawState {
     bool try_nowait;            /* small reads try RWF_NOWAIT in the loop */
     /*
      * Buffered writes to a regular file: one batch at a time in the
-     * pool, the rest queued behind it (loop thread only).
+     * pool (the worker's while batch_len > 0), the rest queued behind it
+     * (loop thread only).
      */
     bool batch_writes;
-    bool write_batch_busy;
     QTAILQ_HEAD(, RawQueuedWrite) write_queue;
+    RawQueuedWrite *batch[RAW_WRITE_BATCH_MAX];
+    int batch_len;
 
     /* Between reopen prepare and commit/abort. */
     int reopen_fd;              /* new descriptor, or -1 to keep fd */
     int reopen_open_flags;
     int reopen_old_fl;          /* F_GETFL of fd before a fcntl switch */
 } BDRVRawState;
-
-typedef struct RawQueuedWrite RawQueuedWrite;
 
 /* One blocking operation for the worker pool; lives on the caller's stack. */
 typedef struct RawPosixAIOData {

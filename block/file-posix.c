@@ -590,7 +590,7 @@ void raw_update_inline(BDRVRawState *s)
     s->try_nowait = false;
     s->batch_writes = false;
     /* At open, and at reopen, which is drained: nothing queued. */
-    assert(!s->write_batch_busy);
+    assert(!s->batch_len);
     QTAILQ_INIT(&s->write_queue);
     if (s->fd < 0 || s->needs_alignment || s->use_io_uring) {
         return;
@@ -613,28 +613,19 @@ void raw_update_inline(BDRVRawState *s)
  * is the usual one round trip; at 32 it is one per batch.
  */
 struct RawQueuedWrite {
-    RawPosixAIOData acb;
+    RawPosixAIOData *acb;       /* on the waiting coroutine's stack */
     Coroutine *co;
     int ret;
     QTAILQ_ENTRY(RawQueuedWrite) next;
 };
 
-/* A batch stops at this many writes or bytes: the first waits for all. */
-#define RAW_WRITE_BATCH_MAX       32
-#define RAW_WRITE_BATCH_MAX_BYTES (1 * MiB)
-
-typedef struct RawWriteBatch {
-    BDRVRawState *s;
-    RawQueuedWrite *w[RAW_WRITE_BATCH_MAX];
-    int n;
-} RawWriteBatch;
-
+/* In a worker: the batch is its own until raw_write_batch_done(). */
 static int raw_write_batch_run(void *opaque)
 {
-    RawWriteBatch *b = opaque;
+    BDRVRawState *s = opaque;
 
-    for (int i = 0; i < b->n; i++) {
-        b->w[i]->ret = handle_aiocb_rw(&b->w[i]->acb);
+    for (int i = 0; i < s->batch_len; i++) {
+        s->batch[i]->ret = handle_aiocb_rw(s->batch[i]->acb);
     }
     return 0;
 }
@@ -643,44 +634,43 @@ static void raw_write_batch_start(BDRVRawState *s);
 
 static void raw_write_batch_done(void *opaque, int ret)
 {
-    RawWriteBatch *b = opaque;
-    BDRVRawState *s = b->s;
+    BDRVRawState *s = opaque;
+    Coroutine *done[RAW_WRITE_BATCH_MAX];
+    int n = s->batch_len;
 
-    s->write_batch_busy = false;
-    raw_write_batch_start(s);   /* before the wake-ups add more */
-    for (int i = 0; i < b->n; i++) {
-        aio_co_wake(b->w[i]->co);
+    for (int i = 0; i < n; i++) {
+        done[i] = s->batch[i]->co;
     }
-    g_free(b);
+    s->batch_len = 0;
+    raw_write_batch_start(s);   /* before the wake-ups add more */
+    for (int i = 0; i < n; i++) {
+        aio_co_wake(done[i]);
+    }
 }
 
 static void raw_write_batch_start(BDRVRawState *s)
 {
-    RawWriteBatch *b;
     uint64_t bytes = 0;
 
-    if (s->write_batch_busy || QTAILQ_EMPTY(&s->write_queue)) {
+    if (s->batch_len || QTAILQ_EMPTY(&s->write_queue)) {
         return;
     }
-    b = g_new(RawWriteBatch, 1);
-    b->s = s;
-    b->n = 0;
-    while (!QTAILQ_EMPTY(&s->write_queue) && b->n < RAW_WRITE_BATCH_MAX &&
-           (!b->n || bytes < RAW_WRITE_BATCH_MAX_BYTES)) {
+    while (!QTAILQ_EMPTY(&s->write_queue) &&
+           s->batch_len < RAW_WRITE_BATCH_MAX &&
+           (!s->batch_len || bytes < RAW_WRITE_BATCH_MAX_BYTES)) {
         RawQueuedWrite *w = QTAILQ_FIRST(&s->write_queue);
 
         QTAILQ_REMOVE(&s->write_queue, w, next);
-        bytes += w->acb.bytes;
-        b->w[b->n++] = w;
+        bytes += w->acb->bytes;
+        s->batch[s->batch_len++] = w;
     }
-    s->write_batch_busy = true;
-    thread_pool_submit_aio(raw_write_batch_run, b, raw_write_batch_done, b);
+    thread_pool_submit_aio(raw_write_batch_run, s, raw_write_batch_done, s);
 }
 
 static int coroutine_fn raw_co_queue_write(BDRVRawState *s,
                                            RawPosixAIOData *acb)
 {
-    RawQueuedWrite w = { .acb = *acb, .co = qemu_coroutine_self() };
+    RawQueuedWrite w = { .acb = acb, .co = qemu_coroutine_self() };
 
     QTAILQ_INSERT_TAIL(&s->write_queue, &w, next);
     raw_write_batch_start(s);
