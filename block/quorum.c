@@ -349,11 +349,42 @@ static void quorum_early_vote(QuorumAIOCB *acb, int i)
     }
 }
 
+/*
+ * Child @i's part of the request.  x-self-heal tries a failure once more
+ * (a flaky link, a timeout): a read then need not lose the child's vote,
+ * a write need not leave a dirty range and a resync behind.
+ */
+static int coroutine_fn quorum_child_rw(QuorumAIOCB *acb, int i)
+{
+    BDRVQuorumState *s = acb->bs->opaque;
+    BdrvChild *child = s->children[i];
+    int attempt, ret;
+
+    for (attempt = 0; ; attempt++) {
+        if (acb->is_read) {
+            ret = bdrv_co_preadv(child, acb->offset, acb->bytes,
+                                 quorum_child_qiov(acb, i), 0);
+        } else if (acb->flags & BDRV_REQ_ZERO_WRITE) {
+            ret = bdrv_co_pwrite_zeroes(child, acb->offset, acb->bytes,
+                                        acb->flags);
+        } else {
+            ret = bdrv_co_pwritev(child, acb->offset, acb->bytes, acb->qiov,
+                                  acb->flags);
+        }
+        if (ret == 0 || attempt >= s->self_heal) {
+            break;
+        }
+    }
+    if (ret == 0 && attempt) {
+        quorum_child_stats(s, child)->healed_errors++;
+    }
+    return ret;
+}
+
 static void coroutine_fn quorum_read_entry(void *opaque)
 {
     QuorumChildRequest *req = opaque;
     QuorumAIOCB *acb = req->acb;
-    BDRVQuorumState *s = acb->bs->opaque;
     int i = req->idx;
 
     /* Stale data must not vote; it counts as an unreported failure. */
@@ -362,13 +393,7 @@ static void coroutine_fn quorum_read_entry(void *opaque)
         quorum_child_done(acb);
         return;
     }
-    req->ret = bdrv_co_preadv(s->children[i], acb->offset, acb->bytes,
-                              quorum_child_qiov(acb, i), 0);
-    if (req->ret < 0 && s->self_heal) {
-        req->ret = bdrv_co_preadv(s->children[i], acb->offset, acb->bytes,
-                                  quorum_child_qiov(acb, i), 0);
-        quorum_child_stats(s, s->children[i])->healed_errors += !req->ret;
-    }
+    req->ret = quorum_child_rw(acb, i);
     req->done = true;
     if (req->ret == 0) {
         acb->success_count++;
@@ -946,20 +971,7 @@ static void coroutine_fn quorum_write_entry(void *opaque)
     if (s->complete_at_threshold) {
         quorum_overtake_lags(s, child, acb->offset, acb->bytes);
     }
-    /* x-self-heal: one retry, rather than a dirty range and a resync. */
-    for (int attempt = 0; attempt <= s->self_heal; attempt++) {
-        if (acb->flags & BDRV_REQ_ZERO_WRITE) {
-            req->ret = bdrv_co_pwrite_zeroes(child, acb->offset, acb->bytes,
-                                             acb->flags);
-        } else {
-            req->ret = bdrv_co_pwritev(child, acb->offset, acb->bytes,
-                                       acb->qiov, acb->flags);
-        }
-        if (req->ret == 0) {
-            quorum_child_stats(s, child)->healed_errors += attempt;
-            break;
-        }
-    }
+    req->ret = quorum_child_rw(acb, req->idx);
     req->done = true;
     if (req->ret == 0) {
         acb->success_count++;
