@@ -232,15 +232,11 @@ static int inet_getaddrinfo(const char *host, const char *port,
                             const struct addrinfo *hints,
                             struct addrinfo **res)
 {
-    char *end;
-    unsigned long v;
+    uint64_t v;
 
-    if (port && *port) {
-        errno = 0;
-        v = strtoul(port, &end, 10);
-        if (!*end && (errno == ERANGE || v > 65535)) {
-            return EAI_SERVICE;
-        }
+    /* Not a number (a service name): getaddrinfo() decides. */
+    if (port && qemu_strtou64(port, NULL, 10, &v) != -EINVAL && v > 65535) {
+        return EAI_SERVICE;
     }
     return getaddrinfo(host, port, hints, res);
 }

@@ -393,7 +393,9 @@ static void thread_pool_init(void)
     pthread_cond_init(&pool.exit_cond, NULL);
     pool.incoming = NULL;
     pool.taken = NULL;
+    pool.nr_taken = 0;
     pool.sleepers = 0;
+    pool.waking = 0;
     pool.spinners = 0;
     pool.spin_skips = 0;
     pool.spin_misses = 0;
