@@ -82,6 +82,7 @@ struct NBDClient {
     /* TLS: gnutls may need the other direction than the caller's. */
     bool recv_wants_write;
     bool send_wants_read;
+    bool fd_read, fd_write;  /* the interest registered with the loop */
     Coroutine *slot_co;      /* main co waiting for a free request slot */
     Coroutine *drain_co;     /* main co waiting for requests to finish */
     CoMutex send_lock;       /* one reply on the wire at a time */

@@ -40,16 +40,31 @@ static void nbd_accept(void *opaque);
 
 static void nbd_client_fd_ready(void *opaque);
 
-static void nbd_client_update_fd(NBDClient *client)
+/*
+ * Register the socket's interest with the loop, skipping the system call
+ * when it does not change.  With keep_read, read interest outlives the
+ * wait that asked for it: the receiving coroutine parks again after
+ * nearly every request, and dropping and re-adding the interest each
+ * time cost two epoll_ctl calls per request.  Interest nobody waits for
+ * is dropped the first time it fires (nbd_client_fd_ready), so a
+ * readable socket cannot keep the loop spinning.
+ */
+static void nbd_client_update_fd(NBDClient *client, bool keep_read)
 {
     if (client->fd < 0) {
         return;
     }
     bool want_read = (client->recv_co && !client->recv_wants_write) ||
-                     (client->send_co && client->send_wants_read);
+                     (client->send_co && client->send_wants_read) ||
+                     (keep_read && client->fd_read && !client->dead);
     bool want_write = (client->send_co && !client->send_wants_read) ||
                       (client->recv_co && client->recv_wants_write);
 
+    if (want_read == client->fd_read && want_write == client->fd_write) {
+        return;
+    }
+    client->fd_read = want_read;
+    client->fd_write = want_write;
     aio_set_fd_handler(client->fd,
                        want_read ? nbd_client_fd_ready : NULL,
                        want_write ? nbd_client_fd_ready : NULL,
@@ -68,7 +83,7 @@ void coroutine_fn nbd_co_wait_io(NBDClient *client, bool sender,
         client->recv_co = qemu_coroutine_self();
         client->recv_wants_write = want_write;
     }
-    nbd_client_update_fd(client);
+    nbd_client_update_fd(client, true);
     qemu_coroutine_yield();
 }
 
@@ -77,11 +92,13 @@ static void nbd_client_fd_ready(void *opaque)
     NBDClient *client = opaque;
     Coroutine *recv_co = client->recv_co;
     Coroutine *send_co = client->send_co;
+    bool read_waited = (recv_co && !client->recv_wants_write) ||
+                       (send_co && client->send_wants_read);
 
     /* A spurious wake-up only makes the coroutine retry its syscall. */
     client->recv_co = NULL;
     client->send_co = NULL;
-    nbd_client_update_fd(client);
+    nbd_client_update_fd(client, read_waited);
     nbd_client_ref(client);
     if (recv_co) {
         aio_co_wake(recv_co);
@@ -215,7 +232,7 @@ void nbd_client_close(NBDClient *client)
     nbd_wake_later(&client->send_co);
     nbd_wake_later(&client->slot_co);
     nbd_wake_later(&client->drain_co);
-    nbd_client_update_fd(client);
+    nbd_client_update_fd(client, false);
 }
 
 void nbd_client_ref(NBDClient *client)

@@ -174,7 +174,11 @@ def inflight_bytes():
     """4 clients x 16 pipelined 32 MiB reads, replies unread: 2 GiB of
     replies asked for.  Without a cap the daemon read all of them into
     memory (RSS past 2 GiB); with it, each client holds at most 64 MiB.
-    Once they leave, RSS returns to within 10 % of idle."""
+    Once they leave, RSS returns to within 10 % of idle.  The stalled
+    clients' unread requests leave their sockets readable with nobody
+    reading them: settle() also fails if the loop keeps waking for them
+    (read interest the server keeps between requests must be dropped
+    once nobody waits for it)."""
     d = Daemon("mem")
     time.sleep(0.3)
     idle = d.rss()
