@@ -121,10 +121,15 @@ cpu_per_req() {
         END { print (n > 0 ? sprintf("%.1f", t / hz / n * 1e6) : "-") }'
 }
 
+# The file system type by name: stat -f says "ext2/ext3" for ext4.
+nbd_fstype() {
+    findmnt -no FSTYPE -T "$1" 2>/dev/null || stat -f -c %T "$1"
+}
+
 nbd_chart() {
     local tsv=$1 png=$2
     command -v gnuplot >/dev/null || { echo "bench: no gnuplot, no chart" >&2; return; }
-    awk -F'\t' 'NR > 1 && $7 != "-" { sub("ext2/ext3", "ext4", $1); print NR - 1, $7, "\"" $1 "\"" }' \
+    awk -F'\t' 'NR > 1 && $7 != "-" { print NR - 1, $7, "\"" $1 "\"" }' \
         "$tsv" >"$tsv.dat"
     gnuplot <<EOF 2>/dev/null || echo "bench: gnuplot failed" >&2
 set terminal pngcairo size 1500,900 font ",9"
@@ -171,7 +176,7 @@ bench_nbd() {
         d=$(mktemp -d "$base/qbench-nbd.XXXXXX") || continue
         # shellcheck disable=SC2064  # expand now: this directory
         trap "nbd_stop \$pid_o \$pid_r; rm -rf '$d'" EXIT INT TERM
-        fstype=$(stat -f -c %T "$d")
+        fstype=$(nbd_fstype "$d")
         if ! nbd_files "$d" o || ! nbd_files "$d" r; then
             echo "bench: cannot create images in $d" >&2
             rm -rf "$d"
@@ -260,7 +265,7 @@ bench_soak() {
     base=$(awk '{ print $1 }' <<<"${STORAGE:-/dev/shm}")
     command -v fio >/dev/null || { echo "bench: soak needs fio" >&2; return; }
     d=$(mktemp -d "$base/qbench-soak.XXXXXX") || return
-    fstype=$(stat -f -c %T "$d")
+    fstype=$(nbd_fstype "$d")
     nbd_files "$d" o && nbd_files "$d" r || { rm -rf "$d"; return; }
     so=$d/ours.sock sr=$d/ref.sock
     pid_o=$(nbd_start "$qsd_ours" "$so" quorum3 "$d" o)
