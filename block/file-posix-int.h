@@ -44,6 +44,8 @@ typedef struct BDRVRawState {
     bool is_blk;                /* block device (else character device) */
     bool inline_rw;             /* tmpfs: small reads and writes in the loop */
     bool try_nowait;            /* small reads try RWF_NOWAIT in the loop */
+    bool inline_writes;         /* ext4/XFS/btrfs: small writes in the loop */
+    int64_t inline_writes_after; /* 0, or in the pool until this time */
     /*
      * Buffered writes to a regular file: one batch at a time in the
      * pool (the worker's while batch_len > 0), the rest queued behind it
