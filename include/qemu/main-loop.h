@@ -39,6 +39,15 @@ bool timer_pending(QEMUTimer *t);
  */
 bool main_loop_wait(bool blocking);
 
+/*
+ * The loop polls its descriptors for a while before it blocks
+ * (util/main-loop.c).  The next window after a wait of @waited_ns (the
+ * polling included) with a window of @window_ns: doubled, from 4 us, up
+ * to 64 us when the event came after the window but within 64 us; zero
+ * when it took longer; unchanged when polling caught it.
+ */
+int64_t main_loop_poll_window(int64_t window_ns, int64_t waited_ns);
+
 /* Poll the loop until @cond becomes false. */
 #define AIO_WAIT_WHILE(cond) do {          \
         while (cond) {                     \

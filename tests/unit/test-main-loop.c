@@ -96,6 +96,26 @@ static void test_fd(void)
     close(efd);
 }
 
+/* The polling window grows while events come soon, and stops for long waits. */
+static void test_poll_window(void)
+{
+    const int64_t us = 1000;
+
+    /* An idle loop never starts polling. */
+    g_assert_cmpint(main_loop_poll_window(0, 100 * 1000 * us), ==, 0);
+    g_assert_cmpint(main_loop_poll_window(0, 65 * us), ==, 0);
+    /* An event soon after blocking starts it, then doubles it. */
+    g_assert_cmpint(main_loop_poll_window(0, 30 * us), ==, 4 * us);
+    g_assert_cmpint(main_loop_poll_window(4 * us, 30 * us), ==, 8 * us);
+    g_assert_cmpint(main_loop_poll_window(32 * us, 40 * us), ==, 64 * us);
+    g_assert_cmpint(main_loop_poll_window(64 * us, 64 * us), ==, 64 * us);
+    /* Polling caught it: as it is. */
+    g_assert_cmpint(main_loop_poll_window(16 * us, 10 * us), ==, 16 * us);
+    /* A long wait drops the window at once. */
+    g_assert_cmpint(main_loop_poll_window(64 * us, 65 * us), ==, 0);
+    g_assert_cmpint(main_loop_poll_window(8 * us, 1000 * us), ==, 0);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -103,5 +123,6 @@ int main(int argc, char **argv)
     g_test_add_func("/main-loop/bh", test_bh);
     g_test_add_func("/main-loop/timers", test_timers);
     g_test_add_func("/main-loop/fd", test_fd);
+    g_test_add_func("/main-loop/poll-window", test_poll_window);
     return g_test_run();
 }
