@@ -121,9 +121,10 @@ cpu_per_req() {
         END { print (n > 0 ? sprintf("%.1f", t / hz / n * 1e6) : "-") }'
 }
 
-# The file system type by name: stat -f says "ext2/ext3" for ext4.
+# The file system type by name: stat -f says "ext2/ext3" for ext4, and
+# findmnt prints a line per mount stacked on the directory.
 nbd_fstype() {
-    findmnt -no FSTYPE -T "$1" 2>/dev/null || stat -f -c %T "$1"
+    df --output=fstype "$1" 2>/dev/null | tail -n1
 }
 
 nbd_chart() {
