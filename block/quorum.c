@@ -140,11 +140,34 @@ void *quorum_get_bounce(BDRVQuorumState *s, BlockDriverState *bs,
     return qemu_try_blockalign(bs, size);
 }
 
-/* Keep @buf for the next request, within a count and size cap. */
+/*
+ * Keep @buf for the next request, within a count and size cap.  When
+ * the spares are all taken, a bigger area replaces the smallest: after
+ * a deep queue of small reads filled them, every 1 MiB read otherwise
+ * allocated and freed its area, and faulted in fresh pages each time
+ * (NBD export, quorum of three on tmpfs: 1,500 -> 150 reads/s).
+ */
 void quorum_put_bounce(BDRVQuorumState *s, void *buf, size_t capacity)
 {
-    if (capacity > QUORUM_SPARE_MAX || s->nr_spare == QUORUM_SPARE_COUNT) {
+    if (capacity > QUORUM_SPARE_MAX) {
         qemu_vfree(buf);
+        return;
+    }
+    if (s->nr_spare == QUORUM_SPARE_COUNT) {
+        int min = 0;
+
+        for (int i = 1; i < s->nr_spare; i++) {
+            if (s->spare_size[i] < s->spare_size[min]) {
+                min = i;
+            }
+        }
+        if (s->spare_size[min] >= capacity) {
+            qemu_vfree(buf);
+            return;
+        }
+        qemu_vfree(s->spare_buf[min]);
+        s->spare_buf[min] = buf;
+        s->spare_size[min] = capacity;
         return;
     }
     s->spare_buf[s->nr_spare] = buf;

@@ -7,6 +7,7 @@
 #include "qemu/osdep.h"
 #include "block/block_int.h"
 #include "block/quorum-vote.h"
+#include "block/quorum-int.h"
 #include "sysemu/block-backend.h"
 #include "qapi/qapi-events-block.h"
 #include "mem-driver.h"
@@ -99,6 +100,45 @@ static int read_check(BlockBackend *blk, int64_t off, int64_t len, int c)
         }
     }
     return ret;
+}
+
+/*
+ * Bounce areas: when the spares are all small (a deep queue of 4 KiB
+ * reads left them), a bigger area replaces the smallest instead of
+ * being freed, so 1 MiB reads after them stop allocating (and faulting
+ * in) a fresh area each.
+ */
+static void test_bounce_spares(void)
+{
+    BlockBackend *blk = open_quorum(3, "vote-threshold=2");
+    BlockDriverState *bs = blk_bs(blk);
+    BDRVQuorumState *s = bs->opaque;
+    void *small[QUORUM_SPARE_COUNT];
+    void *big, *again;
+    bool kept;
+    size_t cap;
+
+    for (int i = 0; i < QUORUM_SPARE_COUNT; i++) {
+        small[i] = quorum_get_bounce(s, bs, 4096, &cap);
+        g_assert_nonnull(small[i]);
+    }
+    for (int i = 0; i < QUORUM_SPARE_COUNT; i++) {
+        quorum_put_bounce(s, small[i], 4096);
+    }
+    g_assert_cmpint(s->nr_spare, ==, QUORUM_SPARE_COUNT);
+    big = quorum_get_bounce(s, bs, 2 * MiB, &cap);
+    g_assert_cmpuint(cap, ==, 2 * MiB);
+    quorum_put_bounce(s, big, cap);
+    kept = false;
+    for (int i = 0; i < s->nr_spare; i++) {
+        kept |= s->spare_buf[i] == big && s->spare_size[i] == 2 * MiB;
+    }
+    g_assert_true(kept);
+    again = quorum_get_bounce(s, bs, 2 * MiB, &cap);
+    g_assert_true(again == big);
+    quorum_put_bounce(s, again, cap);
+    g_assert_cmpint(s->nr_spare, ==, QUORUM_SPARE_COUNT);
+    close_quorum(blk);
 }
 
 /* ---------- Scenarios ---------- */
@@ -558,5 +598,6 @@ int main(int argc, char **argv)
                     test_forced_collisions);
     g_test_add_func("/quorum-events/blkverify-mismatch",
                     test_blkverify_mismatch);
+    g_test_add_func("/quorum-events/bounce-spares", test_bounce_spares);
     return g_test_run();
 }
