@@ -352,6 +352,36 @@ def vanish_mid_request():
     time.sleep(0.3)
 
 
+def writes_of_a_vanished_client_land():
+    # Writes sent whole, then the client goes without reading a reply:
+    # nobody will hear of them, but they were sent and must land (the
+    # server skips only the reads of a dead client).  Checked by a new
+    # client reading them back.
+    base, n, size = 256 * 1024, 8, 16 * 1024
+    for rnd in range(3):
+        c = RawClient(S).connect("disk", structured=True)
+        for i in range(n):
+            c.request(CMD_WRITE, base + i * size, size, handle=i,
+                      data=bytes([0x30 + rnd * n + i]) * size)
+        c.s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                       struct.pack("ii", 1, 0))
+        c.close()
+        deadline = time.time() + 5
+        while True:
+            r = RawClient(S).connect("disk", structured=False)
+            got = []
+            for i in range(n):
+                r.request(CMD_READ, base + i * size, size, handle=i)
+                err, h, data = r.simple_reply(size)
+                assert err == 0 and h == i
+                got.append(data == bytes([0x30 + rnd * n + i]) * size)
+            r.close()
+            if all(got):
+                break
+            assert time.time() < deadline, "round %d: landed %r" % (rnd, got)
+            time.sleep(0.05)
+
+
 def disc_answers_in_flight():
     c = RawClient(S).connect("disk", structured=False)
     for h in range(8):
@@ -418,6 +448,7 @@ for name, fn in [
     ("read-only export -> EPERM", read_only_eperm),
     ("BLOCK_STATUS without meta context -> EINVAL", block_status_without_meta),
     ("truncated packets", truncated_packets),
+    ("writes of a client that vanished land", writes_of_a_vanished_client_land),
     ("client vanishes with requests in flight", vanish_mid_request),
     ("DISC answers requests in flight first", disc_answers_in_flight),
     ("silent client times out, others unaffected",
