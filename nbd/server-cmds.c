@@ -325,10 +325,6 @@ static void coroutine_fn nbd_co_request(void *opaque)
     QEMUIOVector qiov;
     int ret = 0;
 
-    if (client->dead && req->type != NBD_CMD_WRITE &&
-        req->type != NBD_CMD_WRITE_ZEROES && req->type != NBD_CMD_TRIM) {
-        goto out;   /* nobody to answer; writes still land, as sent */
-    }
     if (req->error) {
         nbd_co_send_generic(req, req->error, req->errmsg);
         goto out;
@@ -554,6 +550,10 @@ void coroutine_fn nbd_transmission(NBDClient *client)
         }
         client->nb_requests++;
         nbd_client_ref(client);
+        /*
+         * At once: a client found dead later (a failed send, EOF) has
+         * every request it sent whole under way, and its writes land.
+         */
         co = qemu_coroutine_create(nbd_co_request, req);
         qemu_coroutine_enter(co);
     }

@@ -354,9 +354,8 @@ def vanish_mid_request():
 
 def writes_of_a_vanished_client_land():
     # Writes sent whole, then the client goes without reading a reply:
-    # nobody will hear of them, but they were sent and must land (the
-    # server skips only the reads of a dead client).  Checked by a new
-    # client reading them back.
+    # nobody will hear of them, but they were sent and must land.
+    # Checked by a new client reading them back.
     base, n, size = 256 * 1024, 8, 16 * 1024
     for rnd in range(3):
         c = RawClient(S).connect("disk", structured=True)
