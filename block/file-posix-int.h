@@ -8,6 +8,7 @@
 #define BLOCK_FILE_POSIX_INT_H
 
 #include "block/block_int.h"
+#include "qemu/main-loop.h"
 #include "qemu/queue.h"
 
 /* The largest logical block size alignment probing considers. */
@@ -55,6 +56,9 @@ typedef struct BDRVRawState {
     QTAILQ_HEAD(, RawQueuedWrite) write_queue;
     RawQueuedWrite *batch[RAW_WRITE_BATCH_MAX];
     int batch_len;
+    QEMUBH *batch_bh;           /* starts a batch when the loop iteration ends */
+    int writes_in_flight;       /* in raw_co_submit now (loop thread) */
+    int64_t write_ns;           /* what a buffered write took, moving average */
 
     /* Between reopen prepare and commit/abort. */
     int reopen_fd;              /* new descriptor, or -1 to keep fd */

@@ -2,14 +2,20 @@
  * file-posix with aio=threads on a disk file system: which thread does a
  * buffered write.  Whole-page writes up to 128 KiB run in the loop
  * thread; others go to the worker pool; a loop-thread write that took
- * over 1 ms sends the file's writes to the pool for a second.
+ * over 1 ms sends the file's writes to the pool for a second.  Writes
+ * queued in one loop iteration go to the pool in one batch, and under
+ * load only one file at a time does costly writes in the loop thread.
  *
  * pwrite64() and pwritev64() are wrapped at link time (meson.build) to note
- * the thread of each write and, when asked, to make one write slow:
+ * the thread of each write and, when asked, to make writes slow or hold
+ * a worker's write; clock_gettime() is wrapped so that a test moves the
+ * block layer's clock on instead of sleeping (no timing in the results):
  * nothing test-only is compiled into the block layer.
  */
 #include "qemu/osdep.h"
 #include "block/block_int.h"
+#include "block/file-posix-int.h"
+#include "qemu/main-loop.h"
 #include "sysemu/block-backend.h"
 #include <linux/magic.h>
 #include <sys/statfs.h>
@@ -20,26 +26,87 @@ ssize_t __real_pwrite64(int fd, const void *buf, size_t n, off_t off);
 ssize_t __real_pwritev64(int fd, const struct iovec *iov, int niov,
                          off_t off);
 
+#define MAX_FD 1024
+
 static pthread_t loop_thread;
 static int writes_in_loop, writes_elsewhere;
+static int fd_in_loop[MAX_FD], fd_elsewhere[MAX_FD];
 static int slow_next;           /* the next write sleeps 2 ms */
+static int64_t write_cost_ns;   /* every write moves the clock on this much */
+static int64_t clock_offset_ns; /* added to CLOCK_MONOTONIC */
+static int64_t clock_frozen_ns; /* if not 0, CLOCK_MONOTONIC stands here */
+static GMutex gate_lock;
+static GCond gate_cond;
+static bool gate_closed;        /* workers' writes wait for the test */
 
-static void note_write(void)
+static void note_write(int fd)
 {
-    if (pthread_equal(pthread_self(), loop_thread)) {
-        g_atomic_int_inc(&writes_in_loop);
-    } else {
-        g_atomic_int_inc(&writes_elsewhere);
+    bool in_loop = pthread_equal(pthread_self(), loop_thread);
+
+    g_atomic_int_inc(in_loop ? &writes_in_loop : &writes_elsewhere);
+    if (fd >= 0 && fd < MAX_FD) {
+        g_atomic_int_inc(in_loop ? &fd_in_loop[fd] : &fd_elsewhere[fd]);
     }
     if (g_atomic_int_compare_and_exchange(&slow_next, 1, 0)) {
         g_usleep(2000);
     }
+    __atomic_fetch_add(&clock_offset_ns,
+                       __atomic_load_n(&write_cost_ns, __ATOMIC_SEQ_CST),
+                       __ATOMIC_SEQ_CST);
+    if (!in_loop) {
+        g_mutex_lock(&gate_lock);
+        while (gate_closed) {
+            g_cond_wait(&gate_cond, &gate_lock);
+        }
+        g_mutex_unlock(&gate_lock);
+    }
+}
+
+static void gate_set(bool closed)
+{
+    g_mutex_lock(&gate_lock);
+    gate_closed = closed;
+    g_cond_broadcast(&gate_cond);
+    g_mutex_unlock(&gate_lock);
+}
+
+int __real_clock_gettime(clockid_t clk, struct timespec *ts);
+int __wrap_clock_gettime(clockid_t clk, struct timespec *ts);
+int __wrap_clock_gettime(clockid_t clk, struct timespec *ts)
+{
+    int ret = __real_clock_gettime(clk, ts);
+
+    if (ret == 0 && clk == CLOCK_MONOTONIC) {
+        int64_t frozen = __atomic_load_n(&clock_frozen_ns, __ATOMIC_SEQ_CST);
+        int64_t ns = __atomic_load_n(&clock_offset_ns, __ATOMIC_SEQ_CST);
+
+        ns += frozen ? frozen : ts->tv_sec * 1000000000LL + ts->tv_nsec;
+        ts->tv_sec = ns / 1000000000;
+        ts->tv_nsec = ns % 1000000000;
+    }
+    return ret;
+}
+
+/* Only clock_advance() and writes move the clock: no real time counts. */
+static void clock_freeze(bool freeze)
+{
+    struct timespec ts;
+
+    __real_clock_gettime(CLOCK_MONOTONIC, &ts);
+    __atomic_store_n(&clock_frozen_ns,
+                     freeze ? ts.tv_sec * 1000000000LL + ts.tv_nsec : 0,
+                     __ATOMIC_SEQ_CST);
+}
+
+static void clock_advance(int64_t ns)
+{
+    __atomic_fetch_add(&clock_offset_ns, ns, __ATOMIC_SEQ_CST);
 }
 
 ssize_t __wrap_pwrite64(int fd, const void *buf, size_t n, off_t off);
 ssize_t __wrap_pwrite64(int fd, const void *buf, size_t n, off_t off)
 {
-    note_write();
+    note_write(fd);
     return __real_pwrite64(fd, buf, n, off);
 }
 
@@ -48,14 +115,14 @@ ssize_t __wrap_pwritev64(int fd, const struct iovec *iov, int niov,
 ssize_t __wrap_pwritev64(int fd, const struct iovec *iov, int niov,
                          off_t off)
 {
-    note_write();
+    note_write(fd);
     return __real_pwritev64(fd, iov, niov, off);
 }
 
-static char *dir, *path;
+static char *dir, *path, *path2;
 
-/* A file on ext4, XFS or btrfs, or NULL (the test is skipped). */
-static BlockBackend *open_file(void)
+/* The file PATH on ext4, XFS or btrfs, or NULL (the test is skipped). */
+static BlockBackend *open_path(const char *path)
 {
     g_autofree char *opts = NULL;
     struct statfs fs;
@@ -78,7 +145,19 @@ static BlockBackend *open_file(void)
         g_error("open %s: %s", opts, error_get_pretty(err));
     }
     writes_in_loop = writes_elsewhere = 0;
+    memset(fd_in_loop, 0, sizeof(fd_in_loop));
+    memset(fd_elsewhere, 0, sizeof(fd_elsewhere));
     return blk;
+}
+
+static BlockBackend *open_file(void)
+{
+    return open_path(path);
+}
+
+static BDRVRawState *raw_state(BlockBackend *blk)
+{
+    return blk_bs(blk)->opaque;
 }
 
 static void write_at(BlockBackend *blk, int64_t off, int64_t len)
@@ -133,13 +212,142 @@ static void test_slow_write_backs_off(void)
     write_at(blk, 8192, 4096);          /* so the pool takes this one */
     write_at(blk, 12288, 4096);
     expect(2, 2);
-    g_usleep(1100 * 1000);              /* the back-off is one second */
+    clock_advance(1100 * 1000 * 1000);  /* the back-off is one second */
     write_at(blk, 16384, 4096);
     expect(3, 2);
     /* A fast write does not extend the back-off. */
     write_at(blk, 20480, 4096);
     expect(4, 2);
     blk_unref(blk);
+}
+
+/* Writes started together, in one loop iteration, as a client's burst. */
+typedef struct Burst {
+    QEMUIOVector qiov[8];
+    uint8_t *buf;
+    int pending;
+} Burst;
+
+static void burst_done(void *opaque, int ret)
+{
+    Burst *b = opaque;
+
+    g_assert_cmpint(ret, ==, 0);
+    b->pending--;
+}
+
+static void burst_start(Burst *b, BlockBackend *blk, int n, int64_t len)
+{
+    g_assert_cmpint(n, <=, ARRAY_SIZE(b->qiov));
+    b->buf = g_malloc0(n * len);
+    for (int i = 0; i < n; i++) {
+        qemu_iovec_init_buf(&b->qiov[i], b->buf + i * len, len);
+        b->pending++;
+        blk_aio_pwritev(blk, i * len, &b->qiov[i], 0, burst_done, b);
+    }
+}
+
+static void burst_wait(Burst *b)
+{
+    while (b->pending) {
+        main_loop_wait(true);
+    }
+    g_free(b->buf);
+    b->buf = NULL;
+}
+
+static void expect_fd(BlockBackend *blk, int in_loop, int elsewhere)
+{
+    int fd = raw_state(blk)->fd;
+
+    g_assert_cmpint(fd, <, MAX_FD);
+    g_test_message("fd %d: writes in the loop %d, elsewhere %d", fd,
+                   g_atomic_int_get(&fd_in_loop[fd]),
+                   g_atomic_int_get(&fd_elsewhere[fd]));
+    g_assert_cmpint(g_atomic_int_get(&fd_in_loop[fd]), ==, in_loop);
+    g_assert_cmpint(g_atomic_int_get(&fd_elsewhere[fd]), ==, elsewhere);
+}
+
+static void test_one_iteration_one_batch(void)
+{
+    BlockBackend *blk = open_file();
+    Burst b = { 0 };
+    BDRVRawState *s;
+
+    if (!blk) {
+        return;
+    }
+    s = raw_state(blk);
+    /* 256 KiB: too big for the loop thread, so all four queue. */
+    gate_set(true);
+    burst_start(&b, blk, 4, 256 * KiB);
+    g_assert_cmpint(s->batch_len, ==, 0);   /* the batch waits for ... */
+    main_loop_wait(false);                  /* ... the iteration's end */
+    g_assert_cmpint(s->batch_len, ==, 4);
+    gate_set(false);
+    burst_wait(&b);
+    expect(0, 4);
+    g_assert_cmpint(s->batch_len, ==, 0);
+    blk_unref(blk);
+}
+
+static void test_one_file_writes_in_the_loop_under_load(void)
+{
+    BlockBackend *a = open_file(), *b;
+    Burst ba = { 0 }, bb = { 0 };
+
+    if (!a) {
+        return;
+    }
+    b = open_path(path2);
+    clock_freeze(true);
+    /* Costly writes: 100 us each, over RAW_INLINE_SPREAD_NS on average. */
+    write_cost_ns = 100 * 1000;
+    /* One at a time, every file writes in the loop. */
+    write_at(a, 0, 4096);
+    write_at(b, 0, 4096);
+    expect_fd(a, 1, 0);
+    expect_fd(b, 1, 0);
+    /*
+     * Four writes at once on each: a's second write makes a the owner,
+     * so all of a's run in the loop; b's first one too (nothing else of
+     * b's in flight), the other three queue for the pool.
+     */
+    burst_start(&ba, a, 4, 4096);
+    burst_start(&bb, b, 4, 4096);
+    burst_wait(&ba);
+    burst_wait(&bb);
+    expect_fd(a, 5, 0);
+    expect_fd(b, 2, 3);
+    /* An owner that stopped writing for a millisecond lets b take over. */
+    clock_advance(2 * 1000 * 1000);
+    burst_start(&bb, b, 4, 4096);
+    burst_wait(&bb);
+    expect_fd(b, 6, 3);
+    burst_start(&ba, a, 4, 4096);
+    burst_wait(&ba);
+    expect_fd(a, 6, 3);
+    /*
+     * Cheap writes stay in the loop: a, costly, owns it again, and b,
+     * whose average falls under RAW_INLINE_SPREAD_NS, writes there too.
+     */
+    write_cost_ns = 0;
+    for (int i = 0; i < 32; i++) {
+        write_at(b, 0, 4096);
+    }
+    g_test_message("b's writes average %" PRId64 " ns", raw_state(b)->write_ns);
+    g_assert_cmpint(raw_state(b)->write_ns, <, 8000);
+    g_assert_cmpint(raw_state(a)->write_ns, >=, 8000);
+    clock_advance(2 * 1000 * 1000);
+    burst_start(&ba, a, 4, 4096);
+    burst_start(&bb, b, 4, 4096);
+    burst_wait(&ba);
+    burst_wait(&bb);
+    expect_fd(a, 6 + 4, 3);
+    expect_fd(b, 6 + 32 + 4, 3);
+    clock_freeze(false);
+    blk_unref(b);
+    blk_unref(a);
 }
 
 int main(int argc, char **argv)
@@ -152,14 +360,21 @@ int main(int argc, char **argv)
     dir = g_strdup("/var/tmp/test-file-posix-XXXXXX");
     g_assert_nonnull(g_mkdtemp(dir));
     path = g_build_filename(dir, "f.raw", NULL);
+    path2 = g_build_filename(dir, "g.raw", NULL);
     g_test_add_func("/file-posix/which-writes-run-in-the-loop",
                     test_which_writes_run_in_the_loop);
     g_test_add_func("/file-posix/slow-write-backs-off",
                     test_slow_write_backs_off);
+    g_test_add_func("/file-posix/one-iteration-one-batch",
+                    test_one_iteration_one_batch);
+    g_test_add_func("/file-posix/one-file-writes-in-the-loop-under-load",
+                    test_one_file_writes_in_the_loop_under_load);
     ret = g_test_run();
     unlink(path);
+    unlink(path2);
     rmdir(dir);
     g_free(path);
+    g_free(path2);
     g_free(dir);
     return ret;
 }
