@@ -105,9 +105,14 @@ nbd_run_one() {
     fi
 }
 
-# nbd_measure CLIENT SOCKET ARGS PID -> "rate requests cpu_ticks" or FAIL
+# nbd_measure CLIENT SOCKET ARGS PID DIR -> "rate requests cpu_ticks" or FAIL
+# Each run starts with DIR's file system synced: on disk, the write-back
+# of what the run before wrote (up to 700 MiB, the other daemon's too)
+# otherwise lands in this one, and the ext4 random-write rows moved
+# by 1.3x with the order of the rows.
 nbd_measure() {
     local c0 c1 out
+    sync -f "$5"
     c0=$(cpu_ticks "$4")
     out=$(nbd_run_one "$1" "$2" "$3")
     c1=$(cpu_ticks "$4")
@@ -199,11 +204,11 @@ bench_nbd() {
                     name="$fstype $exp $client $name"
                     [ -n "$only" ] && ! [[ $name =~ $only ]] && continue
                     if (( (r + i) % 2 )); then
-                        t_o[$i]+="$(nbd_measure $client "$so" "$args" "$pid_o");"
-                        t_r[$i]+="$(nbd_measure $client "$sr" "$args" "$pid_r");"
+                        t_o[$i]+="$(nbd_measure $client "$so" "$args" "$pid_o" "$d");"
+                        t_r[$i]+="$(nbd_measure $client "$sr" "$args" "$pid_r" "$d");"
                     else
-                        t_r[$i]+="$(nbd_measure $client "$sr" "$args" "$pid_r");"
-                        t_o[$i]+="$(nbd_measure $client "$so" "$args" "$pid_o");"
+                        t_r[$i]+="$(nbd_measure $client "$sr" "$args" "$pid_r" "$d");"
+                        t_o[$i]+="$(nbd_measure $client "$so" "$args" "$pid_o" "$d");"
                     fi
                     printf '.' >&2
                 done
