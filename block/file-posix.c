@@ -861,17 +861,15 @@ static int coroutine_fn raw_co_submit(BlockDriverState *bs, uint64_t offset,
                                       QEMUIOVector *qiov, int type)
 {
     BDRVRawState *s = bs->opaque;
+    int writes = type == QEMU_AIO_WRITE;
     int ret;
 
     if (s->use_io_uring) {
         return luring_co_submit(s->fd, offset, qiov, type);
     }
-    if (type != QEMU_AIO_WRITE) {
-        return raw_co_submit_rw(bs, offset, qiov, type);
-    }
-    s->writes_in_flight++;
+    s->writes_in_flight += writes;
     ret = raw_co_submit_rw(bs, offset, qiov, type);
-    s->writes_in_flight--;
+    s->writes_in_flight -= writes;
     return ret;
 }
 

@@ -108,8 +108,7 @@ nbd_run_one() {
 # nbd_measure CLIENT SOCKET ARGS PID DIR -> "rate requests cpu_ticks" or FAIL
 # Each run starts with DIR's file system synced: on disk, the write-back
 # of what the run before wrote (up to 700 MiB, the other daemon's too)
-# otherwise lands in this one, and the ext4 random-write rows moved
-# by 1.3x with the order of the rows.
+# would otherwise land in this one.
 nbd_measure() {
     local c0 c1 out
     sync -f "$5"
