@@ -302,6 +302,7 @@ void raw_close(BlockDriverState *bs)
     }
     if (inline_owner == s) {
         inline_owner = NULL;
+        inline_owner_until = 0;     /* others may take the loop at once */
     }
     /* Closing the descriptor drops its OFD locks too. */
     if (s->fd >= 0) {
