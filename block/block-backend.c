@@ -184,6 +184,20 @@ int coroutine_fn blk_co_preadv(BlockBackend *blk, int64_t offset,
     return ret;
 }
 
+int coroutine_fn blk_co_splice_read(BlockBackend *blk, int64_t offset,
+                                    int64_t bytes, int pipe_fd)
+{
+    int ret = blk_check_byte_request(blk, offset, bytes);
+
+    if (ret < 0) {
+        return ret;
+    }
+    blk->in_flight++;
+    ret = bdrv_co_splice_read(blk->root, offset, bytes, pipe_fd);
+    blk->in_flight--;
+    return ret;
+}
+
 int coroutine_fn blk_co_pwritev(BlockBackend *blk, int64_t offset,
                                 int64_t bytes, QEMUIOVector *qiov,
                                 BdrvRequestFlags flags)

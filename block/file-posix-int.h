@@ -46,6 +46,8 @@ typedef struct BDRVRawState {
     bool inline_rw;             /* tmpfs: small reads and writes in the loop */
     bool try_nowait;            /* small reads try RWF_NOWAIT in the loop */
     bool inline_writes;         /* ext4/XFS/btrfs: small writes in the loop */
+    bool splice_read;           /* a regular file: zero-copy reads */
+    bool splice_cached_only;    /* not tmpfs: only of ranges in the cache */
     int64_t inline_writes_after; /* 0, or in the pool until this time */
     /*
      * Buffered writes to a regular file: one batch at a time in the

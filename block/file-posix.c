@@ -598,23 +598,32 @@ void raw_update_inline(BDRVRawState *s)
 {
     struct statfs fs;
     struct stat st;
+    bool is_tmpfs, is_reg;
 
     s->inline_rw = false;
     s->try_nowait = false;
     s->batch_writes = false;
     s->inline_writes = false;
     s->inline_writes_after = 0;
+    s->splice_read = false;
     /* At open, and at reopen, which is drained: nothing queued. */
     assert(!s->batch_len);
     QTAILQ_INIT(&s->write_queue);
-    if (s->fd < 0 || s->needs_alignment || s->use_io_uring) {
+    if (s->fd < 0 || s->needs_alignment) {
         return;
     }
-    if (fstatfs(s->fd, &fs) == 0 && fs.f_type == TMPFS_MAGIC) {
+    is_tmpfs = fstatfs(s->fd, &fs) == 0 && fs.f_type == TMPFS_MAGIC;
+    is_reg = fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode);
+    s->splice_read = is_reg;
+    s->splice_cached_only = !is_tmpfs;
+    if (s->use_io_uring) {
+        return;
+    }
+    if (is_tmpfs) {
         s->inline_rw = true;
     } else {
         s->try_nowait = true;   /* until the kernel says EOPNOTSUPP */
-        s->batch_writes = fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode);
+        s->batch_writes = is_reg;
         s->inline_writes = s->batch_writes &&
                            (fs.f_type == EXT4_SUPER_MAGIC ||
                             fs.f_type == XFS_SUPER_MAGIC ||
@@ -872,6 +881,76 @@ static int coroutine_fn raw_co_submit(BlockDriverState *bs, uint64_t offset,
     ret = raw_co_submit_rw(bs, offset, qiov, type);
     s->writes_in_flight -= writes;
     return ret;
+}
+
+/* cachestat(2), Linux 6.5; Debian 12's headers predate it. */
+#ifndef __NR_cachestat
+#define __NR_cachestat 451
+#endif
+typedef struct RawCachestatRange {
+    uint64_t off;
+    uint64_t len;
+} RawCachestatRange;
+typedef struct RawCachestat {
+    uint64_t nr_cache;
+    uint64_t nr_dirty;
+    uint64_t nr_writeback;
+    uint64_t nr_evicted;
+    uint64_t nr_recently_evicted;
+} RawCachestat;
+
+/* Is every page of [offset, offset+bytes) in the page cache? */
+static bool raw_range_cached(BDRVRawState *s, uint64_t offset,
+                             uint64_t bytes)
+{
+    uint64_t page = qemu_real_host_page_size();
+    uint64_t first = offset / page;
+    uint64_t end = DIV_ROUND_UP(offset + bytes, page);
+    RawCachestatRange range = { .off = offset, .len = bytes };
+    RawCachestat cs;
+
+    if (syscall(__NR_cachestat, s->fd, &range, &cs, 0) < 0) {
+        if (errno == ENOSYS) {
+            s->splice_read = false;     /* no way to know: never splice */
+        }
+        return false;
+    }
+    return cs.nr_cache >= end - first;
+}
+
+/*
+ * Zero-copy reads (bdrv_co_splice_read, the NBD server's): splice(2)
+ * puts references to the page cache's pages into the pipe.  A page not
+ * in the cache would make it read the disk in the loop thread, so
+ * outside tmpfs the whole range must be cached (cachestat(2)) or the
+ * caller reads the usual way; a kernel without cachestat never splices
+ * such a file.  The range may still be evicted in between, which costs
+ * one read from disk, like RWF_NOWAIT's window.
+ */
+static int coroutine_fn raw_co_splice_read(BlockDriverState *bs,
+                                           int64_t offset, int64_t bytes,
+                                           int pipe_fd)
+{
+    BDRVRawState *s = bs->opaque;
+    off_t pos = offset;
+
+    if (!s->splice_read ||
+        (s->splice_cached_only && !raw_range_cached(s, offset, bytes))) {
+        return -ENOTSUP;
+    }
+    while (bytes > 0) {
+        ssize_t n = splice(s->fd, &pos, pipe_fd, NULL, bytes,
+                           SPLICE_F_NONBLOCK);
+
+        if (n > 0) {
+            bytes -= n;
+        } else if (n == 0) {
+            return -ENODATA;            /* end of file: the caller pads */
+        } else if (errno != EINTR) {
+            return -errno;
+        }
+    }
+    return 0;
 }
 
 static int coroutine_fn raw_co_prw(BlockDriverState *bs, int64_t offset,
@@ -1209,6 +1288,7 @@ static BlockDriver bdrv_file = {
     .bdrv_create            = raw_create,
     .create_opts            = raw_create_opts_desc,
     .bdrv_co_preadv         = raw_co_preadv,
+    .bdrv_co_splice_read    = raw_co_splice_read,
     .bdrv_co_pwritev        = raw_co_pwritev,
     .bdrv_co_pwrite_zeroes  = raw_co_pwrite_zeroes,
     .bdrv_co_pdiscard       = raw_co_pdiscard,

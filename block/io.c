@@ -654,6 +654,38 @@ static int bdrv_check_write_req(BdrvChild *child, int64_t offset,
     return 0;
 }
 
+/*
+ * Only the plain case: an aligned range inside the node, no request it
+ * must wait for.  Everything else (padding, serialised requests, drivers
+ * that copy or vote) takes bdrv_co_preadv(), which the caller falls back
+ * to.
+ */
+int coroutine_fn bdrv_co_splice_read(BdrvChild *child, int64_t offset,
+                                     int64_t bytes, int pipe_fd)
+{
+    BlockDriverState *bs = bdrv_wait_unquiesced(child);
+    uint32_t align;
+    int ret;
+
+    if (!bs->drv) {
+        return -ENOMEDIUM;
+    }
+    ret = bdrv_check_request(offset, bytes, NULL);
+    if (ret < 0) {
+        return ret;
+    }
+    align = bs->bl.request_alignment ? bs->bl.request_alignment : 1;
+    if (!bs->drv->bdrv_co_splice_read || bytes == 0 ||
+        offset % align || bytes % align || bs->serialising_in_flight ||
+        offset + bytes > bs->total_sectors * BDRV_SECTOR_SIZE) {
+        return -ENOTSUP;
+    }
+    bdrv_inc_in_flight(bs);
+    ret = bs->drv->bdrv_co_splice_read(bs, offset, bytes, pipe_fd);
+    bdrv_dec_in_flight(bs);
+    return ret;
+}
+
 int coroutine_fn bdrv_co_pwritev(BdrvChild *child, int64_t offset,
                                  int64_t bytes, QEMUIOVector *qiov,
                                  BdrvRequestFlags flags)

@@ -140,6 +140,18 @@ static int coroutine_fn raw_co_preadv(BlockDriverState *bs, int64_t offset,
     return bdrv_co_preadv(bs->file, offset, bytes, qiov, flags);
 }
 
+static int coroutine_fn raw_co_splice_read(BlockDriverState *bs,
+                                           int64_t offset, int64_t bytes,
+                                           int pipe_fd)
+{
+    int ret = raw_adjust_offset(bs, &offset, bytes, false);
+
+    if (ret) {
+        return ret;
+    }
+    return bdrv_co_splice_read(bs->file, offset, bytes, pipe_fd);
+}
+
 /*
  * A probed raw image must not be turned into something that probes as
  * another format: writes to block 0 that look like a known header are
@@ -319,6 +331,7 @@ static BlockDriver bdrv_raw = {
     .mutable_opts           = raw_mutable_opts,
     .bdrv_refresh_limits    = raw_refresh_limits,
     .bdrv_co_preadv         = raw_co_preadv,
+    .bdrv_co_splice_read    = raw_co_splice_read,
     .bdrv_co_pwritev        = raw_co_pwritev,
     .bdrv_co_pwrite_zeroes  = raw_co_pwrite_zeroes,
     .bdrv_co_pdiscard       = raw_co_pdiscard,

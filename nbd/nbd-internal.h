@@ -30,6 +30,13 @@
  * admitted, so a single maximum-sized request still goes through.
  */
 #define NBD_MAX_INFLIGHT_BYTES  (64 * 1024 * 1024)
+/*
+ * Reads of at least NBD_SPLICE_MIN bytes try the zero-copy reply
+ * (server-cmds.c); the client's pipe for it asks for NBD_SPLICE_PIPE_SIZE
+ * (Linux's default pipe-max-size), and larger reads are copied.
+ */
+#define NBD_SPLICE_MIN          (16 * 1024)
+#define NBD_SPLICE_PIPE_SIZE    (1024 * 1024)
 /* Most extents in one base:allocation reply (1 MiB of descriptors). */
 #define NBD_MAX_BLOCK_STATUS_EXTENTS (1024 * 1024 / 8)
 /* Context id we hand out for base:allocation. */
@@ -97,6 +104,14 @@ struct NBDClient {
     QCryptoTLSSession *tls;
     uint8_t *tls_buf;        /* coalesces small iov pieces into one record */
     size_t tls_buf_size;
+    /*
+     * Zero-copy replies: a pipe from the page cache to the socket, used
+     * only under send_lock and empty whenever that is free.  -1 until
+     * the first such read; splice_cap is its capacity, or -1 when it
+     * could not be made (then every read is copied).
+     */
+    int splice_pipe[2];
+    int splice_cap;
     QTAILQ_ENTRY(NBDClient) next;      /* all clients */
     QTAILQ_ENTRY(NBDClient) exp_next;  /* clients of exp */
 };
@@ -123,6 +138,8 @@ void nbd_client_attach_export(NBDClient *client, NBDExport *exp);
 int coroutine_fn nbd_co_recv(NBDClient *client, void *buf, size_t len);
 int coroutine_fn nbd_co_sendv(NBDClient *client, struct iovec *iov, int niov);
 int coroutine_fn nbd_co_send(NBDClient *client, const void *buf, size_t len);
+/* Move @len bytes from the pipe @pipe_fd to the socket (no TLS). */
+int coroutine_fn nbd_co_splice_out(NBDClient *client, int pipe_fd, size_t len);
 /* Read and throw away @len bytes. */
 int coroutine_fn nbd_co_drop(NBDClient *client, uint64_t len);
 /*
@@ -157,6 +174,8 @@ int coroutine_fn nbd_negotiate(NBDClient *client);
 /* ---- server-cmds.c ---- */
 /* The transmission phase: read requests until DISC, EOF or an error. */
 void coroutine_fn nbd_transmission(NBDClient *client);
+/* Close the client's zero-copy pipe, if any; the next read makes one. */
+void nbd_client_drop_pipe(NBDClient *client);
 
 /* ---- big-endian helpers ---- */
 static inline void stw_be(void *p, uint16_t v)

@@ -170,6 +170,30 @@ int coroutine_fn nbd_co_sendv(NBDClient *client, struct iovec *iov, int niov)
     return 0;
 }
 
+int coroutine_fn nbd_co_splice_out(NBDClient *client, int pipe_fd, size_t len)
+{
+    assert(!client->tls);
+    while (len > 0) {
+        ssize_t n;
+
+        if (client->dead) {
+            return -EPIPE;
+        }
+        n = splice(pipe_fd, NULL, client->fd, NULL, len,
+                   SPLICE_F_NONBLOCK | SPLICE_F_MORE);
+        if (n > 0) {
+            len -= n;
+        } else if (n == 0) {
+            return -EIO;                /* the pipe was short: our bug */
+        } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            nbd_co_wait_io(client, true, true);
+        } else if (errno != EINTR) {
+            return -errno;
+        }
+    }
+    return 0;
+}
+
 int coroutine_fn nbd_co_send(NBDClient *client, const void *buf, size_t len)
 {
     struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
@@ -257,6 +281,7 @@ void nbd_client_unref(NBDClient *client)
         close(client->fd);
     }
     timer_free(client->handshake_timer);
+    nbd_client_drop_pipe(client);
     while ((req = client->free_reqs)) {
         client->free_reqs = req->next_free;
         qemu_vfree(req->buf);
@@ -313,6 +338,7 @@ void nbd_server_add_client_fd(int fd)
     }
     client->fd = fd;
     client->refcnt = 1;
+    client->splice_pipe[0] = client->splice_pipe[1] = -1;
     if (nbd_server && nbd_server->tlscreds) {
         client->tlscreds = nbd_server->tlscreds;
         qcrypto_tls_creds_ref(client->tlscreds);

@@ -217,6 +217,14 @@ int coroutine_fn bdrv_co_preadv(BdrvChild *child, int64_t offset,
 int coroutine_fn bdrv_co_pwritev(BdrvChild *child, int64_t offset,
                                  int64_t bytes, QEMUIOVector *qiov,
                                  BdrvRequestFlags flags);
+/*
+ * Read into a pipe without copying, where the graph below @child allows
+ * it (a raw format over a file whose range is in the page cache): 0 when
+ * all @bytes are in @pipe_fd; < 0 when not (-ENOTSUP: not here), and
+ * then the pipe may hold part of them.  Never waits for a disk.
+ */
+int coroutine_fn bdrv_co_splice_read(BdrvChild *child, int64_t offset,
+                                     int64_t bytes, int pipe_fd);
 int coroutine_fn bdrv_co_pwrite_zeroes(BdrvChild *child, int64_t offset,
                                        int64_t bytes, BdrvRequestFlags flags);
 int coroutine_fn bdrv_co_pdiscard(BdrvChild *child, int64_t offset,

@@ -84,6 +84,15 @@ struct BlockDriver {
     int coroutine_fn (*bdrv_co_pwritev)(BlockDriverState *bs, int64_t offset,
                                         int64_t bytes, QEMUIOVector *qiov,
                                         BdrvRequestFlags flags);
+    /*
+     * Optional: put [offset, offset+bytes) into the pipe @pipe_fd as
+     * references to the host's page cache, no copy (splice(2)), without
+     * ever waiting for a disk.  0 when all of it is in the pipe; < 0
+     * when not done, and then the pipe may hold part of it.
+     */
+    int coroutine_fn (*bdrv_co_splice_read)(BlockDriverState *bs,
+                                            int64_t offset, int64_t bytes,
+                                            int pipe_fd);
     int coroutine_fn (*bdrv_co_pwrite_zeroes)(BlockDriverState *bs,
                                               int64_t offset, int64_t bytes,
                                               BdrvRequestFlags flags);

@@ -54,6 +54,9 @@ int coroutine_fn blk_co_preadv(BlockBackend *blk, int64_t offset,
 int coroutine_fn blk_co_pwritev(BlockBackend *blk, int64_t offset,
                                 int64_t bytes, QEMUIOVector *qiov,
                                 BdrvRequestFlags flags);
+/* bdrv_co_splice_read() on the root: the NBD server's zero-copy reads. */
+int coroutine_fn blk_co_splice_read(BlockBackend *blk, int64_t offset,
+                                    int64_t bytes, int pipe_fd);
 int coroutine_fn blk_co_pwrite_zeroes(BlockBackend *blk, int64_t offset,
                                       int64_t bytes, BdrvRequestFlags flags);
 int coroutine_fn blk_co_pdiscard(BlockBackend *blk, int64_t offset,
