@@ -924,8 +924,8 @@ static bool raw_range_cached(BDRVRawState *s, uint64_t offset,
  * in the cache would make it read the disk in the loop thread, so
  * outside tmpfs the whole range must be cached (cachestat(2)) or the
  * caller reads the usual way; a kernel without cachestat never splices
- * such a file.  The range may still be evicted in between, which costs
- * one read from disk, like RWF_NOWAIT's window.
+ * such a file.  Pages evicted between the two calls are read from the
+ * disk by the splice, in the loop thread: a rare, bounded wait.
  */
 static int coroutine_fn raw_co_splice_read(BlockDriverState *bs,
                                            int64_t offset, int64_t bytes,
@@ -946,6 +946,9 @@ static int coroutine_fn raw_co_splice_read(BlockDriverState *bs,
             bytes -= n;
         } else if (n == 0) {
             return -ENODATA;            /* end of file: the caller pads */
+        } else if (errno == EINVAL && pos == offset) {
+            s->splice_read = false;     /* a file system that cannot */
+            return -ENOTSUP;
         } else if (errno != EINTR) {
             return -errno;
         }

@@ -240,7 +240,9 @@ static bool coroutine_fn nbd_co_splice_reply(NBDRequest *req,
     ret = blk_co_splice_read(client->exp->blk, req->offset + start, len,
                              client->splice_pipe[1]);
     if (ret < 0) {
-        nbd_client_drop_pipe(client);   /* it may hold part of the range */
+        if (ret != -ENOTSUP) {
+            nbd_client_drop_pipe(client);   /* it may hold part of it */
+        }
         qemu_co_mutex_unlock(&client->send_lock);
         return false;
     }

@@ -220,8 +220,9 @@ int coroutine_fn bdrv_co_pwritev(BdrvChild *child, int64_t offset,
 /*
  * Read into a pipe without copying, where the graph below @child allows
  * it (a raw format over a file whose range is in the page cache): 0 when
- * all @bytes are in @pipe_fd; < 0 when not (-ENOTSUP: not here), and
- * then the pipe may hold part of them.  Never waits for a disk.
+ * all @bytes are in @pipe_fd; -ENOTSUP when not here, the pipe as it
+ * was; another -errno when it failed part-way, and then the pipe may
+ * hold part of them.  Never waits for a disk.
  */
 int coroutine_fn bdrv_co_splice_read(BdrvChild *child, int64_t offset,
                                      int64_t bytes, int pipe_fd);

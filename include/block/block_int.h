@@ -87,8 +87,9 @@ struct BlockDriver {
     /*
      * Optional: put [offset, offset+bytes) into the pipe @pipe_fd as
      * references to the host's page cache, no copy (splice(2)), without
-     * ever waiting for a disk.  0 when all of it is in the pipe; < 0
-     * when not done, and then the pipe may hold part of it.
+     * ever waiting for a disk.  0 when all of it is in the pipe;
+     * -ENOTSUP when nothing was tried (the pipe is as it was); another
+     * -errno when it failed part-way, and the pipe may hold part of it.
      */
     int coroutine_fn (*bdrv_co_splice_read)(BlockDriverState *bs,
                                             int64_t offset, int64_t bytes,
