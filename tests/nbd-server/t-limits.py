@@ -46,6 +46,11 @@ class Daemon:
             if nofile:
                 resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
         self.log = open(os.path.join(TMP, tag + ".log"), "wb")
+        env = dict(os.environ)
+        if "ASAN_OPTIONS" in env:
+            # ASan's quarantine (256 MiB of freed memory by default)
+            # would count in the RSS bounds below as the daemon's own.
+            env["ASAN_OPTIONS"] += ":quarantine_size_mb=16"
         self.proc = subprocess.Popen(
             [DAEMON, "--chardev",
              "socket,id=m,path=%s,server=on,wait=off" % self.mon,
@@ -53,7 +58,7 @@ class Daemon:
              "--nbd-server", "addr.type=unix,addr.path=" + self.nbd,
              "--export", "type=nbd,id=e,node-name=vol,name=disk,writable=on"],
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
-            preexec_fn=limit)
+            preexec_fn=limit, env=env)
         qmplib.wait_for_path(self.nbd, self.proc, "qemu-storage-daemon")
 
     def qmp(self, timeout=5):
