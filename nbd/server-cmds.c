@@ -194,12 +194,12 @@ static bool nbd_client_get_pipe(NBDClient *client)
     /* Over the user's pipe quota this fails; the default size serves. */
     fcntl(client->splice_pipe[1], F_SETPIPE_SZ, NBD_SPLICE_PIPE_SIZE);
     size = fcntl(client->splice_pipe[1], F_GETPIPE_SZ);
-    client->splice_cap = size > 0 ? size : -1;
     if (size <= 0) {
         nbd_client_drop_pipe(client);
         client->splice_cap = -1;
         return false;
     }
+    client->splice_cap = size;
     return true;
 }
 
