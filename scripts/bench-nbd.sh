@@ -82,7 +82,7 @@ nbd_rows=(
     "fio|1M write QD4|1048576|--rw=write --bs=1M --iodepth=4"
 )
 
-# nbd_run_one CLIENT SOCKET ARGS -> requests per second, or FAIL
+# nbd_run_one CLIENT SOCKET ARGS -> "rate requests", or FAIL
 nbd_run_one() {
     local client=$1 sock=$2 args=$3 out t count rt
     local uri="nbd+unix:///e?socket=$sock"
@@ -105,24 +105,30 @@ nbd_run_one() {
     fi
 }
 
-# nbd_measure CLIENT SOCKET ARGS PID DIR -> "rate requests cpu_ticks" or FAIL
+# nbd_measure CLIENT SOCKET ARGS PID DIR
+#   -> "rate requests daemon_cpu_ticks client_cpu_seconds" or FAIL
 # Each run starts with DIR's file system synced: on disk, the write-back
 # of what the run before wrote (up to 700 MiB, the other daemon's too)
-# would otherwise land in this one.
+# would otherwise land in this one.  The client's CPU time (user+sys,
+# from bash's time) shows the rows where the client is the bound.
 nbd_measure() {
-    local c0 c1 out
+    local c0 c1 out tf TIMEFORMAT='%3U %3S'
     sync -f "$5"
+    tf=$(mktemp)
     c0=$(cpu_ticks "$4")
-    out=$(nbd_run_one "$1" "$2" "$3")
+    { time out=$(nbd_run_one "$1" "$2" "$3"); } 2>"$tf"
     c1=$(cpu_ticks "$4")
-    [ "$out" = FAIL ] && { echo FAIL; return; }
-    echo "$out $((c1 - c0))"
+    [ "$out" = FAIL ] && { rm -f "$tf"; echo FAIL; return; }
+    echo "$out $((c1 - c0)) $(awk '{ print $1 + $2 }' "$tf")"
+    rm -f "$tf"
 }
 
-# Sum requests and CPU ticks over runs: "us of daemon CPU per request".
+# Sum requests and CPU over runs: "us of daemon CPU per request", or
+# with "client" the client's.
 cpu_per_req() {
-    awk -v hz="$(getconf CLK_TCK)" '$1 != "FAIL" { n += $2; t += $3 }
-        END { print (n > 0 ? sprintf("%.1f", t / hz / n * 1e6) : "-") }'
+    awk -v hz="$(getconf CLK_TCK)" -v who="${1:-daemon}" '$1 != "FAIL" {
+            n += $2; t += (who == "client" ? $4 : $3 / hz) }
+        END { print (n > 0 ? sprintf("%.1f", t / n * 1e6) : "-") }'
 }
 
 # The file system type by name: stat -f says "ext2/ext3" for ext4, and
@@ -164,6 +170,7 @@ bench_nbd() {
     local base d fstype exp r i client name size args v
     local pid_o pid_r so sr
     local -a names=() rates_o=() rates_r=() sizes=() cpus_o=() cpus_r=()
+    local -a clis_o=() clis_r=()
 
     [ "$runs" -ge 1 ] 2>/dev/null || runs=3
     for b in "$qsd_ours" "$qsd_ref"; do
@@ -224,6 +231,8 @@ bench_nbd() {
                 rates_r+=("$(tr ';' '\n' <<<"${t_r[$i]}" | awk 'NF { print $1 }' | median)")
                 cpus_o+=("$(tr ';' '\n' <<<"${t_o[$i]}" | grep . | cpu_per_req)")
                 cpus_r+=("$(tr ';' '\n' <<<"${t_r[$i]}" | grep . | cpu_per_req)")
+                clis_o+=("$(tr ';' '\n' <<<"${t_o[$i]}" | grep . | cpu_per_req client)")
+                clis_r+=("$(tr ';' '\n' <<<"${t_r[$i]}" | grep . | cpu_per_req client)")
             done
             unset t_o t_r
         done
@@ -231,30 +240,33 @@ bench_nbd() {
         trap - EXIT INT TERM
     done
 
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' row "QEMU IOPS" "ours IOPS" \
-        "QEMU MiB/s" "ours MiB/s" size ratio "QEMU us CPU/req" "ours us CPU/req" >"$tsv"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' row "QEMU IOPS" "ours IOPS" \
+        "QEMU MiB/s" "ours MiB/s" size ratio "QEMU us CPU/req" "ours us CPU/req" \
+        "client us CPU/req (QEMU)" "client us CPU/req (ours)" >"$tsv"
     echo
-    printf '%-40s %9s %9s %9s %9s %7s %7s %7s\n' row "QEMU IOPS" "ours IOPS" \
-        "QEMU MiB/s" "ours MiB/s" ratio "QEMU us" "ours us"
+    printf '%-40s %9s %9s %9s %9s %7s %7s %7s %7s %7s\n' row "QEMU IOPS" "ours IOPS" \
+        "QEMU MiB/s" "ours MiB/s" ratio "QEMU us" "ours us" "cl(Q)us" "cl(o)us"
     for ((i = 0; i < ${#names[@]}; i++)); do
         awk -v name="${names[$i]}" -v sz="${sizes[$i]}" -v o="${rates_o[$i]}" \
             -v q="${rates_r[$i]}" -v co="${cpus_o[$i]}" -v cq="${cpus_r[$i]}" \
-            -v tsv="$tsv" '
+            -v lo="${clis_o[$i]}" -v lq="${clis_r[$i]}" -v tsv="$tsv" '
             function cell(v, f) { return v == "FAIL" ? "FAIL" : sprintf(f, v) }
             BEGIN {
                 ratio = (o == "FAIL" || q == "FAIL" || q <= 0) ? "-" : sprintf("%.2f", o / q)
-                printf "%-40s %9s %9s %9s %9s %7s %7s %7s\n", name, cell(q, "%.0f"),
+                printf "%-40s %9s %9s %9s %9s %7s %7s %7s %7s %7s\n", name, cell(q, "%.0f"),
                        cell(o, "%.0f"), cell(q == "FAIL" ? q : q * sz / 1048576, "%.1f"),
-                       cell(o == "FAIL" ? o : o * sz / 1048576, "%.1f"), ratio, cq, co
-                printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, cell(q, "%.0f"),
+                       cell(o == "FAIL" ? o : o * sz / 1048576, "%.1f"), ratio, cq, co,
+                       lq, lo
+                printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, cell(q, "%.0f"),
                        cell(o, "%.0f"), cell(q == "FAIL" ? q : q * sz / 1048576, "%.1f"),
                        cell(o == "FAIL" ? o : o * sz / 1048576, "%.1f"), sz, ratio,
-                       cq, co >> tsv
+                       cq, co, lq, lo >> tsv
             }'
     done
     echo
     echo "ratio = ours/Debian's request rate (median of $runs runs each); > 1 is faster"
     echo "us = daemon CPU time (user+sys) per request over all runs of the row"
+    echo "cl(Q)us, cl(o)us = the client's CPU time per request against Debian's / our daemon"
     echo "table: $tsv"
     [ -n "$chart" ] && nbd_chart "$tsv" "$chart"
 }
