@@ -179,6 +179,9 @@ def cachestat_works(path):
 
 def disk_cache_only():
     need(disk)
+    fstype = run("stat", "-f", "-c", "%T", disk).stdout.strip()
+    if fstype == "tmpfs":
+        raise Skip("/var/tmp is tmpfs here: every range splices")
     fd = os.open(disk, os.O_RDONLY)
     os.fdatasync(fd)
     os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
