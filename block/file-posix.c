@@ -938,6 +938,9 @@ static int coroutine_fn raw_co_splice_read(BlockDriverState *bs,
         (s->splice_cached_only && !raw_range_cached(s, offset, bytes))) {
         return -ENOTSUP;
     }
+    if (pipe_fd < 0) {
+        return 0;                       /* only asked */
+    }
     while (bytes > 0) {
         ssize_t n = splice(s->fd, &pos, pipe_fd, NULL, bytes,
                            SPLICE_F_NONBLOCK);

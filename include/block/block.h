@@ -222,7 +222,8 @@ int coroutine_fn bdrv_co_pwritev(BdrvChild *child, int64_t offset,
  * it (a raw format over a file whose range is in the page cache): 0 when
  * all @bytes are in @pipe_fd; -ENOTSUP when not here, the pipe as it
  * was; another -errno when it failed part-way, and then the pipe may
- * hold part of them.  Never waits for a disk.
+ * hold part of them.  Never waits for a disk.  With @pipe_fd -1 it only
+ * asks whether it would (0) or not (-ENOTSUP), and moves nothing.
  */
 int coroutine_fn bdrv_co_splice_read(BdrvChild *child, int64_t offset,
                                      int64_t bytes, int pipe_fd);

@@ -90,6 +90,7 @@ struct BlockDriver {
      * ever waiting for a disk.  0 when all of it is in the pipe;
      * -ENOTSUP when nothing was tried (the pipe is as it was); another
      * -errno when it failed part-way, and the pipe may hold part of it.
+     * @pipe_fd -1 only asks: 0 if it would be done now, else -ENOTSUP.
      */
     int coroutine_fn (*bdrv_co_splice_read)(BlockDriverState *bs,
                                             int64_t offset, int64_t bytes,

@@ -160,6 +160,34 @@ def tmpfs_not_copied():
     assert got >= 64 * 8 * KiB, got
 
 
+def pipes():
+    """The server's open pipes."""
+    d = "/proc/%d/fd" % srv.proc.pid
+    n = 0
+    for fd in os.listdir(d):
+        try:
+            n += os.readlink(os.path.join(d, fd)).startswith("pipe:")
+        except OSError:
+            pass
+    return n
+
+
+def pipe_only_where_it_splices():
+    """A connection whose graph can never splice (a quorum) neither makes
+    the pipe nor queues its reads for the send lock before reading; one
+    that splices makes one pipe (two descriptors)."""
+    need(shm)
+    before = pipes()
+    h = handle("quorum")
+    assert h.pread(MiB, 0) == expect(0, MiB)
+    assert pipes() == before, (before, pipes())
+    s = handle("shm")
+    assert s.pread(MiB, 0) == expect(0, MiB)
+    assert pipes() == before + 2, (before, pipes())
+    h.shutdown()
+    s.shutdown()
+
+
 def quorum_copied():
     # A quorum's reads must reach every child and be voted on.
     got = copied("quorum", MiB)
@@ -205,4 +233,5 @@ check("splice: a cached raw file is not copied", tmpfs_not_copied)
 check("splice: a quorum's reads are copied and voted", quorum_copied)
 check("splice: on disk only what the page cache holds", disk_cache_only)
 check("splice: quorum data still right", shapes, "quorum", True)
+check("splice: a pipe only where reads can splice", pipe_only_where_it_splices)
 finish()
