@@ -948,12 +948,12 @@ static int coroutine_fn raw_co_splice_read(BlockDriverState *bs,
         if (n > 0) {
             bytes -= n;
         } else if (n == 0) {
-            return -EAGAIN;             /* end of file: a read pads it */
+            return -ENODATA;            /* end of file: the caller pads */
         } else if (errno == EINVAL && pos == offset) {
             s->splice_read = false;     /* a file system that cannot */
             return -ENOTSUP;
         } else if (errno != EINTR) {
-            return -EAGAIN;             /* a read says what it is */
+            return -errno;
         }
     }
     return 0;

@@ -63,8 +63,6 @@ struct QuorumAIOCB {
     bool returned;
     bool waiting;               /* in quorum_fan_out() */
     int early_winner;           /* reads: a child whose version has won */
-    int source;                 /* reads: a child whose data won, whole */
-    bool unanimous;             /* ... as did every child that answered */
     void *bounce;
     size_t bounce_cap;
     QEMUIOVector bounce_qiov;
@@ -123,32 +121,20 @@ static bool quorum_heal_reread(QuorumAIOCB *acb)
     return true;
 }
 
-/*
- * A bounce area: the smallest spare that fits, else a new one.  Best
- * fit, because requests of two sizes take turns (a zero-copy quorum
- * read takes one area for the caller's data and one for the other
- * children's): any fit let the small ones take the big spares, and the
- * big ones then allocated, and faulted in, fresh areas every time.
- */
+/* A bounce area: a spare that fits, else a new one. */
 void *quorum_get_bounce(BDRVQuorumState *s, BlockDriverState *bs,
                         size_t size, size_t *capacity)
 {
-    int best = -1;
+    for (int i = s->nr_spare - 1; i >= 0; i--) {
+        if (s->spare_size[i] >= size) {
+            void *buf = s->spare_buf[i];
 
-    for (int i = 0; i < s->nr_spare; i++) {
-        if (s->spare_size[i] >= size &&
-            (best < 0 || s->spare_size[i] < s->spare_size[best])) {
-            best = i;
+            *capacity = s->spare_size[i];
+            s->nr_spare--;
+            s->spare_buf[i] = s->spare_buf[s->nr_spare];
+            s->spare_size[i] = s->spare_size[s->nr_spare];
+            return buf;
         }
-    }
-    if (best >= 0) {
-        void *buf = s->spare_buf[best];
-
-        *capacity = s->spare_size[best];
-        s->nr_spare--;
-        s->spare_buf[best] = s->spare_buf[s->nr_spare];
-        s->spare_size[best] = s->spare_size[s->nr_spare];
-        return buf;
     }
     *capacity = size;
     return qemu_try_blockalign(bs, size);
@@ -214,8 +200,6 @@ static void quorum_aio_init(QuorumAIOCB *acb, BlockDriverState *bs,
     acb->returned = false;
     acb->waiting = false;
     acb->early_winner = -1;
-    acb->source = -1;
-    acb->unanimous = false;
     acb->bounce = NULL;
     acb->bounce_cap = 0;
     acb->qcrs = n <= QUORUM_INLINE_CHILDREN ? acb->inline_qcrs :
@@ -685,7 +669,6 @@ static int coroutine_fn quorum_vote_versions(QuorumAIOCB *acb)
         goto out;
     }
     quorum_copy_to_caller(acb, vote.versions[winner].first);
-    acb->source = vote.versions[winner].first;
 
     /* As QEMU: newest losing version first, its children highest first. */
     for (int v = vote.nb_versions - 1; v >= 0; v--) {
@@ -758,8 +741,6 @@ static int coroutine_fn quorum_vote(QuorumAIOCB *acb)
     }
     if (j == n) {
         quorum_copy_to_caller(acb, i);
-        acb->source = i;
-        acb->unanimous = true;
         return 0;
     }
     return quorum_vote_versions(acb);
@@ -827,8 +808,6 @@ static int coroutine_fn quorum_read_all(QuorumAIOCB *acb)
         acb->count = acb->success_count = 0;
         acb->vote_ret = 0;
         acb->early_winner = -1;
-        acb->source = -1;
-        acb->unanimous = false;
         for (int i = 0; i < n; i++) {
             acb->qcrs[i].ret = 0;
             acb->qcrs[i].done = false;
@@ -934,109 +913,6 @@ static int coroutine_fn quorum_co_preadv(BlockDriverState *bs,
         ret = quorum_read_fifo(acb);
     }
     quorum_aio_finalize(acb);
-    return ret;
-}
-
-/* Copy @buf into the pipe: 0, or -EAGAIN when it did not all go. */
-static int quorum_write_pipe(int pipe_fd, const uint8_t *buf, size_t bytes)
-{
-    while (bytes > 0) {
-        ssize_t n = write(pipe_fd, buf, bytes);
-
-        if (n > 0) {
-            buf += n;
-            bytes -= n;
-        } else if (n < 0 && errno == EINTR) {
-            continue;
-        } else {
-            return -EAGAIN;
-        }
-    }
-    return 0;
-}
-
-/*
- * Zero-copy reads (the NBD export): vote as every read does, into a
- * bounce area, then fill the pipe from the page cache of a child whose
- * data won, so that the voted bytes are not copied once more on their
- * way to the socket.  Those pages hold what was voted on unless a write
- * reached the range after the children read it; the watch, begun before
- * they read, sees every write through this node, and resync, scrub and
- * read repair mark it through their fences.  When it saw one, when the
- * votes were split by block, or when the child cannot splice now, the
- * bounce area is copied into the pipe instead: still one copy fewer
- * than a read followed by sendmsg.
- *
- * A failed read is final, as from bdrv_co_preadv(): the caller reports
- * it and must not read again (that would report the failure twice).
- * -EAGAIN only when the vote succeeded but the pipe could not be filled.
- */
-static int coroutine_fn quorum_co_splice_read(BlockDriverState *bs,
-                                              int64_t offset, int64_t bytes,
-                                              int pipe_fd)
-{
-    BDRVQuorumState *s = bs->opaque;
-    QuorumAIOCB acb;
-    BdrvWriteWatch watch;
-    QEMUIOVector qiov;
-    g_autofree BdrvChild **from = NULL;
-    int nfrom = 0;
-    size_t capacity;
-    uint8_t *buf;
-    int ret;
-
-    /* Only the plain vote: fifo reads one child, early reads end first. */
-    if (s->read_pattern != QUORUM_READ_PATTERN_QUORUM ||
-        s->complete_at_threshold || s->is_blkverify ||
-        (bs->bl.max_transfer && bytes > bs->bl.max_transfer)) {
-        return -ENOTSUP;
-    }
-    if (pipe_fd < 0) {
-        /* Worth it only if a child can splice: a copy costs the same. */
-        for (int i = 0; i < s->num_children; i++) {
-            if (bdrv_co_splice_read(s->children[i], offset, bytes, -1) == 0) {
-                return 0;
-            }
-        }
-        return -ENOTSUP;
-    }
-    buf = quorum_get_bounce(s, bs, bytes, &capacity);
-    if (!buf) {
-        return -ENOTSUP;
-    }
-    qemu_iovec_init_buf(&qiov, buf, bytes);
-    bdrv_write_watch_begin(bs, &watch, offset, bytes);
-    quorum_aio_init(&acb, bs, offset, bytes, &qiov, 0, true);
-    ret = quorum_read_all(&acb);
-    /*
-     * The children to fill the pipe from: the one whose data won, or,
-     * when all agreed, any that answered (a local file after a remote
-     * first child).
-     */
-    from = g_new(BdrvChild *, acb.num_children);
-    for (int i = 0; i < acb.num_children && acb.source >= 0; i++) {
-        if (i == acb.source || (acb.unanimous && !acb.qcrs[i].ret)) {
-            from[nfrom++] = s->children[i];
-        }
-    }
-    quorum_aio_finalize(&acb);
-    if (ret < 0) {
-        /* Keep the caller's two "read it again" answers for those. */
-        ret = ret == -ENOTSUP || ret == -EAGAIN ? -EIO : ret;
-        goto out;
-    }
-    ret = -ENOTSUP;
-    for (int i = 0; i < nfrom && ret == -ENOTSUP && !watch.overlapped; i++) {
-        ret = bdrv_co_splice_read(from[i], offset, bytes, pipe_fd);
-    }
-    if (ret == -ENOTSUP) {
-        ret = quorum_write_pipe(pipe_fd, buf, bytes);
-    } else if (ret < 0) {
-        ret = -EAGAIN;
-    }
-out:
-    bdrv_write_watch_end(bs, &watch);
-    quorum_put_bounce(s, buf, capacity);
     return ret;
 }
 
@@ -1453,7 +1329,6 @@ static BlockDriver bdrv_quorum = {
     .bdrv_get_allocated_file_size = quorum_get_allocated_file_size,
     .bdrv_get_specific_stats    = quorum_get_specific_stats,
     .bdrv_co_preadv             = quorum_co_preadv,
-    .bdrv_co_splice_read        = quorum_co_splice_read,
     .bdrv_co_pwritev            = quorum_co_pwritev,
     .bdrv_co_pwrite_zeroes      = quorum_co_pwrite_zeroes,
     .bdrv_co_flush              = quorum_co_flush,

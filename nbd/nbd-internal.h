@@ -32,9 +32,8 @@
 #define NBD_MAX_INFLIGHT_BYTES  (64 * 1024 * 1024)
 /*
  * Reads of at least NBD_SPLICE_MIN bytes try the zero-copy reply
- * (server-cmds.c).  A reply's pipe grows to NBD_SPLICE_PIPE_SIZE (Linux's
- * default pipe-max-size) for reads that need it; structured reads go in
- * chunks of what it holds, others larger than that are copied.
+ * (server-cmds.c); the client's pipe for it asks for NBD_SPLICE_PIPE_SIZE
+ * (Linux's default pipe-max-size), and larger reads are copied.
  */
 #define NBD_SPLICE_MIN          (16 * 1024)
 #define NBD_SPLICE_PIPE_SIZE    (1024 * 1024)
@@ -56,13 +55,6 @@ struct NBDExport {
     QTAILQ_HEAD(, NBDClient) clients;
     QTAILQ_ENTRY(NBDExport) next;
 };
-
-/* The pipe of one zero-copy reply. */
-typedef struct NBDSplicePipe {
-    int fd[2];
-    int cap;                 /* bytes it holds */
-    bool grown;              /* asked for NBD_SPLICE_PIPE_SIZE already */
-} NBDSplicePipe;
 
 typedef struct NBDRequest {
     NBDClient *client;
@@ -113,12 +105,13 @@ struct NBDClient {
     uint8_t *tls_buf;        /* coalesces small iov pieces into one record */
     size_t tls_buf_size;
     /*
-     * Zero-copy replies (server-cmds.c): each fills a pipe of its own
-     * while it reads, then moves it to the socket under send_lock.  The
-     * empty ones are kept for the next replies.
+     * Zero-copy replies: a pipe from the page cache to the socket, used
+     * only under send_lock and empty whenever that is free.  -1 until
+     * the first such read; splice_cap is its capacity, or -1 when it
+     * could not be made (then every read is copied).
      */
-    NBDSplicePipe spare_pipes[NBD_MAX_REQUESTS];
-    unsigned nb_spare_pipes;
+    int splice_pipe[2];
+    int splice_cap;
     QTAILQ_ENTRY(NBDClient) next;      /* all clients */
     QTAILQ_ENTRY(NBDClient) exp_next;  /* clients of exp */
 };
@@ -181,8 +174,8 @@ int coroutine_fn nbd_negotiate(NBDClient *client);
 /* ---- server-cmds.c ---- */
 /* The transmission phase: read requests until DISC, EOF or an error. */
 void coroutine_fn nbd_transmission(NBDClient *client);
-/* Close the client's spare zero-copy pipes. */
-void nbd_client_drop_pipes(NBDClient *client);
+/* Close the client's zero-copy pipe, if any; the next read makes one. */
+void nbd_client_drop_pipe(NBDClient *client);
 
 /* ---- big-endian helpers ---- */
 static inline void stw_be(void *p, uint16_t v)

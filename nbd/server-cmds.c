@@ -165,118 +165,96 @@ static int coroutine_fn nbd_co_send_data(NBDRequest *req, uint64_t start,
 
 /* ---------- Zero-copy read replies ---------- */
 
-void nbd_client_drop_pipes(NBDClient *client)
+void nbd_client_drop_pipe(NBDClient *client)
 {
-    while (client->nb_spare_pipes) {
-        NBDSplicePipe *p = &client->spare_pipes[--client->nb_spare_pipes];
-
-        close(p->fd[0]);
-        close(p->fd[1]);
+    if (client->splice_pipe[0] >= 0) {
+        close(client->splice_pipe[0]);
+        close(client->splice_pipe[1]);
+    }
+    client->splice_pipe[0] = client->splice_pipe[1] = -1;
+    if (client->splice_cap > 0) {
+        client->splice_cap = 0;
     }
 }
 
-/*
- * An empty pipe for a reply of @len bytes: a spare, else a new one.  It
- * grows only for a reply that needs it, once: the user's pipe quota
- * (pipe-user-pages-soft) counts capacity, and most reads fit the
- * default.  False if there is none (out of fds: this reply is copied).
- */
-static bool nbd_client_get_pipe(NBDClient *client, uint32_t len,
-                                NBDSplicePipe *p)
+/* The client's pipe, made on first use: false if there is none. */
+static bool nbd_client_get_pipe(NBDClient *client)
 {
-    if (client->nb_spare_pipes) {
-        *p = client->spare_pipes[--client->nb_spare_pipes];
-    } else {
-        if (pipe2(p->fd, O_NONBLOCK | O_CLOEXEC) < 0) {
-            return false;
-        }
-        p->cap = fcntl(p->fd[1], F_GETPIPE_SZ);
-        p->grown = false;
-    }
-    if (len > (uint32_t)MAX(p->cap, 0) && !p->grown) {
-        int cap;
+    int size;
 
-        p->grown = true;
-        fcntl(p->fd[1], F_SETPIPE_SZ, NBD_SPLICE_PIPE_SIZE);
-        cap = fcntl(p->fd[1], F_GETPIPE_SZ);
-        if (cap > 0) {
-            p->cap = cap;
-        }
+    if (client->splice_pipe[0] >= 0) {
+        return true;
     }
+    if (client->splice_cap < 0 ||
+        pipe2(client->splice_pipe, O_NONBLOCK | O_CLOEXEC) < 0) {
+        client->splice_pipe[0] = client->splice_pipe[1] = -1;
+        client->splice_cap = -1;
+        return false;
+    }
+    /* Over the user's pipe quota this fails; the default size serves. */
+    fcntl(client->splice_pipe[1], F_SETPIPE_SZ, NBD_SPLICE_PIPE_SIZE);
+    size = fcntl(client->splice_pipe[1], F_GETPIPE_SZ);
+    if (size <= 0) {
+        nbd_client_drop_pipe(client);
+        client->splice_cap = -1;
+        return false;
+    }
+    client->splice_cap = size;
     return true;
 }
 
-/* Keep @p for the next reply if it is empty, else close it. */
-static void nbd_client_put_pipe(NBDClient *client, NBDSplicePipe *p,
-                                bool empty)
-{
-    if (empty && !client->dead && client->nb_spare_pipes < NBD_MAX_REQUESTS) {
-        client->spare_pipes[client->nb_spare_pipes++] = *p;
-        return;
-    }
-    close(p->fd[0]);
-    close(p->fd[1]);
-}
-
 /*
- * Send part of [start, end) of a read's range without copying it: the
- * block layer fills a pipe with references to the page cache
- * (blk_co_splice_read: a raw format over a cached file, or a quorum
- * from a child whose data won the vote) and splice(2) hands them on to
- * the socket, so the data never passes through our memory.  Measured
- * over a unix socket, 64 KiB reads: daemon CPU per request from 26-30
- * to 17-19 us (a raw file), from 62-80 to about 43 us (a quorum of
- * three).  Below NBD_SPLICE_MIN the extra system calls cost more than
- * the copy they save.
+ * Send [start, start+len) of a read's range without copying it: the
+ * block layer puts the page cache's pages in the client's pipe
+ * (blk_co_splice_read: a raw format over a file, the range cached) and
+ * splice(2) hands them on to the socket, so the data never passes
+ * through our memory.  Measured over a unix socket, 64 KiB reads of a
+ * cached raw file: daemon CPU per request from 26-30 us to 17-19 us.
+ * Below NBD_SPLICE_MIN the two extra system calls cost more than the
+ * copy they save.
  *
- * The pipe is the reply's own, so it is filled (and a quorum votes)
- * before the send lock, as a copied read is; only the header and the
- * move to the socket hold it.  Returns the bytes sent, as one chunk
- * (with @whole, all or nothing: a simple reply cannot be split); 0 when
- * nothing was sent and the caller reads the usual way; or -errno when
- * the read failed, not yet replied to: the caller replies as to a
- * failed blk_co_preadv(), and must not read again.  A client that
- * died meanwhile is closed and the bytes count as sent.
+ * All under the send lock, so the pipe is only ever this reply's and is
+ * empty again when the lock is free.  Returns false, having sent
+ * nothing, when the range did not go into the pipe whole (no such
+ * graph, not cached, an error): the caller then reads it the usual way,
+ * which gives a failing read its usual reply.  Returns true once the
+ * reply was sent, or its sending failed and the client was closed.
  */
-static int64_t coroutine_fn nbd_co_splice_reply(NBDRequest *req,
-                                                uint64_t start, uint64_t end,
-                                                bool final, bool whole)
+static bool coroutine_fn nbd_co_splice_reply(NBDRequest *req,
+                                             uint64_t start, uint32_t len,
+                                             bool final)
 {
     NBDClient *client = req->client;
-    uint64_t page = qemu_real_host_page_size();
-    uint64_t offset = req->offset + start;
-    uint32_t len = MIN(end - start, NBD_SPLICE_PIPE_SIZE);
     uint8_t hdr[NBD_STRUCTURED_REPLY_SIZE + 8];
     struct iovec iov = { .iov_base = hdr };
-    NBDSplicePipe pipe;
-    uint32_t room;
     int ret;
 
-    if (client->tls || len < NBD_SPLICE_MIN || (whole && len < end - start)) {
-        return 0;
+    if (client->tls || len < NBD_SPLICE_MIN || client->splice_cap < 0) {
+        return false;
     }
     /*
-     * Ask first: a graph that cannot splice (filters, a quorum whose
-     * children are not cached) must not make a pipe.
+     * Ask first, without the lock: a graph that cannot splice (a quorum)
+     * or a range not cached must not wait for the replies before it to
+     * go out before it even starts reading, nor make a pipe.  Asked
+     * again under the lock, where the answer counts.
      */
-    if (blk_co_splice_read(client->exp->blk, offset, len, -1) < 0 ||
-        !nbd_client_get_pipe(client, len, &pipe)) {
-        return 0;
+    if (blk_co_splice_read(client->exp->blk, req->offset + start, len,
+                           -1) < 0) {
+        return false;
     }
-    /* A range that starts inside a page takes one page more. */
-    room = pipe.cap - (offset % page ? MIN(page, (uint64_t)pipe.cap) : 0);
-    if (room < len) {
-        len = whole ? 0 : QEMU_ALIGN_DOWN(room, page);
+    qemu_co_mutex_lock(&client->send_lock);
+    if (!nbd_client_get_pipe(client) || len > (uint32_t)client->splice_cap) {
+        qemu_co_mutex_unlock(&client->send_lock);
+        return false;
     }
-    if (len < NBD_SPLICE_MIN) {
-        nbd_client_put_pipe(client, &pipe, true);
-        return 0;
-    }
-    final = final && start + len == end;
-    ret = blk_co_splice_read(client->exp->blk, offset, len, pipe.fd[1]);
+    ret = blk_co_splice_read(client->exp->blk, req->offset + start, len,
+                             client->splice_pipe[1]);
     if (ret < 0) {
-        nbd_client_put_pipe(client, &pipe, ret == -ENOTSUP);
-        return ret == -ENOTSUP || ret == -EAGAIN ? 0 : ret;
+        if (ret != -ENOTSUP) {
+            nbd_client_drop_pipe(client);   /* it may hold part of it */
+        }
+        qemu_co_mutex_unlock(&client->send_lock);
+        return false;
     }
     if (client->structured_reply) {
         stl_be(hdr, NBD_STRUCTURED_REPLY_MAGIC);
@@ -284,7 +262,7 @@ static int64_t coroutine_fn nbd_co_splice_reply(NBDRequest *req,
         stw_be(hdr + 6, NBD_REPLY_TYPE_OFFSET_DATA);
         stq_be(hdr + 8, req->handle);
         stl_be(hdr + 16, 8 + len);
-        stq_be(hdr + 20, offset);
+        stq_be(hdr + 20, req->offset + start);
         iov.iov_len = NBD_STRUCTURED_REPLY_SIZE + 8;
     } else {
         stl_be(hdr, NBD_SIMPLE_REPLY_MAGIC);
@@ -292,42 +270,41 @@ static int64_t coroutine_fn nbd_co_splice_reply(NBDRequest *req,
         stq_be(hdr + 8, req->handle);
         iov.iov_len = NBD_SIMPLE_REPLY_SIZE;
     }
-    qemu_co_mutex_lock(&client->send_lock);
     ret = nbd_co_sendv(client, &iov, 1);
     if (ret == 0) {
-        ret = nbd_co_splice_out(client, pipe.fd[0], len);
+        ret = nbd_co_splice_out(client, client->splice_pipe[0], len);
+    }
+    if (ret < 0) {
+        nbd_client_drop_pipe(client);
     }
     qemu_co_mutex_unlock(&client->send_lock);
-    nbd_client_put_pipe(client, &pipe, ret == 0);
     if (ret < 0) {
         nbd_client_close(client);
     }
-    return len;
+    return true;
 }
 
-/* Read [start, end) of the request and send it, in one or more chunks. */
+/* Read [start, end) of the request into its buffer and send it. */
 static int coroutine_fn nbd_co_read_and_send(NBDRequest *req, uint64_t start,
                                              uint64_t end, bool final)
 {
     BlockBackend *blk = req->client->exp->blk;
+    NBDClient *client = req->client;
     QEMUIOVector qiov;
-    int64_t sent;
     int ret;
 
-    /* Zero-copy in chunks a pipe holds; what does not go is copied. */
+    /* Zero-copy in chunks the pipe holds; what does not go is copied. */
     while (start < end) {
-        sent = nbd_co_splice_reply(req, start, end, final, false);
-        if (sent < 0) {
-            ret = sent;
-            goto fail;
-        }
-        if (sent == 0) {
+        uint32_t n = MIN(end - start, client->splice_cap > 0 ?
+                         (uint32_t)client->splice_cap : NBD_SPLICE_PIPE_SIZE);
+
+        if (!nbd_co_splice_reply(req, start, n, final && start + n == end)) {
             break;
         }
-        if (req->client->dead) {
+        if (client->dead) {
             return -EPIPE;
         }
-        start += sent;
+        start += n;
     }
     if (start == end) {
         return 0;
@@ -335,14 +312,11 @@ static int coroutine_fn nbd_co_read_and_send(NBDRequest *req, uint64_t start,
     qemu_iovec_init_buf(&qiov, (uint8_t *)req->buf + start, end - start);
     ret = blk_co_preadv(blk, req->offset + start, end - start, &qiov, 0);
     if (ret < 0) {
-        goto fail;
+        nbd_co_send_error_chunk(req, nbd_errno_from_system(ret),
+                                "reading from file failed");
+        return ret;
     }
     return nbd_co_send_data(req, start, end - start, final);
-
-fail:
-    nbd_co_send_error_chunk(req, nbd_errno_from_system(ret),
-                            "reading from file failed");
-    return ret;
 }
 
 /*
@@ -405,15 +379,10 @@ static void coroutine_fn nbd_co_cmd_read(NBDRequest *req)
         nbd_co_sparse_read(req);
         return;
     }
-    if (req->len) {
-        int64_t sent = nbd_co_splice_reply(req, 0, req->len, true, true);
-
-        if (sent > 0) {
-            return;
-        }
-        ret = sent;
+    if (req->len && nbd_co_splice_reply(req, 0, req->len, true)) {
+        return;
     }
-    if (req->len && ret == 0) {
+    if (req->len) {
         qemu_iovec_init_buf(&qiov, req->buf, req->len);
         ret = blk_co_preadv(client->exp->blk, req->offset, req->len,
                             &qiov, 0);

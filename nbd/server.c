@@ -281,7 +281,7 @@ void nbd_client_unref(NBDClient *client)
         close(client->fd);
     }
     timer_free(client->handshake_timer);
-    nbd_client_drop_pipes(client);
+    nbd_client_drop_pipe(client);
     while ((req = client->free_reqs)) {
         client->free_reqs = req->next_free;
         qemu_vfree(req->buf);
@@ -338,6 +338,7 @@ void nbd_server_add_client_fd(int fd)
     }
     client->fd = fd;
     client->refcnt = 1;
+    client->splice_pipe[0] = client->splice_pipe[1] = -1;
     if (nbd_server && nbd_server->tlscreds) {
         client->tlscreds = nbd_server->tlscreds;
         qcrypto_tls_creds_ref(client->tlscreds);

@@ -219,14 +219,11 @@ int coroutine_fn bdrv_co_pwritev(BdrvChild *child, int64_t offset,
                                  BdrvRequestFlags flags);
 /*
  * Read into a pipe without copying, where the graph below @child allows
- * it (a raw format over a file whose range is in the page cache, or a
- * quorum of such: it votes, then fills the pipe from a winning child):
- * 0 when all @bytes are in @pipe_fd; -ENOTSUP when not here, the pipe
- * as it was; -EAGAIN when it failed part-way (the pipe may hold part of
- * them) and a plain read is to be done; another -errno is the read's
- * own failure, final.  Never waits for a disk except for a quorum's
- * vote.  With @pipe_fd -1 it only asks whether it would try (0) or not
- * (-ENOTSUP), and moves nothing.
+ * it (a raw format over a file whose range is in the page cache): 0 when
+ * all @bytes are in @pipe_fd; -ENOTSUP when not here, the pipe as it
+ * was; another -errno when it failed part-way, and then the pipe may
+ * hold part of them.  Never waits for a disk.  With @pipe_fd -1 it only
+ * asks whether it would (0) or not (-ENOTSUP), and moves nothing.
  */
 int coroutine_fn bdrv_co_splice_read(BdrvChild *child, int64_t offset,
                                      int64_t bytes, int pipe_fd);

@@ -87,13 +87,10 @@ struct BlockDriver {
     /*
      * Optional: put [offset, offset+bytes) into the pipe @pipe_fd as
      * references to the host's page cache, no copy (splice(2)), without
-     * ever waiting for a disk (a quorum votes first, and may copy).
-     * 0 when all of it is in the pipe; -ENOTSUP when nothing was tried
-     * (the pipe is as it was); -EAGAIN when the pipe may hold part of it
-     * and a plain read should be done instead; another -errno is the
-     * read's failure, reported as such (a read again would report it
-     * twice).  @pipe_fd -1 only asks: 0 if it would be tried now, else
-     * -ENOTSUP.  The pipe must hold @bytes.
+     * ever waiting for a disk.  0 when all of it is in the pipe;
+     * -ENOTSUP when nothing was tried (the pipe is as it was); another
+     * -errno when it failed part-way, and the pipe may hold part of it.
+     * @pipe_fd -1 only asks: 0 if it would be done now, else -ENOTSUP.
      */
     int coroutine_fn (*bdrv_co_splice_read)(BlockDriverState *bs,
                                             int64_t offset, int64_t bytes,
