@@ -17,18 +17,24 @@ nbd_files() {
     done
 }
 
-# nbd_graph EXPORT DIR PREFIX: --blockdev arguments of node "top"
+# nbd_graph EXPORT DIR PREFIX: --blockdev arguments of node "top".
+# With nbd_shared=1 the files are opened with locking=off, so that both
+# daemons can export the same files (never driven at the same time).
 nbd_graph() {
-    local kind=$1 d=$2 p=$3 q json
+    local kind=$1 d=$2 p=$3 q json lk= lkj=
+    if [ "${nbd_shared:-0}" = 1 ]; then
+        lk=,locking=off
+        lkj='"locking":"off",'
+    fi
     if [ "$kind" = raw ]; then
         printf '%s\n' --blockdev \
-            "driver=file,node-name=f,filename=$d/${p}0.raw,aio=threads" \
+            "driver=file,node-name=f,filename=$d/${p}0.raw,aio=threads$lk" \
             --blockdev driver=raw,node-name=top,file=f
         return
     fi
     json='{"driver":"quorum","node-name":"top","vote-threshold":2,"children":['
     for q in 0 1 2; do
-        json+='{"driver":"raw","file":{"driver":"file","aio":"threads",'
+        json+='{"driver":"raw","file":{"driver":"file","aio":"threads",'$lkj
         json+="\"filename\":\"$d/$p$q.raw\"}}"
         [ $q -lt 2 ] && json+=,
     done
@@ -189,19 +195,22 @@ bench_nbd() {
         # shellcheck disable=SC2064  # expand now: this directory
         trap "nbd_stop \$pid_o \$pid_r; rm -rf '$d'" EXIT INT TERM
         fstype=$(nbd_fstype "$d")
-        if ! nbd_files "$d" o || ! nbd_files "$d" r; then
+        if ! nbd_files "$d" q; then
             echo "bench: cannot create images in $d" >&2
             rm -rf "$d"
             continue
         fi
-        # On disk, writing back the six new images (1.5 GiB) took
-        # seconds of the first rows' runs, at random: both daemons
-        # start on clean files.  The rows' own writes stay in the runs.
+        # On disk, writing back the new images took seconds of the
+        # first rows' runs, at random: both daemons start on clean
+        # files.  The rows' own writes stay in the runs.
         sync -f "$d"
         for exp in quorum3 raw; do
             so=$d/ours.sock sr=$d/ref.sock
-            pid_o=$(nbd_start "$qsd_ours" "$so" $exp "$d" o)
-            pid_r=$(nbd_start "$qsd_ref" "$sr" $exp "$d" r)
+            # Both export the same files: with a copy each, where the
+            # copies' pages lay in memory moved a row by up to 40 %
+            # (the same daemon on both sides: ratios 0.57-0.86).
+            pid_o=$(nbd_shared=1 nbd_start "$qsd_ours" "$so" $exp "$d" q)
+            pid_r=$(nbd_shared=1 nbd_start "$qsd_ref" "$sr" $exp "$d" q)
             local -A t_o=() t_r=()
             for ((r = 1; r <= runs; r++)); do
                 printf '%s %s run %d/%d ' "$fstype" $exp "$r" "$runs" >&2
@@ -268,7 +277,34 @@ bench_nbd() {
     echo "us = daemon CPU time (user+sys) per request over all runs of the row"
     echo "cl(Q)us, cl(o)us = the client's CPU time per request against Debian's / our daemon"
     echo "table: $tsv"
+    nbd_costs "$tsv"
     [ -n "$chart" ] && nbd_chart "$tsv" "$chart"
+}
+
+# nbd_costs TSV: where each row's CPU goes, and how far its rate is from
+# what this machine's CPUs allow.  Client and daemon share the CPUs, so
+# with d and c the daemon's and the client's CPU time per request, no
+# run can exceed NCPU / (d + c) requests per second; a row far below
+# that waits (for the other side, the kernel, a disk), one near it is
+# bound by CPU, and then the client's share says who to blame.
+nbd_costs() {
+    awk -F'\t' -v ncpu="$(nproc)" '
+        NR == 1 || $9 == "-" { next }
+        {
+            if (!hdr++) {
+                printf "\n%-40s %9s %8s %8s %9s %6s %8s\n", "cost per request (ours)", \
+                       "req/s", "daemon", "client", "CPU bound", "of it", "QEMU d"
+            }
+            b = ($9 + $11 > 0) ? ncpu * 1e6 / ($9 + $11) : 0
+            printf "%-40s %9s %7.1fu %7.1fu %9.0f %5.0f%% %7.1fu\n", $1, $3, $9, $11, \
+                   b, b ? $3 * 100 / b : 0, $8
+        }
+        END {
+            if (hdr) {
+                print "daemon, client = CPU time (user+sys) per request, ours; QEMU d = Debian'"'"'s daemon"
+                print "CPU bound = " ncpu " CPUs / (daemon + client); of it = the median rate as a share of it"
+            }
+        }' "$1"
 }
 
 # /proc/PID/stat utime + stime, in clock ticks
