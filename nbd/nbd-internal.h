@@ -36,6 +36,11 @@
  * (Linux's default pipe-max-size), and larger reads are copied.
  */
 #define NBD_SPLICE_MIN          (16 * 1024)
+/*
+ * Receive buffer of a connection in transmission without TLS: each
+ * recv also takes up to this much of what follows (server.c).
+ */
+#define NBD_RECV_BUF_SIZE       (16 * 1024)
 #define NBD_SPLICE_PIPE_SIZE    (1024 * 1024)
 /* Most extents in one base:allocation reply (1 MiB of descriptors). */
 #define NBD_MAX_BLOCK_STATUS_EXTENTS (1024 * 1024 / 8)
@@ -112,6 +117,12 @@ struct NBDClient {
      */
     int splice_pipe[2];
     int splice_cap;
+    /*
+     * Bytes received past what was asked for: [rbuf_pos, rbuf_end) of
+     * rbuf, read before the socket.  NULL until transmission (no TLS).
+     */
+    uint8_t *rbuf;
+    uint32_t rbuf_pos, rbuf_end;
     QTAILQ_ENTRY(NBDClient) next;      /* all clients */
     QTAILQ_ENTRY(NBDClient) exp_next;  /* clients of exp */
 };
@@ -134,6 +145,12 @@ void nbd_export_unref(NBDExport *exp, bool sync);
 /* Bind @client to @exp for transmission (takes an export reference). */
 void nbd_client_attach_export(NBDClient *client, NBDExport *exp);
 
+/*
+ * Transmission without TLS: receive through a buffer, so that one recv
+ * takes the next requests too.  Not during negotiation, where bytes
+ * after NBD_OPT_STARTTLS belong to the TLS handshake.
+ */
+void nbd_client_buffer_recv(NBDClient *client);
 /* Full read/write; 0 or -errno (-EPIPE on EOF or a closed client). */
 int coroutine_fn nbd_co_recv(NBDClient *client, void *buf, size_t len);
 int coroutine_fn nbd_co_sendv(NBDClient *client, struct iovec *iov, int niov);

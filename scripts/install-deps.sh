@@ -6,7 +6,7 @@ PKGS="build-essential meson ninja-build pkg-config python3
 libglib2.0-dev liburing-dev libjansson-dev libgnutls28-dev libnbd-dev libnbd-bin
 qemu-utils qemu-system-common nbdkit python3-libnbd gnutls-bin
 iproute2 iptables qemu-system-x86 fio gnuplot-nox
-clang libclang-rt-14-dev valgrind"
+clang libclang-rt-14-dev valgrind strace"
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
