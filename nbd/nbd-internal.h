@@ -41,6 +41,10 @@
  * recv also takes up to this much of what follows (server.c).
  */
 #define NBD_RECV_BUF_SIZE       (16 * 1024)
+/* Replies without data waiting to go out together (server-cmds.c). */
+#define NBD_REPLY_QUEUE_SIZE    4096
+#define NBD_REPLY_QUEUE_ITEM    256     /* larger ones are sent at once */
+#define NBD_REPLY_QUEUE_REQ     (16 * 1024)  /* nor those of larger requests */
 #define NBD_SPLICE_PIPE_SIZE    (1024 * 1024)
 /* Most extents in one base:allocation reply (1 MiB of descriptors). */
 #define NBD_MAX_BLOCK_STATUS_EXTENTS (1024 * 1024 / 8)
@@ -123,6 +127,14 @@ struct NBDClient {
      */
     uint8_t *rbuf;
     uint32_t rbuf_pos, rbuf_end;
+    /*
+     * Small replies queued to go out in one send: the first request to
+     * queue one (reply_flusher) sends them all once the others that
+     * finish in the same loop iteration have added theirs.
+     */
+    uint8_t reply_buf[NBD_REPLY_QUEUE_SIZE];
+    uint32_t reply_len;
+    bool reply_flusher;
     QTAILQ_ENTRY(NBDClient) next;      /* all clients */
     QTAILQ_ENTRY(NBDClient) exp_next;  /* clients of exp */
 };

@@ -1,12 +1,14 @@
 #!/usr/bin/python3
-"""Buffered receive (nbd/server.c nbd_co_recv): in transmission, each
-recvmsg also takes what follows the bytes asked for into the
-connection's 16 KiB buffer.  Requests sent back to back in one stream,
-with payloads of every size around that buffer (1 byte to 1 MiB, some
-straddling it, headers split across it), are all served right, simple
-replies in any order; and a stream of pipelined 4 KiB writes costs
-about one receive call per request, not two (strace -c, skipped
-without strace)."""
+"""Buffered receive (nbd/server.c nbd_co_recv) and queued replies
+(nbd/server-cmds.c nbd_co_send_locked).  In transmission, each recvmsg
+also takes what follows the bytes asked for into the connection's
+16 KiB buffer, and the data-less replies of small requests that finish
+together go out in one sendmsg.  Requests sent back to back in one
+stream, with payloads of every size around that buffer (1 byte to
+1 MiB, some straddling it, headers split across it), are all served
+right, simple replies in any order; and a stream of pipelined 4 KiB
+writes costs about one receive call per request, not two, and fewer
+sends than replies (strace -c, skipped without strace)."""
 import os
 import random
 import shutil
@@ -92,7 +94,7 @@ def one_recv_per_write():
     reqs = [(CMD_WRITE, i, (i % 4096) * 4096, 4096, b"\xa5" * 4096)
             for i in range(n)]
     st = subprocess.Popen(["strace", "-f", "-c", "-e",
-                           "trace=recvmsg,recvfrom,read",
+                           "trace=recvmsg,recvfrom,read,sendmsg,sendto,write",
                            "-p", str(srv.proc.pid)],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True)
@@ -105,17 +107,21 @@ def one_recv_per_write():
     st.send_signal(2)
     out = st.communicate(timeout=30)[1]
     assert all(e == 0 for e, d in got.values())
-    calls = 0
+    calls = sends = 0
     for line in out.splitlines():
         f = line.split()
         if f and f[-1] in ("recvmsg", "recvfrom"):
             calls += int(f[3])
+        if f and f[-1] in ("sendmsg", "sendto"):
+            sends += int(f[3])
     # Unbuffered: a header and a payload, two calls per write.
     assert 0 < calls <= 1.25 * n, (calls, out)
+    # One send per reply without the queue.
+    assert 0 < sends <= 0.75 * n, (sends, out)
     c.close()
 
 
 check("recvbuf: requests back to back, every payload size", back_to_back)
-check("recvbuf: pipelined 4 KiB writes, one receive call each",
+check("recvbuf: pipelined 4 KiB writes, one receive each, sends shared",
       one_recv_per_write)
 finish()
