@@ -36,6 +36,7 @@
  * (Linux's default pipe-max-size), and larger reads are copied.
  */
 #define NBD_SPLICE_MIN          (16 * 1024)
+#define NBD_SPLICE_PIPE_SIZE    (1024 * 1024)
 /*
  * Receive buffer of a connection in transmission without TLS: each
  * recv also takes up to this much of what follows (server.c).
@@ -45,7 +46,6 @@
 #define NBD_REPLY_QUEUE_SIZE    4096
 #define NBD_REPLY_QUEUE_ITEM    256     /* larger ones are sent at once */
 #define NBD_REPLY_QUEUE_REQ     (16 * 1024)  /* nor those of larger requests */
-#define NBD_SPLICE_PIPE_SIZE    (1024 * 1024)
 /* Most extents in one base:allocation reply (1 MiB of descriptors). */
 #define NBD_MAX_BLOCK_STATUS_EXTENTS (1024 * 1024 / 8)
 /* Context id we hand out for base:allocation. */
