@@ -157,12 +157,6 @@ void nbd_export_unref(NBDExport *exp, bool sync);
 /* Bind @client to @exp for transmission (takes an export reference). */
 void nbd_client_attach_export(NBDClient *client, NBDExport *exp);
 
-/*
- * Transmission without TLS: receive through a buffer, so that one recv
- * takes the next requests too.  Not during negotiation, where bytes
- * after NBD_OPT_STARTTLS belong to the TLS handshake.
- */
-void nbd_client_buffer_recv(NBDClient *client);
 /* Full read/write; 0 or -errno (-EPIPE on EOF or a closed client). */
 int coroutine_fn nbd_co_recv(NBDClient *client, void *buf, size_t len);
 int coroutine_fn nbd_co_sendv(NBDClient *client, struct iovec *iov, int niov);

@@ -295,16 +295,21 @@ static bool coroutine_fn nbd_co_splice_reply(NBDRequest *req,
         return false;
     }
     /*
-     * Ask first, without the lock: a graph that cannot splice (a quorum)
-     * or a range not cached must not wait for the replies before it to
-     * go out before it even starts reading, nor make a pipe.  Asked
-     * again under the lock, where the answer counts.
+     * With the pipe made and the lock free, go straight on: the splice
+     * checks the graph and the page cache itself, once.  Otherwise ask
+     * first, without the lock: a graph that cannot splice (a quorum) or
+     * a range not cached must not wait for the replies before it to go
+     * out before it even starts reading, nor make a pipe.  Asked again
+     * under the lock, where the answer counts.
      */
-    if (blk_co_splice_read(client->exp->blk, req->offset + start, len,
-                           -1) < 0) {
-        return false;
+    if (client->splice_pipe[0] < 0 ||
+        !qemu_co_mutex_trylock(&client->send_lock)) {
+        if (blk_co_splice_read(client->exp->blk, req->offset + start, len,
+                               -1) < 0) {
+            return false;
+        }
+        qemu_co_mutex_lock(&client->send_lock);
     }
-    qemu_co_mutex_lock(&client->send_lock);
     if (!nbd_client_get_pipe(client) || len > (uint32_t)client->splice_cap) {
         qemu_co_mutex_unlock(&client->send_lock);
         return false;

@@ -109,7 +109,12 @@ static void nbd_client_fd_ready(void *opaque)
     nbd_client_unref(client);
 }
 
-void nbd_client_buffer_recv(NBDClient *client)
+/*
+ * Transmission without TLS: receive through a buffer (nbd_co_recv).  Not
+ * during negotiation, where bytes after NBD_OPT_STARTTLS belong to the
+ * TLS handshake.
+ */
+static void nbd_client_buffer_recv(NBDClient *client)
 {
     if (!client->tls && !client->rbuf) {
         client->rbuf = g_malloc(NBD_RECV_BUF_SIZE);

@@ -368,6 +368,15 @@ void coroutine_fn qemu_co_mutex_lock(CoMutex *m)
     m->locked = true;
 }
 
+bool qemu_co_mutex_trylock(CoMutex *m)
+{
+    if (m->locked) {
+        return false;
+    }
+    m->locked = true;
+    return true;
+}
+
 void coroutine_fn qemu_co_mutex_unlock(CoMutex *m)
 {
     m->locked = false;

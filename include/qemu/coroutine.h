@@ -49,5 +49,7 @@ typedef struct CoMutex {
 void qemu_co_mutex_init(CoMutex *m);
 void coroutine_fn qemu_co_mutex_lock(CoMutex *m);
 void coroutine_fn qemu_co_mutex_unlock(CoMutex *m);
+/* Take @m if it is free, without waiting: true if taken. */
+bool qemu_co_mutex_trylock(CoMutex *m);
 
 #endif

@@ -12,6 +12,8 @@ and a quorum's reads are always copied and voted on."""
 import ctypes
 import os
 import random
+import shutil
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -225,6 +227,40 @@ def disk_cache_only():
     assert got < 16 * KiB, got
 
 
+def disk_one_cache_check():
+    """On disk, a read that splices asks the page cache once
+    (cachestat(2)), not once before the send lock and again under it:
+    with the lock free the server goes straight to the splice."""
+    need(disk)
+    if run("stat", "-f", "-c", "%T", disk).stdout.strip() == "tmpfs":
+        raise Skip("/var/tmp is tmpfs here: no cache check")
+    if not cachestat_works(disk):
+        raise Skip("kernel without cachestat(2)")
+    if not shutil.which("strace"):
+        raise Skip("no strace")
+    h = handle("disk")
+    assert h.pread(64 * KiB, 0) == expect(0, 64 * KiB)   # pipe made
+    log = os.path.join(TMP, "splice-strace.log")
+    st = subprocess.Popen(["strace", "-f", "-o", log, "-p",
+                           str(srv.proc.pid)],
+                          stderr=subprocess.PIPE, text=True)
+    time.sleep(1)
+    if st.poll() is not None:
+        raise Skip("strace cannot attach: " + st.stderr.read().strip())
+    n = 100
+    for i in range(n):
+        assert h.pread(64 * KiB, i * 64 * KiB) == expect(i * 64 * KiB,
+                                                         64 * KiB)
+    st.send_signal(2)
+    st.communicate(timeout=30)
+    h.shutdown()
+    text = open(log).read()
+    splices = text.count("splice(")
+    checks = text.count("cachestat(") + text.count("syscall_0x1c3(")
+    assert splices >= 2 * n, splices        # into the pipe, and out
+    assert checks <= n + 5, (checks, n)
+
+
 check("splice: every read shape, tmpfs raw file", shapes, "shm", shm)
 check("splice: every read shape, disk raw file", shapes, "disk", disk)
 check("splice: 200 reads in flight, tmpfs", in_flight, "shm", shm)
@@ -232,6 +268,7 @@ check("splice: 200 reads in flight, disk", in_flight, "disk", disk)
 check("splice: a cached raw file is not copied", tmpfs_not_copied)
 check("splice: a quorum's reads are copied and voted", quorum_copied)
 check("splice: on disk only what the page cache holds", disk_cache_only)
+check("splice: on disk one cache check per read", disk_one_cache_check)
 check("splice: quorum data still right", shapes, "quorum", True)
 check("splice: a pipe only where reads can splice", pipe_only_where_it_splices)
 finish()

@@ -162,6 +162,23 @@ static void test_mutex(void)
     g_assert_cmpint(s.max_inside, ==, 1);
 }
 
+/* trylock takes a free mutex and never one that is held. */
+static void test_mutex_trylock(void)
+{
+    MutexState s = { 0 };
+
+    qemu_co_mutex_init(&s.lock);
+    g_assert_true(qemu_co_mutex_trylock(&s.lock));
+    g_assert_false(qemu_co_mutex_trylock(&s.lock));
+    /* A locker waits behind it, and gets it once it is released. */
+    qemu_coroutine_enter(qemu_coroutine_create(co_locker, &s));
+    g_assert_cmpint(s.inside, ==, 0);
+    qemu_co_mutex_unlock(&s.lock);
+    AIO_WAIT_WHILE(s.finished < 1);
+    g_assert_cmpint(s.max_inside, ==, 1);
+    g_assert_true(qemu_co_mutex_trylock(&s.lock));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -172,5 +189,6 @@ int main(int argc, char **argv)
     g_test_add_func("/coroutine/wake-deferred", test_wake_deferred);
     g_test_add_func("/coroutine/sleep", test_sleep);
     g_test_add_func("/coroutine/mutex", test_mutex);
+    g_test_add_func("/coroutine/mutex-trylock", test_mutex_trylock);
     return g_test_run();
 }
