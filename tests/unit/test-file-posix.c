@@ -212,7 +212,7 @@ static void test_slow_write_backs_off(void)
     write_at(blk, 8192, 4096);          /* so the pool takes this one */
     write_at(blk, 12288, 4096);
     expect(2, 2);
-    clock_advance(1100 * 1000 * 1000);  /* the back-off is one second */
+    clock_advance(110 * 1000 * 1000);   /* the back-off is 100 ms */
     write_at(blk, 16384, 4096);
     expect(3, 2);
     /* A fast write does not extend the back-off. */
@@ -288,6 +288,45 @@ static void test_one_iteration_one_batch(void)
     burst_wait(&b);
     expect(0, 4);
     g_assert_cmpint(s->batch_len, ==, 0);
+    blk_unref(blk);
+}
+
+/*
+ * Writes that queued behind a batch come back to the loop when the
+ * batch ends and the back-off is over, instead of starting the next
+ * batch: under load a file would otherwise stay in the pool.
+ */
+static void test_back_to_the_loop_after_a_batch(void)
+{
+    BlockBackend *blk = open_file();
+    Burst first = { 0 }, more = { 0 };
+    BDRVRawState *s;
+
+    if (!blk) {
+        return;
+    }
+    s = raw_state(blk);
+    write_at(blk, 0, 4096);
+    expect(1, 0);
+    g_atomic_int_set(&slow_next, 1);
+    write_at(blk, 4096, 4096);          /* slow: the back-off starts */
+    expect(2, 0);
+    gate_set(true);
+    burst_start(&first, blk, 1, 4096);  /* to the pool, held there */
+    main_loop_wait(false);
+    g_assert_cmpint(s->batch_len, ==, 1);
+    burst_start(&more, blk, 3, 4096);   /* queue behind it */
+    main_loop_wait(false);
+    g_assert_cmpint(s->batch_len, ==, 1);
+    clock_advance(110 * 1000 * 1000);   /* the back-off is over */
+    gate_set(false);
+    burst_wait(&first);
+    burst_wait(&more);
+    expect(2 + 3, 1);
+    g_assert_cmpint(s->batch_len, ==, 0);
+    /* And the next ones run there too. */
+    write_at(blk, 0, 4096);
+    expect(6, 1);
     blk_unref(blk);
 }
 
@@ -377,6 +416,8 @@ int main(int argc, char **argv)
                     test_which_writes_run_in_the_loop);
     g_test_add_func("/file-posix/slow-write-backs-off",
                     test_slow_write_backs_off);
+    g_test_add_func("/file-posix/back-to-the-loop-after-a-batch",
+                    test_back_to_the_loop_after_a_batch);
     g_test_add_func("/file-posix/one-iteration-one-batch",
                     test_one_iteration_one_batch);
     g_test_add_func("/file-posix/one-file-writes-in-the-loop-under-load",
