@@ -330,6 +330,41 @@ static void test_back_to_the_loop_after_a_batch(void)
     blk_unref(blk);
 }
 
+/*
+ * The loop takes back only the queued writes before the first that does
+ * not fit it (256 KiB here); that one and all behind it, even small
+ * ones, go on to a batch, so none overtakes another.
+ */
+static void test_back_to_the_loop_stops_at_a_big_write(void)
+{
+    BlockBackend *blk = open_file();
+    Burst first = { 0 }, small = { 0 }, big = { 0 }, last = { 0 };
+    BDRVRawState *s;
+
+    if (!blk) {
+        return;
+    }
+    s = raw_state(blk);
+    g_atomic_int_set(&slow_next, 1);
+    write_at(blk, 0, 4096);             /* slow: the back-off starts */
+    expect(1, 0);
+    gate_set(true);
+    burst_start(&first, blk, 1, 4096);  /* to the pool, held there */
+    main_loop_wait(false);
+    g_assert_cmpint(s->batch_len, ==, 1);
+    burst_start(&small, blk, 1, 4096);  /* queued behind it, in order */
+    burst_start(&big, blk, 1, 256 * KiB);
+    burst_start(&last, blk, 1, 4096);
+    clock_advance(110 * 1000 * 1000);   /* the back-off is over */
+    gate_set(false);
+    burst_wait(&first);
+    burst_wait(&small);
+    burst_wait(&big);
+    burst_wait(&last);
+    expect(1 + 1, 1 + 2);
+    blk_unref(blk);
+}
+
 static void test_one_file_writes_in_the_loop_under_load(void)
 {
     BlockBackend *a = open_file(), *b;
@@ -418,6 +453,8 @@ int main(int argc, char **argv)
                     test_slow_write_backs_off);
     g_test_add_func("/file-posix/back-to-the-loop-after-a-batch",
                     test_back_to_the_loop_after_a_batch);
+    g_test_add_func("/file-posix/back-to-the-loop-stops-at-a-big-write",
+                    test_back_to_the_loop_stops_at_a_big_write);
     g_test_add_func("/file-posix/one-iteration-one-batch",
                     test_one_iteration_one_batch);
     g_test_add_func("/file-posix/one-file-writes-in-the-loop-under-load",
