@@ -292,6 +292,22 @@ static void test_one_iteration_one_batch(void)
 }
 
 /*
+ * A slow write in the loop (the @in_loop'th) starts the back-off;
+ * @first then goes to the pool and is held there (the gate is closed)
+ * as the file's running batch.
+ */
+static void hold_a_batch(BlockBackend *blk, Burst *first, int in_loop)
+{
+    g_atomic_int_set(&slow_next, 1);
+    write_at(blk, 4096, 4096);          /* slow: the back-off starts */
+    expect(in_loop, 0);
+    gate_set(true);
+    burst_start(first, blk, 1, 4096);   /* to the pool, held there */
+    main_loop_wait(false);
+    g_assert_cmpint(raw_state(blk)->batch_len, ==, 1);
+}
+
+/*
  * Writes that queued behind a batch come back to the loop when the
  * batch ends and the back-off is over, instead of starting the next
  * batch: under load a file would otherwise stay in the pool.
@@ -308,13 +324,7 @@ static void test_back_to_the_loop_after_a_batch(void)
     s = raw_state(blk);
     write_at(blk, 0, 4096);
     expect(1, 0);
-    g_atomic_int_set(&slow_next, 1);
-    write_at(blk, 4096, 4096);          /* slow: the back-off starts */
-    expect(2, 0);
-    gate_set(true);
-    burst_start(&first, blk, 1, 4096);  /* to the pool, held there */
-    main_loop_wait(false);
-    g_assert_cmpint(s->batch_len, ==, 1);
+    hold_a_batch(blk, &first, 2);
     burst_start(&more, blk, 3, 4096);   /* queue behind it */
     main_loop_wait(false);
     g_assert_cmpint(s->batch_len, ==, 1);
@@ -339,19 +349,11 @@ static void test_back_to_the_loop_stops_at_a_big_write(void)
 {
     BlockBackend *blk = open_file();
     Burst first = { 0 }, small = { 0 }, big = { 0 }, last = { 0 };
-    BDRVRawState *s;
 
     if (!blk) {
         return;
     }
-    s = raw_state(blk);
-    g_atomic_int_set(&slow_next, 1);
-    write_at(blk, 0, 4096);             /* slow: the back-off starts */
-    expect(1, 0);
-    gate_set(true);
-    burst_start(&first, blk, 1, 4096);  /* to the pool, held there */
-    main_loop_wait(false);
-    g_assert_cmpint(s->batch_len, ==, 1);
+    hold_a_batch(blk, &first, 1);
     burst_start(&small, blk, 1, 4096);  /* queued behind it, in order */
     burst_start(&big, blk, 1, 256 * KiB);
     burst_start(&last, blk, 1, 4096);
