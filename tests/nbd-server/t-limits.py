@@ -46,11 +46,7 @@ class Daemon:
             if nofile:
                 resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
         self.log = open(os.path.join(TMP, tag + ".log"), "wb")
-        env = dict(os.environ)
-        if "ASAN_OPTIONS" in env:
-            # ASan's quarantine (256 MiB of freed memory by default)
-            # would count in the RSS bounds below as the daemon's own.
-            env["ASAN_OPTIONS"] += ":quarantine_size_mb=16"
+        env = qmplib.asan_env(16)
         self.proc = subprocess.Popen(
             [DAEMON, "--chardev",
              "socket,id=m,path=%s,server=on,wait=off" % self.mon,

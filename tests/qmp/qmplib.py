@@ -49,6 +49,17 @@ def wait_for_path(path, proc=None, what='server', timeout=10):
         time.sleep(0.02)
 
 
+def asan_env(quarantine_mb):
+    """The environment for a daemon whose RSS a test bounds.  Under ASan
+    (the sanitizer runs set ASAN_OPTIONS) its quarantine of freed memory,
+    256 MiB by default, would count as the daemon's own: cap it at
+    @quarantine_mb MiB, small enough to fill before the test measures."""
+    env = dict(os.environ)
+    if 'ASAN_OPTIONS' in env:
+        env['ASAN_OPTIONS'] += ':quarantine_size_mb=%d' % quarantine_mb
+    return env
+
+
 def stop_process(proc, sig=signal.SIGTERM, timeout=10):
     """Send @sig to @proc if it runs, then SIGKILL if it has not exited
     after @timeout seconds; its exit status."""
