@@ -2,7 +2,7 @@
  * file-posix with aio=threads on a disk file system: which thread does a
  * buffered write.  Whole-page writes up to 128 KiB run in the loop
  * thread; others go to the worker pool; a loop-thread write that took
- * over 1 ms sends the file's writes to the pool for a second.  Writes
+ * over 1 ms sends the file's writes to the pool for 100 ms.  Writes
  * queued in one loop iteration go to the pool in one batch, and under
  * load only one file at a time does costly writes in the loop thread.
  *
@@ -367,6 +367,34 @@ static void test_back_to_the_loop_stops_at_a_big_write(void)
     blk_unref(blk);
 }
 
+/*
+ * A queued write that stalls in the loop when the batch ends starts the
+ * back-off again: the writes behind it go on to a batch.
+ */
+static void test_back_to_the_loop_stops_at_a_stall(void)
+{
+    BlockBackend *blk = open_file();
+    Burst first = { 0 }, more = { 0 };
+
+    if (!blk) {
+        return;
+    }
+    hold_a_batch(blk, &first, 1);
+    burst_start(&more, blk, 3, 4096);   /* queued behind it, in order */
+    main_loop_wait(false);
+    /* The held write is past its slow check: the next slow one is ours. */
+    while (g_atomic_int_get(&writes_elsewhere) < 1) {
+        g_usleep(100);
+    }
+    clock_advance(110 * 1000 * 1000);   /* the back-off is over */
+    g_atomic_int_set(&slow_next, 1);    /* the first taken back stalls */
+    gate_set(false);
+    burst_wait(&first);
+    burst_wait(&more);
+    expect(1 + 1, 1 + 2);
+    blk_unref(blk);
+}
+
 static void test_one_file_writes_in_the_loop_under_load(void)
 {
     BlockBackend *a = open_file(), *b;
@@ -457,6 +485,8 @@ int main(int argc, char **argv)
                     test_back_to_the_loop_after_a_batch);
     g_test_add_func("/file-posix/back-to-the-loop-stops-at-a-big-write",
                     test_back_to_the_loop_stops_at_a_big_write);
+    g_test_add_func("/file-posix/back-to-the-loop-stops-at-a-stall",
+                    test_back_to_the_loop_stops_at_a_stall);
     g_test_add_func("/file-posix/one-iteration-one-batch",
                     test_one_iteration_one_batch);
     g_test_add_func("/file-posix/one-file-writes-in-the-loop-under-load",
